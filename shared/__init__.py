@@ -1,0 +1,1 @@
+"""The kit every Jingzhun service imports: settings, logs, events, Kafka, store, outbox, web, auth."""

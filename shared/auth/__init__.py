@@ -1,0 +1,1 @@
+"""Authentication and roles, shared by every service so one login works across all UIs."""

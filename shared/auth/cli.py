@@ -1,0 +1,53 @@
+"""Users and tokens from the command line:
+
+    python -m shared.auth.cli create-user NAME --role county_operator --county 621202
+    python -m shared.auth.cli create-token NAME --name "bank integration"
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from shared.auth.roles import ROLES
+from shared.auth.store import AuthStore
+from shared.config import Settings
+from shared.store import auth_db, make_client
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.auth.cli")
+    sub = parser.add_subparsers(dest="command", required=True)
+    user = sub.add_parser("create-user", help="create or update a user")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=ROLES)
+    user.add_argument("--county", help="6-digit county code (county operators; optional for program operators)")
+    user.add_argument("--program", help="the program a program operator runs, e.g. ecommerce")
+    user.add_argument("--display-name", default="")
+    user.add_argument("--password", help="default: $JINGZHUN_PASSWORD or asked for")
+    token = sub.add_parser("create-token", help="issue an API token for a user (printed once)")
+    token.add_argument("username")
+    token.add_argument("--name", default="api")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env("auth")
+    client = make_client(settings)
+    store = AuthStore(auth_db(client, settings))
+    try:
+        if args.command == "create-user":
+            password = args.password or os.environ.get("JINGZHUN_PASSWORD") or getpass.getpass()
+            p = store.upsert_user(args.username, password, args.role, args.county, args.program, args.display_name)
+            print(f"user {p.username}: role={p.role} county={p.county or '-'} program={p.program or '-'}")
+        else:
+            print(store.issue_token(args.username, args.name))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        client.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Roles and what each may do: pure logic, no Flask, no store."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CENTRAL = "central"                    # central / provincial office: everything
+COUNTY_OPERATOR = "county_operator"    # keeps household files of one county
+PROGRAM_OPERATOR = "program_operator"  # runs one program (optionally in one county)
+AUDITOR = "auditor"                    # reads everything, changes nothing
+ROLES = (CENTRAL, COUNTY_OPERATOR, PROGRAM_OPERATOR, AUDITOR)
+
+READ, WRITE = "read", "write"
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: str
+    county: str | None = None    # 6-digit county code scope
+    program: str | None = None   # service name scope for program operators
+    display_name: str = ""
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.role == COUNTY_OPERATOR and not self.county:
+            raise ValueError("a county operator needs a county")
+        if self.role == PROGRAM_OPERATOR and not self.program:
+            raise ValueError("a program operator needs a program")
+
+    def can(self, action: str, service: str, county: str | None = None) -> bool:
+        """May this person do ``action`` in ``service`` (for a household in ``county``)?
+
+        ``county=None`` asks about the service as a whole (lists filter by scope)."""
+        if not self.in_county(county):
+            return False
+        if self.role == CENTRAL:
+            return True
+        if action == READ:
+            return True
+        if self.role == COUNTY_OPERATOR:
+            return service == "registry"
+        if self.role == PROGRAM_OPERATOR:
+            return service == self.program
+        return False
+
+    def in_county(self, county: str | None) -> bool:
+        return county is None or self.county is None or county == self.county
+
+    @property
+    def county_filter(self) -> dict:
+        """A store filter that keeps only what this person may see."""
+        return {"county_code": self.county} if self.county else {}

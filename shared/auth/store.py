@@ -1,0 +1,68 @@
+"""Users and API tokens in the shared auth database."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+from pymongo.database import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shared.auth.roles import Principal
+
+TOKEN_PREFIX = "jz_"
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthStore:
+    def __init__(self, db: Database):
+        self.users = db["users"]
+        self.tokens = db["api_tokens"]
+
+    def upsert_user(self, username: str, password: str, role: str, county: str | None = None,
+                    program: str | None = None, display_name: str = "") -> Principal:
+        principal = Principal(username, role, county or None, program or None, display_name or username)
+        if len(password) < 8:
+            raise ValueError("password must have at least 8 characters")
+        self.users.update_one(
+            {"_id": username},
+            {"$set": {"password_hash": generate_password_hash(password), "role": role,
+                      "county": principal.county, "program": principal.program,
+                      "display_name": principal.display_name, "active": True},
+             "$setOnInsert": {"created_at": datetime.now(timezone.utc)}},
+            upsert=True,
+        )
+        return principal
+
+    def authenticate(self, username: str, password: str) -> Principal | None:
+        doc = self.users.find_one({"_id": username, "active": True})
+        if doc is None or not check_password_hash(doc["password_hash"], password):
+            return None
+        return self._principal(doc)
+
+    def principal(self, username: str) -> Principal | None:
+        doc = self.users.find_one({"_id": username, "active": True})
+        return self._principal(doc) if doc else None
+
+    def issue_token(self, username: str, name: str) -> str:
+        if self.users.find_one({"_id": username}) is None:
+            raise ValueError(f"no such user: {username}")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        # Only the hash is stored: a stolen database does not give working tokens.
+        self.tokens.insert_one({"_id": _token_key(token), "username": username, "name": name,
+                                "created_at": datetime.now(timezone.utc)})
+        return token
+
+    def principal_for_token(self, token: str) -> Principal | None:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        doc = self.tokens.find_one({"_id": _token_key(token)})
+        return self.principal(doc["username"]) if doc else None
+
+    @staticmethod
+    def _principal(doc: dict) -> Principal:
+        return Principal(doc["_id"], doc["role"], doc.get("county"), doc.get("program"),
+                         doc.get("display_name") or doc["_id"])

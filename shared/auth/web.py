@@ -1,0 +1,118 @@
+"""Login pages, the session shared by every service UI, API tokens, and role checks.
+
+Every service signs its session cookie with the same SECRET_KEY and cookie name, and
+cookies are not bound to a port, so logging in on one service's UI logs in on all.
+API clients send ``Authorization: Bearer jz_…`` (tokens made with the CLI).
+"""
+from __future__ import annotations
+
+import secrets
+from functools import wraps
+from urllib.parse import urlparse
+
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ, WRITE, Principal
+from shared.auth.store import AuthStore
+
+blp = Blueprint("auth", __name__)
+SESSION_USER = "user"
+CSRF_KEY = "csrf"
+
+
+def auth_store() -> AuthStore:
+    return current_app.extensions["auth_store"]
+
+
+def current_principal() -> Principal | None:
+    if "principal" not in g:
+        g.principal = _load_principal()
+    return g.principal
+
+
+def _load_principal() -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.auth_via = "token"
+        return auth_store().principal_for_token(header[7:].strip())
+    username = session.get(SESSION_USER)
+    g.auth_via = "session"
+    return auth_store().principal(username) if username else None
+
+
+def csrf_token() -> str:
+    if CSRF_KEY not in session:
+        session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return session[CSRF_KEY]
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing request made with the session cookie but no CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or g.get("auth_via") == "token":
+        return
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
+    if not sent or not secrets.compare_digest(sent, session.get(CSRF_KEY, "")):
+        abort(403, description=_("Missing or wrong CSRF token; reload the page and try again."))
+
+
+def authorize(action: str, county: str | None = None) -> Principal:
+    """Abort 401 (nobody logged in) or 403 (not allowed); return who is acting."""
+    principal = current_principal()
+    if principal is None:
+        abort(401, description=_("Log in or send an API token."))
+    if not principal.can(action, current_app.config["SERVICE"], county):
+        abort(403, description=_("Your role does not allow this."))
+    if action == WRITE:
+        check_csrf()
+    return principal
+
+
+def require(action: str = READ):
+    """Decorator for views that need a role for the service as a whole."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            principal = current_principal()
+            if principal is None and not request.path.startswith("/api/"):
+                return redirect(url_for("auth.login", next=request.full_path))
+            authorize(action)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect a login to another host.
+    if not target or urlparse(target).netloc or not target.startswith("/"):
+        return "/"
+    return target
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        check_csrf_form()
+        principal = auth_store().authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        if principal:
+            session.clear()
+            session[SESSION_USER] = principal.username
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+        error = _("Wrong user name or password.")
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+def check_csrf_form() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not sent or not secrets.compare_digest(sent, session.get(CSRF_KEY, "")):
+        abort(403, description=_("Missing or wrong CSRF token; reload the page and try again."))
+
+
+@blp.post("/logout")
+def logout():
+    check_csrf_form()
+    session.clear()
+    return redirect(url_for("auth.login"))

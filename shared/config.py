@@ -1,0 +1,94 @@
+"""One settings object per process, read from environment variables with local defaults.
+
+Nothing is read at import time: call ``Settings.from_env()`` in the app factory or the
+entry point, so tests and gunicorn workers each get what their environment says.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+SERVICE_PORTS = {
+    "registry": 8000,
+    "ecommerce": 8001,
+    "tourism": 8002,
+    "photovoltaic": 8003,
+    "microcredit": 8004,
+    "relocation": 8005,
+    "webhooks": 8006,
+}
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str = "registry"
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    mongo_url: str = "mongodb://127.0.0.1:27017"
+    # Every database and topic name starts with these, so a test run or a second
+    # deployment can share a broker and a store without seeing anyone else's data.
+    db_prefix: str = "jingzhun"
+    topic_prefix: str = "jingzhun"
+    topic_partitions: int = 3
+    topic_replication: int = 1
+    secret_key: str = "dev-only-secret-change-me"
+    session_cookie_secure: bool = False
+    log_level: str = "INFO"
+    default_locale: str = "zh_CN"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    relay_interval_ms: int = 200
+    relay_batch: int = 500
+    consumer_group: str = "registry"
+    # Fault injection for the outbox tests only: "" in production.
+    relay_fault: str = ""
+    service_urls: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, service: str, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        port_var = f"{service.upper()}_PORT"
+        urls = {
+            name: env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{_int(env, f'{name.upper()}_PORT', port)}")
+            for name, port in SERVICE_PORTS.items()
+        }
+        return cls(
+            service=service,
+            kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.kafka_bootstrap_servers),
+            mongo_url=env.get("MONGO_URL", cls.mongo_url),
+            db_prefix=env.get("JINGZHUN_DB_PREFIX", cls.db_prefix),
+            topic_prefix=env.get("JINGZHUN_TOPIC_PREFIX", cls.topic_prefix),
+            topic_partitions=_int(env, "TOPIC_PARTITIONS", cls.topic_partitions),
+            topic_replication=_int(env, "TOPIC_REPLICATION", cls.topic_replication),
+            secret_key=env.get("SECRET_KEY", cls.secret_key),
+            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
+            log_level=env.get("LOG_LEVEL", cls.log_level),
+            default_locale=env.get("DEFAULT_LOCALE", cls.default_locale),
+            host=env.get("HOST", cls.host),
+            port=_int(env, port_var, SERVICE_PORTS.get(service, 8000)),
+            relay_interval_ms=_int(env, "RELAY_INTERVAL_MS", cls.relay_interval_ms),
+            relay_batch=_int(env, "RELAY_BATCH", cls.relay_batch),
+            consumer_group=env.get("CONSUMER_GROUP", f"{env.get('JINGZHUN_TOPIC_PREFIX', cls.topic_prefix)}.{service}"),
+            relay_fault=env.get("JINGZHUN_RELAY_FAULT", ""),
+            service_urls=urls,
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def database_name(self) -> str:
+        return f"{self.db_prefix}_{self.service}"
+
+    @property
+    def auth_database_name(self) -> str:
+        return f"{self.db_prefix}_auth"

@@ -1,0 +1,119 @@
+"""The one catalogue of event types.
+
+Each program declares its event types in ``shared/events/types/<program>.py`` with
+``declare(...)``; producers validate ``data`` before writing to the outbox and consumers
+validate again on receipt. An event type's schema never changes incompatibly: a new
+version gets a new type name (``...v2``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from marshmallow import Schema, ValidationError
+
+from shared.events.envelope import Envelope
+
+
+class InvalidEvent(ValueError):
+    """An event that cannot be accepted; ``reason`` is meant for a dead-letter record."""
+
+    def __init__(self, reason: str, errors: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class EventType:
+    type: str                    # cn.jingzhun.<program>.<entity>.<verb>.v<N>
+    program: str                 # the program (= service) that publishes it
+    schema: type[Schema]
+    title_en: str                # shown on timelines; {placeholders} from data
+    title_zh: str
+    income_field: str | None = None   # data field with income to the household, in fen
+    amount_field: str | None = None   # data field with money moved, in fen
+    sign: int = 1                # -1 for events that reverse income (refunds)
+
+    def validate(self, data: dict) -> dict:
+        try:
+            return self.schema().load(data)
+        except ValidationError as exc:
+            raise InvalidEvent(f"{self.type}: invalid data: {exc.messages}", exc.messages) from None
+
+    def income_fen(self, data: dict) -> int:
+        return self.sign * int(data.get(self.income_field) or 0) if self.income_field else 0
+
+    def amount_fen(self, data: dict) -> int:
+        return self.sign * int(data.get(self.amount_field) or 0) if self.amount_field else 0
+
+    def title(self, data: dict, locale: str) -> str:
+        template = self.title_zh if locale.startswith("zh") else self.title_en
+        try:
+            return template.format_map(_Yuan(data))
+        except (KeyError, ValueError, IndexError):
+            return template
+
+
+class _Yuan(dict):
+    """Format ``{x_fen:yuan}`` placeholders as yuan with two decimals."""
+
+    def __missing__(self, key):
+        return "?"
+
+    def __getitem__(self, key):
+        return _Money(super().get(key)) if key.endswith("_fen") else dict.get(self, key, "?")
+
+
+class _Money:
+    def __init__(self, fen):
+        self.fen = fen
+
+    def __format__(self, spec):
+        if self.fen is None:
+            return "?"
+        return f"{int(self.fen) / 100:,.2f}" if spec == "yuan" else format(self.fen, spec)
+
+
+class Catalogue:
+    def __init__(self):
+        self._types: dict[str, EventType] = {}
+
+    def declare(self, event_type: EventType) -> EventType:
+        if event_type.type in self._types:
+            raise ValueError(f"event type declared twice: {event_type.type}")
+        self._types[event_type.type] = event_type
+        return event_type
+
+    def get(self, type_name: str) -> EventType:
+        try:
+            return self._types[type_name]
+        except KeyError:
+            raise InvalidEvent(f"unknown event type {type_name!r}") from None
+
+    def __iter__(self):
+        return iter(sorted(self._types.values(), key=lambda t: t.type))
+
+    def for_program(self, program: str) -> list[EventType]:
+        return [t for t in self if t.program == program]
+
+    def new_event(self, type_name: str, source: str, subject: str, data: dict) -> Envelope:
+        """Build an envelope after validating ``data`` against the declared schema."""
+        event_type = self.get(type_name)
+        clean = event_type.schema().dump(event_type.validate(data))
+        return Envelope(type=type_name, source=source, subject=subject, data=clean)
+
+    def check(self, envelope: Envelope) -> EventType:
+        """Validate a received envelope; raise InvalidEvent with the reason."""
+        event_type = self.get(envelope.type)
+        event_type.validate(envelope.data)
+        return event_type
+
+
+CATALOGUE = Catalogue()
+
+
+def load_all_types() -> Catalogue:
+    """Import every program's declarations (idempotent) and return the catalogue."""
+    from shared.events import types  # noqa: F401  (registers on import)
+    return CATALOGUE

@@ -1,0 +1,47 @@
+"""Topic names, one place. Topics are named after their program and version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROGRAMS = ("ecommerce", "tourism", "photovoltaic", "microcredit", "relocation")
+
+
+@dataclass(frozen=True)
+class Topics:
+    prefix: str = "jingzhun"
+
+    def program(self, program: str) -> str:
+        return f"{self.prefix}.{program}.v1"
+
+    @property
+    def programs(self) -> list[str]:
+        return [self.program(p) for p in PROGRAMS]
+
+    @property
+    def deadletter(self) -> str:
+        return f"{self.prefix}.deadletter.v1"
+
+    @property
+    def stream(self) -> str:
+        """The consolidated stream the central office and the webhooks service read."""
+        return f"{self.prefix}.stream.v1"
+
+    @property
+    def households(self) -> str:
+        """Compacted: the latest file of every household, keyed by household id."""
+        return f"{self.prefix}.households.v1"
+
+    def all(self) -> dict[str, dict]:
+        """Every topic with its extra config."""
+        topics = {t: {} for t in self.programs}
+        topics[self.deadletter] = {"retention.ms": str(30 * 24 * 3600 * 1000)}
+        topics[self.stream] = {}
+        topics[self.households] = {"cleanup.policy": "compact"}
+        return topics
+
+    def for_program_of(self, event_type: str) -> str:
+        """cn.jingzhun.<program>.… → that program's topic (registry events excepted)."""
+        parts = event_type.split(".")
+        if len(parts) < 3 or parts[0] != "cn" or parts[1] != "jingzhun":
+            raise ValueError(f"not a Jingzhun event type: {event_type}")
+        return self.program(parts[2])

@@ -1,0 +1,1 @@
+"""Kafka adapters: topic creation, the idempotent producer, the consumer loop with dead-letters."""

@@ -1,0 +1,134 @@
+"""A consumer loop that commits offsets only after the handler has written to the store.
+
+The handler gets a validated ``Envelope`` and must be idempotent (a record may be
+delivered again after a crash). A record that cannot be applied — not an event, unknown
+type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
+topic with the reason, and the partition keeps moving. Any other exception (the store is
+down, say) stops the loop without committing, so the record is retried after restart.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Callable, Iterable
+
+from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+
+from shared.config import Settings
+from shared.events.catalogue import CATALOGUE, EventType, InvalidEvent
+from shared.events.envelope import Envelope, utcnow_iso
+from shared.events.topics import Topics
+from shared.kafka.producer import make_producer
+
+log = logging.getLogger(__name__)
+
+
+class Rejected(Exception):
+    """Raised by a handler for an event that can never be applied (e.g. unknown household)."""
+
+
+Handler = Callable[[Envelope, EventType], None]
+
+
+class ConsumerLoop:
+    def __init__(self, settings: Settings, topics: Iterable[str], handler: Handler,
+                 group_id: str | None = None, metrics=None, auto_offset_reset: str = "earliest"):
+        self.settings = settings
+        self.topics = list(topics)
+        self.handler = handler
+        self.group_id = group_id or settings.consumer_group
+        self.metrics = metrics
+        self.auto_offset_reset = auto_offset_reset
+        self.deadletter_topic = Topics(settings.topic_prefix).deadletter
+        self._stop = threading.Event()
+        self._consumer: KafkaConsumer | None = None
+        self._producer = None
+
+    def stop(self, *_):
+        self._stop.set()
+
+    def install_signal_handlers(self):
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def _open(self):
+        self._consumer = KafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.group_id,
+            client_id=f"{self.settings.service}-consumer",
+            enable_auto_commit=False,
+            auto_offset_reset=self.auto_offset_reset,
+            max_poll_records=500,
+            isolation_level="read_committed",
+        )
+        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
+
+    def run(self, idle_exit_after: int | None = None):
+        """Poll until stop() (SIGTERM). ``idle_exit_after`` empty polls end it (for rebuilds)."""
+        self._open()
+        idle = 0
+        try:
+            while not self._stop.is_set():
+                batches = self._consumer.poll(timeout_ms=500)
+                if not batches:
+                    idle += 1
+                    if idle_exit_after is not None and idle >= idle_exit_after:
+                        break
+                    continue
+                idle = 0
+                self._process(batches)
+        finally:
+            self.close()
+
+    def _process(self, batches: dict):
+        offsets = {}
+        for tp, records in batches.items():
+            for record in records:
+                self._handle(record)
+                offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+                if self._stop.is_set():
+                    break
+            if self._stop.is_set():
+                break
+        # Dead-letters must be durable before we move past their records.
+        self._producer.flush()
+        if offsets:
+            self._consumer.commit(offsets)
+
+    def _handle(self, record):
+        try:
+            envelope = Envelope.from_kafka(record.key, record.value, record.headers)
+            event_type = CATALOGUE.check(envelope)
+            self.handler(envelope, event_type)
+            self._count("applied", record.topic)
+        except (InvalidEvent, ValueError, Rejected) as exc:
+            self._deadletter(record, str(exc))
+
+    def _deadletter(self, record, reason: str):
+        log.warning("dead-lettered", extra={"topic": record.topic, "partition": record.partition,
+                                            "offset": record.offset, "reason": reason})
+        headers = list(record.headers or []) + [
+            ("dlq_reason", reason.encode()[:4000]),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+            ("dlq_consumer_group", self.group_id.encode()),
+            ("dlq_time", utcnow_iso().encode()),
+        ]
+        self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"", headers=headers)
+        self._count("deadlettered", record.topic)
+
+    def _count(self, outcome: str, topic: str):
+        if self.metrics is not None:
+            self.metrics.consumed.labels(topic=topic, outcome=outcome).inc()
+
+    def close(self):
+        if self._producer is not None:
+            self._producer.flush()
+            self._producer.close()
+            self._producer = None
+        if self._consumer is not None:
+            self._consumer.close(autocommit=False)
+            self._consumer = None

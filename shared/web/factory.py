@@ -1,0 +1,110 @@
+"""The app factory every service uses: ``create_service_app(name, register, settings)``.
+
+Clients (MongoClient) are created here, after gunicorn forks, never at import time.
+A service adds its API blueprints to ``app.extensions["api"]`` and its UI blueprint to
+the app inside ``register(app)``.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import Blueprint, Flask, request, send_from_directory
+from flask_smorest import Api
+from swagger_ui_bundle import swagger_ui_path
+
+from shared.auth import web as auth_web
+from shared.auth.roles import READ, WRITE
+from shared.auth.store import AuthStore
+from shared.config import Settings
+from shared.logs import configure_logging
+from shared.store import auth_db, make_client, service_db
+from shared.web import health
+from shared.web.errors import register_error_handlers
+from shared.web.forms import yuan
+from shared.web.i18n import LOCALES, init_i18n, select_locale
+
+SHARED_DIR = Path(__file__).resolve().parent.parent
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def _shared_assets() -> Blueprint:
+    """The shared layout templates (searched after the service's own) and the docs assets."""
+    bp = Blueprint("layout", __name__, template_folder=str(SHARED_DIR / "web" / "templates"))
+
+    @bp.get("/docs-assets/<path:filename>")
+    def asset(filename):
+        return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
+
+    return bp
+
+
+def create_service_app(service: str, title: str, register: Callable[[Flask], None],
+                       settings: Settings | None = None, template_folder: str | None = None) -> Flask:
+    settings = settings or Settings.from_env(service)
+    configure_logging(service, settings.log_level)
+    app = Flask(service, template_folder=template_folder,
+                static_folder=str(SHARED_DIR / "web" / "static"), static_url_path="/static")
+    app.config.update(
+        SERVICE=service,
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="jingzhun_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        API_TITLE=f"Jingzhun {title} API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/docs-assets/",
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "jingzhun_session"}}},
+            "security": [{"bearer": []}, {"session": []}]},
+    )
+
+    client = make_client(settings)
+    metrics = health.Metrics()
+    app.extensions.update(
+        settings=settings,
+        mongo=client,
+        db=service_db(client, settings),
+        auth_store=AuthStore(auth_db(client, settings)),
+        metrics=metrics,
+    )
+    init_i18n(app, str(SHARED_DIR / "translations"))
+    api = Api(app)
+    app.extensions["api"] = api
+    register_error_handlers(app)
+    health.instrument(app, metrics)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(auth_web.blp)
+    app.register_blueprint(_shared_assets())
+
+    @app.before_request
+    def _api_requires_a_principal():
+        # Before any argument parsing: who may not write learns nothing about the input.
+        if request.path.startswith("/api/"):
+            auth_web.authorize(READ if request.method in ("GET", "HEAD", "OPTIONS") else WRITE)
+
+    @app.context_processor
+    def _layout_context():
+        return {
+            "service": service,
+            "service_title": title,
+            "service_urls": settings.service_urls,
+            "principal": auth_web.current_principal(),
+            "csrf_token": auth_web.csrf_token,
+            "locale": select_locale(),
+            "locales": LOCALES,
+        }
+
+    app.add_template_filter(yuan, "yuan")
+    register(app)
+    return app

@@ -1,0 +1,44 @@
+"""Helpers for server-rendered forms validated with the API's marshmallow schemas."""
+from __future__ import annotations
+
+
+def form_errors(messages: dict, prefix: str = "") -> dict[str, str]:
+    """Flatten marshmallow messages to {"members-0-name": "Missing data…"} for templates."""
+    flat = {}
+    for key, value in messages.items():
+        name = f"{prefix}-{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(form_errors(value, name))
+        elif isinstance(value, list):
+            flat[name] = " ".join(str(v) for v in value)
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def yuan(fen) -> str:
+    """Integer fen → '1,234.50' (display only; money is stored in fen)."""
+    if fen is None:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    fen = abs(int(fen))
+    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+
+
+def yuan_to_fen(text: str):
+    """'12.5' → 1250. Anything else is passed through so the schema reports it."""
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        whole, _, frac = text.partition(".")
+        if not whole.lstrip("-").isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+            return text
+        return int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0) * (-1 if whole.startswith("-") else 1)
+    except ValueError:
+        return text
+
+
+def int_or_text(value: str):
+    """'12' → 12; anything else is passed through so the schema reports it."""
+    return int(value) if value.strip().isdigit() else value

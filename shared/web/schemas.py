@@ -1,0 +1,38 @@
+"""Schema conventions of every API: unknown fields refused; paged lists."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error, named like any other: a typo must not pass silently."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class PageQuerySchema(StrictSchema):
+    """Subclass and add the list's own filters."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A response schema {items, total, page, per_page} for ``item_schema``."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Integer(),
+        "page": fields.Integer(),
+        "per_page": fields.Integer(),
+    }, name=name)
+
+
+def page_args(args: dict) -> tuple[int, int, int]:
+    """(skip, limit, page) from parsed PageQuerySchema arguments."""
+    page, per_page = args["page"], args["per_page"]
+    return (page - 1) * per_page, per_page, page
+
+
+def page_result(items: list, total: int, args: dict) -> dict:
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}

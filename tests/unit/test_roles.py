@@ -1,0 +1,46 @@
+"""Who may do what: the role matrix, pure logic."""
+import pytest
+
+from shared.auth.roles import Principal
+
+CENTRAL = Principal("c", "central")
+AUDITOR = Principal("a", "auditor")
+WUDU = Principal("w", "county_operator", county="621202")
+ECOM = Principal("e", "program_operator", program="ecommerce")
+ECOM_WUDU = Principal("ew", "program_operator", county="621202", program="ecommerce")
+
+
+@pytest.mark.parametrize("who, action, service, county, allowed", [
+    (CENTRAL, "write", "registry", "621222", True),
+    (CENTRAL, "write", "ecommerce", None, True),
+    (AUDITOR, "read", "registry", "621222", True),
+    (AUDITOR, "write", "registry", None, False),
+    (AUDITOR, "write", "ecommerce", None, False),
+    (WUDU, "write", "registry", "621202", True),
+    (WUDU, "write", "registry", "621222", False),
+    (WUDU, "read", "registry", "621222", False),
+    (WUDU, "read", "ecommerce", "621202", True),
+    (WUDU, "write", "ecommerce", "621202", False),
+    (ECOM, "write", "ecommerce", "621222", True),
+    (ECOM, "write", "tourism", None, False),
+    (ECOM, "write", "registry", None, False),
+    (ECOM, "read", "registry", "621222", True),
+    (ECOM_WUDU, "write", "ecommerce", "621202", True),
+    (ECOM_WUDU, "write", "ecommerce", "621222", False),
+])
+def test_role_matrix(who, action, service, county, allowed):
+    assert who.can(action, service, county) is allowed
+
+
+def test_scopes_are_required():
+    with pytest.raises(ValueError):
+        Principal("x", "county_operator")
+    with pytest.raises(ValueError):
+        Principal("x", "program_operator")
+    with pytest.raises(ValueError):
+        Principal("x", "mayor")
+
+
+def test_county_filter():
+    assert WUDU.county_filter == {"county_code": "621202"}
+    assert CENTRAL.county_filter == {}
