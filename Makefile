@@ -1,0 +1,63 @@
+# The commands a person types. Everything sets itself up, idempotently:
+#   make demo   — the whole system with demo data, on the default ports
+#   make stop   — stop what make demo started
+#   make test   — every test (unit, integration on the real broker and store, browser e2e)
+#   make unit   — the fast unit tests alone
+SHELL := /bin/bash
+PYTHON ?= python3
+JINGZHUN_CACHE ?= $(HOME)/.cache/jingzhun
+export JINGZHUN_CACHE
+REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+VENV := $(JINGZHUN_CACHE)/venv-$(REQ_HASH)
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+STACK := $(PY) deploy/local/stack.py
+
+# Demo: default ports (see README). Tests: their own ports and data, so both can run at once.
+KAFKA_PORT ?= 9092
+MONGO_PORT ?= 27017
+JINGZHUN_DATA ?= $(HOME)/.local/state/jingzhun
+TEST_KAFKA_PORT ?= 19092
+TEST_MONGO_PORT ?= 37017
+TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
+
+.PHONY: setup venv translations browser stack-fetch demo stop unit test test-only bench clean-stack
+
+setup: venv translations stack-fetch
+
+venv: $(VENV)/.ready
+$(VENV)/.ready: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+translations: venv
+	@PYBABEL=$(VENV)/bin/pybabel scripts/translations.sh compile
+
+browser:
+	@scripts/ensure-chromium.sh
+
+stack-fetch: venv
+	@$(STACK) fetch
+
+demo: setup
+	@$(STACK) start --kafka-port $(KAFKA_PORT) --mongo-port $(MONGO_PORT) --data $(JINGZHUN_DATA)/stack
+	@KAFKA_PORT=$(KAFKA_PORT) MONGO_PORT=$(MONGO_PORT) JINGZHUN_DATA=$(JINGZHUN_DATA) $(PY) -m deploy.local.demo up
+
+stop:
+	-@JINGZHUN_DATA=$(JINGZHUN_DATA) $(PY) -m deploy.local.demo down
+	@$(STACK) stop --data $(JINGZHUN_DATA)/stack
+
+unit: venv translations
+	$(PY) -m pytest -q tests/unit
+
+test: setup browser
+	@$(STACK) start --kafka-port $(TEST_KAFKA_PORT) --mongo-port $(TEST_MONGO_PORT) --data $(TEST_DATA)
+	@set -o pipefail; status=0; \
+	  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(TEST_KAFKA_PORT) MONGO_URL=mongodb://127.0.0.1:$(TEST_MONGO_PORT) \
+	  JINGZHUN_TEST_DATA=$(TEST_DATA) $(PY) -m pytest -q tests || status=$$?; \
+	  $(STACK) stop --data $(TEST_DATA); exit $$status
+
+clean-stack:
+	-@$(STACK) stop --data $(TEST_DATA)
+	rm -rf $(TEST_DATA)

@@ -1,0 +1,101 @@
+"""``make demo`` / ``make stop``: run every process of the Procfile with demo users and data.
+
+    python -m deploy.local.demo up     # idempotent: starts what is not running, loads data once
+    python -m deploy.local.demo down
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from shared.auth.store import AuthStore
+from shared.config import SERVICE_PORTS, Settings
+from shared.kafka.admin import ensure_topics
+from shared.store import auth_db, make_client
+from deploy.local import demo_data
+from deploy.local.processes import Processes, procfile, stop_from_pidfiles
+
+DEMO_PASSWORD = "jingzhun-demo"
+DEMO_USERS = [
+    ("admin", "central", None, None, "中央/省扶贫办 Central office"),
+    ("auditor", "auditor", None, None, "第三方审计 Auditor"),
+    ("wudu", "county_operator", "621202", None, "武都区扶贫办 Wudu county"),
+    ("dianshang", "program_operator", None, "ecommerce", "电商扶贫专员 E-commerce operator"),
+]
+WEB = ("registry", "ecommerce")
+
+
+def _env() -> dict:
+    kafka_port = os.environ.get("KAFKA_PORT", "9092")
+    mongo_port = os.environ.get("MONGO_PORT", "27017")
+    return {"KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}", "MONGO_URL": f"mongodb://127.0.0.1:{mongo_port}"}
+
+
+def _run_dir() -> Path:
+    return Path(os.environ.get("JINGZHUN_DATA", Path.home() / ".local/state/jingzhun")) / "run"
+
+
+def _alive(run_dir: Path, name: str) -> bool:
+    pidfile = run_dir / f"{name}.pid"
+    return pidfile.exists() and Path(f"/proc/{pidfile.read_text().strip()}").exists()
+
+
+def _wait_ready(url: str, procs: Processes, name: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{name} did not become ready at {url}/readyz; its log:\n{procs.log_tail(name)}")
+
+
+def up() -> int:
+    env = _env()
+    os.environ.update(env)
+    settings = Settings.from_env("registry")
+    print("creating topics…", flush=True)
+    ensure_topics(settings)
+    client = make_client(settings)
+    users = AuthStore(auth_db(client, settings))
+    for username, role, county, program, display in DEMO_USERS:
+        users.upsert_user(username, DEMO_PASSWORD, role, county, program, display)
+    run_dir = _run_dir()
+    procs = Processes(run_dir, env)
+    for name in procfile():
+        if _alive(run_dir, name):
+            print(f"  {name}: already running", flush=True)
+        else:
+            procs.start(name)
+            print(f"  {name}: started (log {run_dir / (name + '.log')})", flush=True)
+    urls = settings.service_urls
+    for name in WEB:
+        _wait_ready(urls[name], procs, name)
+    if client[settings.database_name]["households"].estimated_document_count() == 0:
+        print("loading demo data…", flush=True)
+        token = users.issue_token("admin", "demo loader")
+        demo_data.load(urls["registry"], urls["ecommerce"], token)
+    client.close()
+    print("\nJingzhun is running:")
+    for name in WEB:
+        print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
+    print(f"\nLog in as admin, auditor, wudu (county 621202) or dianshang (e-commerce), password {DEMO_PASSWORD}")
+    print("Stop with: make stop")
+    return 0
+
+
+def down() -> int:
+    stopped = stop_from_pidfiles(_run_dir())
+    print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+    return 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "up"
+    sys.exit({"up": up, "down": down}[command]())

@@ -1,0 +1,1 @@
+"""Jingzhun services: one package per service, each laid out like its siblings."""

@@ -1,0 +1,90 @@
+"""A person in a real browser (Debian's Chromium driven by Playwright): one login for every
+service, the language switch, forms that show each field's error, and the thread from a
+new household file to a sale in its history."""
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.support import PASSWORD
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def page(running):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_the_thread_in_a_browser(running, page):
+    registry, ecommerce = running["urls"]["registry"], running["urls"]["ecommerce"]
+
+    page.goto(f"{registry}/")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.fill("input[name=username]", "county_wudu")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("who")).to_contain_text("county_wudu")
+
+    # Chinese by default for this browser; switch to English and back.
+    page.click("a[data-lang=en]")
+    expect(page.locator("h1")).to_have_text("Household files")
+    page.click("a[data-lang=zh_CN]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+    # A form with bad fields shows each field's error and creates nothing.
+    page.goto(f"{registry}/households/new?lang=en")
+    page.fill("input[name=county_code]", "62")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("[data-error-for=head_name]")).to_be_visible()
+    expect(page.locator("[data-error-for=county_code]")).to_be_visible()
+    expect(page.locator("[data-error-for=members]")).to_be_visible()
+
+    page.fill("input[name=head_name]", "马德福")
+    page.fill("input[name=county_code]", "621202")
+    page.fill("input[name=township]", "安化镇")
+    page.fill("input[name=village]", "何家湾村")
+    page.select_option("select[name=main_cause]", "lack_of_funds")
+    page.fill("input[name=income_per_capita_yuan]", "2350")
+    page.fill("input[name=members-0-name]", "马德福")
+    page.select_option("select[name=members-0-sex]", "male")
+    page.fill("input[name=members-0-birth_year]", "1966")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("马德福")
+    household_id = page.url.rsplit("/", 1)[-1].split("?")[0]
+
+    # Same login on the e-commerce service (another port): the operator there records a sale.
+    page.goto(f"{ecommerce}/")
+    expect(page.get_by_test_id("who")).to_contain_text("county_wudu")
+    page.click("form.inline button")  # log out
+    page.goto(f"{ecommerce}/sales/new?household_id={household_id}&lang=en")
+    page.fill("input[name=username]", "ecommerce_op")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Record a sale")
+    page.fill("input[name=product]", "花椒")
+    page.fill("input[name=quantity]", "8")
+    page.fill("input[name=amount_yuan]", "480")
+    page.fill("input[name=income_yuan]", "520")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("[data-error-for=income_fen]")).to_be_visible()
+    page.fill("input[name=income_yuan]", "400")
+    page.click("form.form button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("recorded")
+
+    # The registry shows it in the household's history once the event has travelled.
+    for _ in range(60):
+        page.goto(f"{registry}/households/{household_id}?lang=zh_CN")
+        if page.locator("[data-testid=timeline] td", has_text="记录销售").count():
+            break
+        page.wait_for_timeout(500)
+    expect(page.locator("[data-testid=timeline]")).to_contain_text("记录销售：花椒 8kg，增收 ¥400.00")
+    expect(page.get_by_test_id("total-income")).to_have_text("400.00")

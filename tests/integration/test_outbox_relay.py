@@ -1,0 +1,90 @@
+"""The outbox: a relay killed around the publish loses nothing and counts nothing twice."""
+from shared.events.envelope import Envelope
+from tests.integration.conftest import sale_for
+from tests.support import read_topic, wait_group_caught_up, wait_until
+
+
+def _history(system, hid):
+    return list(system.db("registry")["history"].find({"household_id": hid}))
+
+
+def _record_sale(system, hid, **kw):
+    r = system.client("ecommerce").post("/api/sales", json=sale_for(hid, **kw), headers=system.headers("central"))
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]
+
+
+def _events_on_program_topic(system, sale_id, expect):
+    records = read_topic(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.topics.program("ecommerce"), expect, timeout=8)
+    return [Envelope.from_kafka(r.key, r.value, r.headers) for r in records
+            if Envelope.from_kafka(r.key, r.value, r.headers).data["sale_id"] == sale_id]
+
+
+def test_relay_sigkilled_after_the_write_and_before_the_publish(system, household):
+    hid = household["id"]
+    if "registry-consumer" not in system.procs.running:
+        system.procs.start("registry-consumer")
+    sale_id = _record_sale(system, hid)
+
+    relay = system.procs.start("ecommerce-relay", {"JINGZHUN_RELAY_FAULT": "crash_before_publish"})
+    assert relay.wait(timeout=30) == -9  # SIGKILL, at the chosen point
+    system.procs.running.pop("ecommerce-relay")
+    doc = system.db("ecommerce")["sales"].find_one({"_id": sale_id})
+    assert doc["outbox_pending"] is True and len(doc["outbox"]) == 1
+    assert _events_on_program_topic(system, sale_id, 1) == []
+
+    system.procs.start("ecommerce-relay")
+    wait_until(lambda: _history(system, hid), timeout=60, message="the sale in the history")
+    assert len(_events_on_program_topic(system, sale_id, 1)) == 1
+    assert len(_history(system, hid)) == 1
+    wait_until(lambda: not system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"],
+               message="the outbox entry marked sent")
+    system.procs.kill("ecommerce-relay")
+
+
+def test_relay_sigkilled_after_the_publish_publishes_again_and_the_registry_counts_once(system, household):
+    hid = household["id"]
+    if "registry-consumer" not in system.procs.running:
+        system.procs.start("registry-consumer")
+    sale_id = _record_sale(system, hid, income_fen=50000)
+
+    relay = system.procs.start("ecommerce-relay", {"JINGZHUN_RELAY_FAULT": "crash_after_publish"})
+    assert relay.wait(timeout=30) == -9
+    system.procs.running.pop("ecommerce-relay")
+    system.procs.start("ecommerce-relay")
+
+    copies = wait_until(lambda: (lambda c: c if len(c) == 2 else None)(_events_on_program_topic(system, sale_id, 2)),
+                        timeout=30, message="the event published twice")
+    assert copies[0].id == copies[1].id
+    wait_until(lambda: _history(system, hid), timeout=60, message="the sale in the history")
+    # Give the consumer time to see the second copy, then check it changed nothing.
+    wait_until(lambda: system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is False,
+               message="the outbox entry marked sent")
+    wait_group_caught_up(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.settings["registry"].consumer_group,
+                         system.topics.program("ecommerce"))
+    assert len(_history(system, hid)) == 1
+    file = system.db("registry")["households"].find_one({"_id": hid})
+    assert file["summary"]["events"] == 1 and file["summary"]["total_income_fen"] == 50000
+    system.procs.kill("ecommerce-relay")
+
+
+def test_an_event_appended_while_the_relay_publishes_is_kept(system):
+    from shared import outbox
+    from shared.events.types.ecommerce import SALE_RECORDED
+    from tests.integration.conftest import sale_for as data_for
+
+    def event(sale_id):
+        return outbox.event(SALE_RECORDED.type, "ecommerce", "H621202ABCDEFGHJK",
+                            {**data_for("H621202ABCDEFGHJK"), "sale_id": sale_id, "recorded_by": "t"})
+
+    sales = system.db("ecommerce")["outbox_race"]
+    first, second = event("S1"), event("S2")
+    sales.insert_one(outbox.with_events({"_id": "doc"}, first))
+    [read] = outbox.pending(sales, 10)
+    sales.update_one({"_id": "doc"}, outbox.push_events(second))   # a writer appends meanwhile
+    outbox.mark_sent(sales, read, [first["id"]])
+    doc = sales.find_one({"_id": "doc"})
+    assert [e["id"] for e in doc["outbox"]] == [second["id"]] and doc["outbox_pending"] is True
+    outbox.mark_sent(sales, doc, [second["id"]])
+    doc = sales.find_one({"_id": "doc"})
+    assert doc["outbox"] == [] and doc["outbox_pending"] is False

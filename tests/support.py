@@ -1,0 +1,92 @@
+"""Helpers for tests that run against the real broker and store (never fakes)."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_KAFKA_PORT = int(os.environ.get("TEST_KAFKA_PORT", "19092"))
+TEST_MONGO_PORT = int(os.environ.get("TEST_MONGO_PORT", "37017"))
+PASSWORD = "test-password-1"
+
+# One user per role (and scope) the tests use.
+USERS = {
+    "central": ("central", None, None),
+    "auditor": ("auditor", None, None),
+    "county_wudu": ("county_operator", "621202", None),
+    "county_wenxian": ("county_operator", "621222", None),
+    "ecommerce_op": ("program_operator", None, "ecommerce"),
+    "tourism_op": ("program_operator", None, "tourism"),
+}
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last value: {last!r})")
+
+
+def unique_prefix(label: str) -> str:
+    return f"t{int(time.time()) % 10**7}{label}{secrets.token_hex(2)}"
+
+
+def isolated_env(label: str) -> dict:
+    """Environment for one test module: its own databases and topics on the shared stack."""
+    prefix = unique_prefix(label)
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        "MONGO_URL": os.environ["MONGO_URL"],
+        "JINGZHUN_DB_PREFIX": prefix,
+        "JINGZHUN_TOPIC_PREFIX": prefix,
+        "SECRET_KEY": "test-secret-" + prefix,
+        "RELAY_INTERVAL_MS": "100",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 20) -> list:
+    """Read a topic from the beginning until ``expect`` records or the timeout."""
+    from kafka import KafkaConsumer
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=1000)
+    records, deadline = [], time.monotonic() + timeout
+    try:
+        while len(records) < expect and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+    finally:
+        consumer.close()
+    return records
+
+
+def wait_group_caught_up(bootstrap: str, group: str, topic: str, timeout: float = 60):
+    """Until the consumer group's committed offsets reach the end of every partition."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    def caught_up():
+        # committed() asks the group coordinator without joining the group.
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+            ends = consumer.end_offsets(partitions)
+            return bool(partitions) and all((consumer.committed(tp) or 0) >= ends[tp] for tp in partitions)
+        finally:
+            consumer.close(autocommit=False)
+
+    wait_until(caught_up, timeout=timeout, interval=0.5, message=f"group {group} caught up on {topic}")
