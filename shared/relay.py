@@ -14,6 +14,7 @@ import sys
 import threading
 
 from shared.config import Settings
+from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
 from shared.logs import configure_logging
 from shared.outbox import envelopes_of, mark_sent, pending
@@ -73,8 +74,7 @@ class Relay:
                 if self.run_once(db, producer) == 0:
                     self._stop.wait(self.settings.relay_interval_ms / 1000)
         finally:
-            producer.flush()
-            producer.close()
+            producer.close(timeout=10)  # bounded, so SIGTERM ends us even with the broker gone
             client.close()
 
 
@@ -86,6 +86,7 @@ def main(argv=None):
     service = argv[0]
     settings = Settings.from_env(service)
     configure_logging(f"{service}-relay", settings.log_level)
+    ensure_topics(settings)  # the broker does not auto-create topics
     outbox = importlib.import_module(f"services.{service}.outbox")
     relay = Relay(settings, outbox.COLLECTIONS, outbox.router(settings))
     signal.signal(signal.SIGTERM, relay.stop)

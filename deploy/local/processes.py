@@ -46,6 +46,8 @@ class Processes:
         self.running: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, extra_env: dict | None = None) -> subprocess.Popen:
+        if name in self.running and self.running[name].poll() is None:
+            raise RuntimeError(f"{name} is already running (pid {self.running[name].pid})")
         log = open(self.run_dir / f"{name}.log", "ab")
         proc = subprocess.Popen(["/bin/sh", "-c", "exec " + self.commands[name]], cwd=ROOT,
                                 env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
-from flask import Blueprint, Flask, request, send_from_directory
+from flask import Blueprint, Flask, current_app, jsonify, request, send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
@@ -19,6 +19,7 @@ from shared.auth import web as auth_web
 from shared.auth.roles import READ, WRITE
 from shared.auth.store import AuthStore
 from shared.config import Settings
+from shared.events.asyncapi import document as asyncapi_document
 from shared.logs import configure_logging
 from shared.store import auth_db, make_client, service_db
 from shared.web import health
@@ -33,6 +34,10 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 def _shared_assets() -> Blueprint:
     """The shared layout templates (searched after the service's own) and the docs assets."""
     bp = Blueprint("layout", __name__, template_folder=str(SHARED_DIR / "web" / "templates"))
+
+    @bp.get("/asyncapi.json")
+    def asyncapi():
+        return jsonify(asyncapi_document(current_app.extensions["settings"].topic_prefix))
 
     @bp.get("/docs-assets/<path:filename>")
     def asset(filename):

@@ -31,21 +31,27 @@ def running(stack, tmp_path_factory):
         users.upsert_user(username, PASSWORD, role, county, program, display_name=username)
         tokens[username] = users.issue_token(username, "e2e")
     procs = Processes(tmp_path_factory.mktemp("e2e-run"), env)
-    for name in procfile():
-        procs.start(name)
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in WEB_PORTS.items()}
-    for name, url in urls.items():
-        def ready(url=url):
-            try:
-                return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-            except requests.RequestException:
-                return False
+    try:
+        for name in procfile():
+            procs.start(name)
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in WEB_PORTS.items()}
+        for name, url in urls.items():
+            _wait_ready(name, url, procs)
+        yield {"urls": urls, "tokens": tokens, "procs": procs, "env": env}
+    finally:
+        procs.stop_all()
+        for service in ("registry", "ecommerce", "auth"):
+            mongo.drop_database(f"{env['JINGZHUN_DB_PREFIX']}_{service}")
+        mongo.close()
+
+
+def _wait_ready(name: str, url: str, procs: Processes) -> None:
+    def ready():
         try:
-            wait_until(ready, timeout=60, message=f"{name} ready")
-        except AssertionError:
-            raise AssertionError(f"{name} did not start:\n{procs.log_tail(name)}") from None
-    yield {"urls": urls, "tokens": tokens, "procs": procs, "env": env}
-    procs.stop_all()
-    for service in ("registry", "ecommerce", "auth"):
-        mongo.drop_database(f"{env['JINGZHUN_DB_PREFIX']}_{service}")
-    mongo.close()
+            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+    try:
+        wait_until(ready, timeout=60, message=f"{name} ready")
+    except AssertionError:
+        raise AssertionError(f"{name} did not start:\n{procs.log_tail(name)}") from None

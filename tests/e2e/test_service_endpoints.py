@@ -24,6 +24,8 @@ def test_openapi_and_docs_with_local_assets(running, service):
     assert spec["openapi"].startswith("3.") and any(p.startswith("/api/") for p in spec["paths"])
     docs = requests.get(f"{url}/docs", timeout=5)
     assert docs.status_code == 200
+    asyncapi = requests.get(f"{url}/asyncapi.json", timeout=5).json()
+    assert asyncapi["asyncapi"].startswith("2.") and asyncapi["channels"]
     assert "http" not in docs.text.split("<script")[1].split(">")[0]  # the script is served by us
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
         assert requests.get(f"{url}/docs-assets/{asset}", timeout=5).status_code == 200
