@@ -52,6 +52,10 @@ class Settings:
     # Fault injection for the outbox tests only: "" in production.
     relay_fault: str = ""
     service_urls: dict = field(default_factory=dict)
+    # Registry policy settings (DOMAIN.md: a policy default is a setting).
+    id_number_key: str = ""          # Fernet key for ID numbers; derived from SECRET_KEY if empty
+    poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
+    exit_notice_days: int = 7
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -80,6 +84,9 @@ class Settings:
             consumer_group=env.get("CONSUMER_GROUP", f"{env.get('JINGZHUN_TOPIC_PREFIX', cls.topic_prefix)}.{service}"),
             relay_fault=env.get("JINGZHUN_RELAY_FAULT", ""),
             service_urls=urls,
+            id_number_key=env.get("ID_NUMBER_KEY", ""),
+            poverty_lines=env.get("POVERTY_LINES", ""),
+            exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
         )
 
     def with_(self, **changes) -> "Settings":

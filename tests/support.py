@@ -18,6 +18,7 @@ USERS = {
     "auditor": ("auditor", None, None),
     "county_wudu": ("county_operator", "621202", None),
     "county_wenxian": ("county_operator", "621222", None),
+    "cadre_wudu": ("village_cadre", "621202", None),
     "ecommerce_op": ("program_operator", None, "ecommerce"),
     "tourism_op": ("program_operator", None, "tourism"),
 }

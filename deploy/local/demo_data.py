@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import requests
 
+from services.registry.domain.id_numbers import check_digit
+
 COUNTIES = {"621202": "武都区", "621221": "成县", "621222": "文县", "621223": "宕昌县", "621224": "康县"}
 TOWNSHIPS = ["城关镇", "汉王镇", "安化镇", "马街镇", "石门乡", "琵琶镇"]
 VILLAGES = ["寺背村", "柳园村", "大庄村", "新联村", "东山村", "何家湾村", "马坪村", "草坪村"]
@@ -19,27 +21,59 @@ PRODUCTS = [("花椒", "kg", 6000), ("核桃", "kg", 3000), ("橄榄油", "L", 1
             ("香菇", "kg", 4000), ("茶叶", "kg", 20000)]
 
 
-def _household(rng: random.Random) -> dict:
-    county = rng.choice(list(COUNTIES))
+def areas(rng: random.Random) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """Area rows for the registry (with registered populations) and (village code, township, village)."""
+    rows = [{"code": "620000", "name": "甘肃省"}, {"code": "621200", "name": "陇南市"}]
+    villages = []
+    for county, county_name in COUNTIES.items():
+        rows.append({"code": county, "name": county_name})
+        for t, township in enumerate(rng.sample(TOWNSHIPS, 3)):
+            township_code = f"{county}{100 + t}"
+            rows.append({"code": township_code, "name": township})
+            for v, village in enumerate(rng.sample(VILLAGES, 3)):
+                code = f"{township_code}{201 + v}"
+                rows.append({"code": code, "name": village, "population": rng.randint(600, 1800)})
+                villages.append((code, township, village))
+    return rows, villages
+
+
+def id_number(county: str, birth_year: int, rng: random.Random) -> str:
+    first17 = f"{county}{birth_year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return first17 + check_digit(first17)
+
+
+def _household(rng: random.Random, villages) -> dict:
+    village_code, township, village = rng.choice(villages)
     surname = rng.choice(SURNAMES)
-    head = surname + rng.choice(GIVEN)
-    members = [{"name": head, "relation": "head", "sex": rng.choice(["male", "female"]),
-                "birth_year": rng.randint(1950, 1985)}]
+    head_year = rng.randint(1950, 1985)
+    members = [{"name": surname + rng.choice(GIVEN), "relation": "head", "sex": rng.choice(["male", "female"]),
+                "birth_year": head_year, "id_number": id_number(village_code[:6], head_year, rng),
+                "labour": rng.choice(["full", "full", "partial"])}]
     for _ in range(rng.randint(1, 4)):
+        year = rng.randint(1940, 2015)
         members.append({"name": surname + rng.choice(GIVEN), "relation": rng.choice(["spouse", "child", "parent"]),
-                        "sex": rng.choice(["male", "female"]), "birth_year": rng.randint(1940, 2015)})
-    return {"head_name": head, "county_code": county, "township": rng.choice(TOWNSHIPS),
-            "village": rng.choice(VILLAGES), "main_cause": rng.choice(CAUSES),
-            "income_per_capita_fen": rng.randint(1200, 2700) * 100, "members": members}
+                        "sex": rng.choice(["male", "female"]), "birth_year": year,
+                        "health": rng.choice(["healthy", "healthy", "healthy", "chronic_illness", "disabled"]),
+                        "id_number": id_number(village_code[:6], year, rng)})
+    ready = rng.random() < 0.3  # about a third already meet the exit criteria
+    return {"village_code": village_code, "township": township, "village": village,
+            "main_cause": rng.choice(CAUSES), "secondary_causes": rng.sample(CAUSES, 1),
+            "income_per_capita_fen": rng.randint(4100, 6000) * 100 if ready else rng.randint(1200, 3900) * 100,
+            "guarantees": {g: ready or rng.random() < 0.7 for g in
+                           ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")},
+            "cadre": {"name": rng.choice(SURNAMES) + rng.choice(GIVEN), "phone": f"139{rng.randint(10**7, 10**8 - 1)}"},
+            "members": members}
 
 
-def load(registry_url: str, ecommerce_url: str, token: str, households: int = 120, seed: int = 2014) -> dict:
+def load(registry_url: str, ecommerce_url: str, token: str, households: int = 300, seed: int = 2014) -> dict:
     rng = random.Random(seed)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
+    area_rows, villages = areas(rng)
+    session.put(f"{registry_url}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
     ids = []
     for i in range(households):
-        r = session.post(f"{registry_url}/api/households", json=_household(rng), timeout=10)
+        r = session.post(f"{registry_url}/api/households", json=_household(rng, villages), timeout=10)
         r.raise_for_status()
         ids.append(r.json()["id"])
         if (i + 1) % 20 == 0:

@@ -189,7 +189,7 @@ def _ferretdb_go_version(go: str) -> str:
 
 
 def _ferretdb_sources() -> list[Path]:
-    files = [FERRETDB_SRC / "go.mod", FERRETDB_SRC / "go.sum"]
+    files = [FERRETDB_SRC / "go.mod", FERRETDB_SRC / "go.sum", FERRETDB_SRC / "serialize_writes.py"]
     files += sorted(FERRETDB_SRC.glob("*.go"))
     return files
 
@@ -253,11 +253,37 @@ def fetch_ferretdb() -> str:
     binary.parent.mkdir(parents=True, exist_ok=True)
     tmp = binary.with_name(binary.name + ".tmp")
     env = dict(os.environ, CGO_ENABLED="0")
-    _run([go, "build", "-buildvcs=false", "-trimpath", "-mod=readonly", "-o", str(tmp), "."],
+    modfile = _patched_ferretdb_module(go, binary.parent, env)
+    _run([go, "build", "-buildvcs=false", "-trimpath", "-mod=mod", f"-modfile={modfile}", "-o", str(tmp), "."],
          cwd=FERRETDB_SRC, env=env, what="go build (FerretDB)")
     tmp.replace(binary)
     stamp_file.write_text(stamp + "\n")
     return f"ferretdb {version}: built {binary} in {time.monotonic() - t0:.1f}s"
+
+
+def _patched_ferretdb_module(go: str, build_dir: Path, env: dict) -> Path:
+    """Copy FerretDB's module out of Go's module cache, make its writes atomic (see
+    ferretdb/serialize_writes.py), and return a go.mod (in the cache) that builds with it."""
+    sys.path.insert(0, str(FERRETDB_SRC))
+    import serialize_writes  # noqa: E402  (beside this file; stdlib only)
+
+    version = ferretdb_version()
+    out = subprocess.run([go, "mod", "download", "-json", f"github.com/FerretDB/FerretDB@v{version}"],
+                         cwd=FERRETDB_SRC, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        raise StackError(f"go mod download FerretDB failed:\n{out.stderr[-2000:]}")
+    source = Path(json.loads(out.stdout)["Dir"])
+    patched = build_dir / f"ferretdb-src-{version}"
+    shutil.rmtree(patched, ignore_errors=True)
+    shutil.copytree(source, patched)
+    for path in patched.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    serialize_writes.patch(patched)
+    modfile = build_dir / "go.mod"
+    modfile.write_text((FERRETDB_SRC / "go.mod").read_text()
+                       + f"\nreplace github.com/FerretDB/FerretDB => {patched}\n")
+    shutil.copy(FERRETDB_SRC / "go.sum", build_dir / "go.sum")
+    return modfile
 
 
 def fetch() -> list[str]:

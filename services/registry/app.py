@@ -5,18 +5,41 @@ from flask import Flask
 
 from shared.config import Settings
 from shared.web.factory import create_service_app
+from services.registry.adapters.areas import Areas
+from services.registry.adapters.change_requests import ChangeRequests
+from services.registry.adapters.events import EventApplier
+from services.registry.adapters.history import History
 from services.registry.adapters.households import HouseholdRepository
+from services.registry.adapters.persons import IdProtection
+from services.registry.adapters.stats import Stats
 
 
 def _register(app: Flask) -> None:
+    from services.registry.api.dashboard import blp as dashboard_blp
     from services.registry.api.resources import blp
+    from services.registry.api.workflow import blp as workflow_blp
     from services.registry.ui.views import bp
 
-    repository = HouseholdRepository(app.extensions["db"])
-    repository.ensure_indexes()
-    app.extensions["households"] = repository
-    app.extensions["api"].register_blueprint(blp)
+    db, settings = app.extensions["db"], app.extensions["settings"]
+    protection = IdProtection(settings)
+    app.extensions.update(
+        id_protection=protection,
+        households=HouseholdRepository(db, protection),
+        change_requests=ChangeRequests(db),
+        history=History(db),
+        stats=Stats(db),
+        areas=Areas(db),
+    )
+    for store in ("households", "change_requests", "areas"):
+        app.extensions[store].ensure_indexes()
+    EventApplier(db).ensure_indexes()
+    for api_blueprint in (blp, workflow_blp, dashboard_blp):
+        app.extensions["api"].register_blueprint(api_blueprint)
     app.register_blueprint(bp)
+    from services.registry.api.feed import blp as feed_blp
+    from services.registry.ui.feed_views import bp as feed_bp
+    app.extensions["api"].register_blueprint(feed_blp)
+    app.register_blueprint(feed_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -1,8 +1,8 @@
-"""The registry's consumer: applies every program topic to household files and history.
+"""The registry's consumer: applies every program topic, and the registry's own topic, to
+household summaries, histories, versions and area statistics — each event exactly once.
 
 ``python -m services.registry.consumer`` — one consumer group; run more of them to scale
-out by partition. Stops cleanly on SIGTERM.
-"""
+out by partition. Stops cleanly on SIGTERM."""
 from __future__ import annotations
 
 import logging
@@ -14,18 +14,21 @@ from shared.kafka.admin import ensure_topics
 from shared.kafka.consumer import ConsumerLoop, Rejected
 from shared.logs import configure_logging
 from shared.store import make_client, service_db
-from services.registry.adapters.households import HouseholdRepository
+from services.registry.adapters.events import EventApplier
 
 log = logging.getLogger(__name__)
+NOT_ON_INPUT_TOPICS = ("cn.jingzhun.registry.household.snapshot.v1", "cn.jingzhun.registry.assistance.recorded.v1")
 
 
-def make_handler(repository: HouseholdRepository):
-    def handle(envelope, event_type):
-        if event_type.program == "registry":
-            raise Rejected(f"registry events are not accepted on program topics: {envelope.type}")
+def make_handler(applier: EventApplier, topics: Topics):
+    def handle(envelope, event_type, position):
+        if envelope.type in NOT_ON_INPUT_TOPICS:
+            raise Rejected(f"{envelope.type} is an output of the registry, not an input")
+        if (event_type.program == "registry") != (position.topic == topics.registry):
+            raise Rejected(f"{envelope.type} does not belong on {position.topic}")
         if envelope.data.get("household_id") != envelope.subject:
             raise Rejected("data.household_id does not match the event subject")
-        if not repository.apply_assistance(envelope, event_type):
+        if not applier.apply(envelope, event_type, position):
             raise Rejected(f"unknown household {envelope.subject}")
     return handle
 
@@ -35,9 +38,10 @@ def main() -> int:
     configure_logging("registry-consumer", settings.log_level)
     ensure_topics(settings)
     client = make_client(settings)
-    repository = HouseholdRepository(service_db(client, settings))
-    repository.ensure_indexes()
-    loop = ConsumerLoop(settings, Topics(settings.topic_prefix).programs, make_handler(repository))
+    applier = EventApplier(service_db(client, settings))
+    applier.ensure_indexes()
+    topics = Topics(settings.topic_prefix)
+    loop = ConsumerLoop(settings, topics.consumed_by_registry, make_handler(applier, topics))
     loop.install_signal_handlers()
     log.info("registry consumer started", extra={"group": settings.consumer_group})
     try:

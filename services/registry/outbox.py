@@ -1,12 +1,13 @@
 """Where the registry's outbox events go."""
 from shared.config import Settings
 from shared.events.topics import Topics
-from shared.events.types.registry import ASSISTANCE_RECORDED, HOUSEHOLD_SNAPSHOT
+from shared.events.types.registry import ASSISTANCE_RECORDED, FILE_EVENTS, HOUSEHOLD_SNAPSHOT
 
 COLLECTIONS = ["households"]
 
 
 def router(settings: Settings):
     topics = Topics(settings.topic_prefix)
-    routes = {HOUSEHOLD_SNAPSHOT.type: topics.households, ASSISTANCE_RECORDED.type: topics.stream}
+    routes = {HOUSEHOLD_SNAPSHOT.type: topics.households, ASSISTANCE_RECORDED.type: topics.stream,
+              **{t: topics.registry for t in FILE_EVENTS}}
     return lambda envelope: routes[envelope.type]

@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CENTRAL = "central"                    # central / provincial office: everything
-COUNTY_OPERATOR = "county_operator"    # keeps household files of one county
+COUNTY_OPERATOR = "county_operator"    # keeps household files of one county, approves changes
+VILLAGE_CADRE = "village_cadre"        # village task force (驻村工作队): proposes changes in one county
 PROGRAM_OPERATOR = "program_operator"  # runs one program (optionally in one county)
 AUDITOR = "auditor"                    # reads everything, changes nothing
-ROLES = (CENTRAL, COUNTY_OPERATOR, PROGRAM_OPERATOR, AUDITOR)
+ROLES = (CENTRAL, COUNTY_OPERATOR, VILLAGE_CADRE, PROGRAM_OPERATOR, AUDITOR)
 
-READ, WRITE = "read", "write"
+READ, WRITE, APPROVE = "read", "write", "approve"
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class Principal:
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
-        if self.role == COUNTY_OPERATOR and not self.county:
-            raise ValueError("a county operator needs a county")
+        if self.role in (COUNTY_OPERATOR, VILLAGE_CADRE) and not self.county:
+            raise ValueError(f"a {self.role.replace('_', ' ')} needs a county")
         if self.role == PROGRAM_OPERATOR and not self.program:
             raise ValueError("a program operator needs a program")
 
@@ -40,8 +41,10 @@ class Principal:
             return True
         if self.role == COUNTY_OPERATOR:
             return service == "registry"
+        if self.role == VILLAGE_CADRE:
+            return service == "registry" and action == WRITE   # proposes; never approves
         if self.role == PROGRAM_OPERATOR:
-            return service == self.program
+            return service == self.program and action == WRITE
         return False
 
     def in_county(self, county: str | None) -> bool:

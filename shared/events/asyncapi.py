@@ -13,6 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from shared.events.catalogue import load_all_types
 from shared.events.topics import PROGRAMS, Topics
+from shared.events.types.registry import FILE_EVENTS
 
 CE_HEADERS = {
     "type": "object",
@@ -25,9 +26,13 @@ CE_HEADERS = {
 
 def _schemas(catalogue) -> dict:
     spec = APISpec("events", "v1", "3.0.3", plugins=[MarshmallowPlugin()])
-    for event_type in catalogue:
-        spec.components.schema(_name(event_type.type), schema=event_type.schema)
+    for schema in {t.schema for t in catalogue}:  # several types may share one schema (enrolments)
+        spec.components.schema(_schema_name(schema), schema=schema)
     return spec.to_dict()["components"]["schemas"]
+
+
+def _schema_name(schema) -> str:
+    return schema.__name__
 
 
 def _name(type_name: str) -> str:
@@ -42,7 +47,7 @@ def document(prefix: str = "jingzhun") -> dict:
             "name": t.type, "title": t.title_en, "summary": t.title_zh,
             "contentType": "application/json", "headers": CE_HEADERS,
             "bindings": {"kafka": {"key": {"type": "string", "description": "household id"}}},
-            "payload": {"$ref": f"#/components/schemas/{_name(t.type)}"},
+            "payload": {"$ref": f"#/components/schemas/{_schema_name(t.schema)}"},
         } for t in catalogue
     }
 
@@ -52,6 +57,9 @@ def document(prefix: str = "jingzhun") -> dict:
 
     channels = {topics.program(p): {"description": f"events of the {p} program (key = household id)",
                                    "publish": {"message": refs(p)}} for p in PROGRAMS}
+    channels[topics.registry] = {"description": "the registry's own changes to household files (audit trail, rebuild source)",
+                                 "publish": {"message": {"oneOf": [
+                                     {"$ref": f"#/components/messages/{_name(t)}"} for t in FILE_EVENTS]}}}
     channels[topics.stream] = {"description": "consolidated stream: what the registry accepted, enriched",
                                "subscribe": {"message": {"$ref": "#/components/messages/RegistryAssistanceRecordedV1"}}}
     channels[topics.households] = {"description": "compacted: the latest file of every household",

@@ -34,6 +34,13 @@ class EventType:
     income_field: str | None = None   # data field with income to the household, in fen
     amount_field: str | None = None   # data field with money moved, in fen
     sign: int = 1                # -1 for events that reverse income (refunds)
+    # Program enrolment status this event sets for the household ("enrolled", "exited", …).
+    enrolment_status: str | None = None
+    # A return-to-poverty risk signal (防返贫监测) this event raises for an exited household.
+    risk: str | None = None
+    # Other summary fields: ((summary_field, data_field, sign), …) added, ((summary_field, value), …) set.
+    summary_inc: tuple = ()
+    summary_set: tuple = ()
 
     def validate(self, data: dict) -> dict:
         try:

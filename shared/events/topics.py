@@ -18,6 +18,15 @@ class Topics:
         return [self.program(p) for p in PROGRAMS]
 
     @property
+    def registry(self) -> str:
+        """The registry's own changes to household files (identified, changed, status, warnings)."""
+        return f"{self.prefix}.registry.v1"
+
+    @property
+    def consumed_by_registry(self) -> list[str]:
+        return self.programs + [self.registry]
+
+    @property
     def deadletter(self) -> str:
         return f"{self.prefix}.deadletter.v1"
 
@@ -33,7 +42,7 @@ class Topics:
 
     def all(self) -> dict[str, dict]:
         """Every topic with its extra config."""
-        topics = {t: {} for t in self.programs}
+        topics = {t: {} for t in self.consumed_by_registry}
         topics[self.deadletter] = {"retention.ms": str(30 * 24 * 3600 * 1000)}
         topics[self.stream] = {}
         topics[self.households] = {"cleanup.policy": "compact"}

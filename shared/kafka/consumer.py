@@ -1,6 +1,7 @@
 """A consumer loop that commits offsets only after the handler has written to the store.
 
-The handler gets a validated ``Envelope`` and must be idempotent (a record may be
+The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`` and must
+be idempotent (a record may be
 delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. Any other exception (the store is
@@ -19,6 +20,7 @@ from shared.config import Settings
 from shared.events.catalogue import CATALOGUE, EventType, InvalidEvent
 from shared.events.envelope import Envelope, utcnow_iso
 from shared.events.topics import Topics
+from shared.kafka.position import Position
 from shared.kafka.producer import make_producer
 
 log = logging.getLogger(__name__)
@@ -28,19 +30,22 @@ class Rejected(Exception):
     """Raised by a handler for an event that can never be applied (e.g. unknown household)."""
 
 
-Handler = Callable[[Envelope, EventType], None]
+Handler = Callable[[Envelope, EventType, Position], None]
 
 
 class ConsumerLoop:
     def __init__(self, settings: Settings, topics: Iterable[str], handler: Handler,
-                 group_id: str | None = None, metrics=None, auto_offset_reset: str = "earliest"):
+                 group_id: str | None = None, metrics=None, auto_offset_reset: str = "earliest",
+                 deadletter: bool = True):
         self.settings = settings
         self.topics = list(topics)
         self.handler = handler
         self.group_id = group_id or settings.consumer_group
         self.metrics = metrics
         self.auto_offset_reset = auto_offset_reset
-        self.deadletter_topic = Topics(settings.topic_prefix).deadletter
+        # A rebuild replays what was dead-lettered before: it counts it, it does not publish it again.
+        self.deadletter_topic = Topics(settings.topic_prefix).deadletter if deadletter else None
+        self.deadlettered = 0
         self._stop = threading.Event()
         self._consumer: KafkaConsumer | None = None
         self._producer = None
@@ -65,20 +70,24 @@ class ConsumerLoop:
         )
         self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
 
-    def run(self, idle_exit_after: int | None = None):
-        """Poll until stop() (SIGTERM). ``idle_exit_after`` empty polls end it (for rebuilds)."""
+    def run(self, stop_at_end: bool = False, progress=None):
+        """Poll until stop() (SIGTERM). With ``stop_at_end``, stop once every assigned
+        partition is read up to the end it had when first assigned (rebuilds)."""
         self._open()
-        idle = 0
+        ends = None
         try:
             while not self._stop.is_set():
                 batches = self._consumer.poll(timeout_ms=500)
-                if not batches:
-                    idle += 1
-                    if idle_exit_after is not None and idle >= idle_exit_after:
+                if batches:
+                    self._process(batches)
+                    if progress:
+                        progress(sum(len(r) for r in batches.values()))
+                if stop_at_end:
+                    assigned = self._consumer.assignment()
+                    if assigned and ends is None:
+                        ends = self._consumer.end_offsets(list(assigned))
+                    if ends is not None and all(self._consumer.position(tp) >= ends.get(tp, 0) for tp in assigned):
                         break
-                    continue
-                idle = 0
-                self._process(batches)
         finally:
             self.close()
 
@@ -101,7 +110,7 @@ class ConsumerLoop:
         try:
             envelope = Envelope.from_kafka(record.key, record.value, record.headers)
             event_type = CATALOGUE.check(envelope)
-            self.handler(envelope, event_type)
+            self.handler(envelope, event_type, Position(record.topic, record.partition, record.offset))
             self._count("applied", record.topic)
         except (InvalidEvent, ValueError, Rejected) as exc:
             self._deadletter(record, str(exc))
@@ -117,7 +126,9 @@ class ConsumerLoop:
             ("dlq_consumer_group", self.group_id.encode()),
             ("dlq_time", utcnow_iso().encode()),
         ]
-        self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"", headers=headers)
+        self.deadlettered += 1
+        if self.deadletter_topic:
+            self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"", headers=headers)
         self._count("deadlettered", record.topic)
 
     def _count(self, outcome: str, topic: str):

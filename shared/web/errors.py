@@ -21,12 +21,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(code: int, message: str, errors: dict | None = None):
+def error_response(code: int, message: str, errors: dict | None = None, extra: dict | None = None):
     status = default_exceptions[code]().name if code in default_exceptions else "Error"
     if wants_json():
-        body = {"code": code, "status": status, "message": message}
+        body = {**(extra or {}), "code": code, "status": status, "message": message}
         if errors:
-            body["errors"] = errors
+            body["errors"] = _string_keys(errors)
         return jsonify(body), code
     return render_template("error.html", code=code, status=status, message=message, errors=errors or {}), code
 
@@ -36,7 +36,11 @@ def register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         data = getattr(exc, "data", None) or {}
         message = data.get("message") or exc.description or exc.name
-        return error_response(exc.code or 500, message, data.get("messages") or data.get("errors"))
+        # Extra fields a view passed to abort() (e.g. where a duplicate already is); not
+        # webargs' internals such as the schema object.
+        extra = {k: v for k, v in data.items() if k not in ("message", "messages", "errors", "headers", "code", "status")
+                 and isinstance(v, (str, int, float, bool))}
+        return error_response(exc.code or 500, message, data.get("messages") or data.get("errors"), extra)
 
     @app.errorhandler(ServerSelectionTimeoutError)
     @app.errorhandler(AutoReconnect)
@@ -44,3 +48,12 @@ def register_error_handlers(app: Flask) -> None:
     def _store_down(exc):
         log.error("store unavailable", extra={"error": str(exc)})
         return error_response(503, "The store is unavailable; nothing was written. Try again shortly.")
+
+
+def _string_keys(value):
+    """marshmallow names list items by index (int keys): JSON wants strings, sorted."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value

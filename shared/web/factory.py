@@ -108,6 +108,7 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
             "csrf_token": auth_web.csrf_token,
             "locale": select_locale(),
             "locales": LOCALES,
+            "endpoints": app.view_functions,
         }
 
     app.add_template_filter(yuan, "yuan")

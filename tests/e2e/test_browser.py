@@ -42,14 +42,13 @@ def test_the_thread_in_a_browser(running, page):
 
     # A form with bad fields shows each field's error and creates nothing.
     page.goto(f"{registry}/households/new?lang=en")
-    page.fill("input[name=county_code]", "62")
+    page.fill("input[name=village_code]", "62")
     page.click("form.form button[type=submit]")
-    expect(page.locator("[data-error-for=head_name]")).to_be_visible()
-    expect(page.locator("[data-error-for=county_code]")).to_be_visible()
+    expect(page.locator("[data-error-for=township]")).to_be_visible()
+    expect(page.locator("[data-error-for=village_code]")).to_be_visible()
     expect(page.locator("[data-error-for=members]")).to_be_visible()
 
-    page.fill("input[name=head_name]", "马德福")
-    page.fill("input[name=county_code]", "621202")
+    page.fill("input[name=village_code]", "621202100201")
     page.fill("input[name=township]", "安化镇")
     page.fill("input[name=village]", "何家湾村")
     page.select_option("select[name=main_cause]", "lack_of_funds")

@@ -5,7 +5,7 @@ from tests.support import read_topic, wait_group_caught_up, wait_until
 
 
 def _history(system, hid):
-    return list(system.db("registry")["history"].find({"household_id": hid}))
+    return list(system.db("registry")["history"].find({"household_id": hid, "program": "ecommerce"}))
 
 
 def _record_sale(system, hid, **kw):

@@ -5,7 +5,7 @@ import pytest
 
 from shared.household_ids import PATTERN, county_of, new_household_id
 from shared.web.forms import form_errors, yuan, yuan_to_fen
-from services.registry.domain.assistance import summary_increments
+from services.registry.domain.assistance import summary_after, summary_update
 from shared.events import CATALOGUE
 
 
@@ -33,7 +33,13 @@ def test_form_errors_are_flattened_for_templates():
         {"members-0-name": "Missing.", "x": "a b"}
 
 
-def test_summary_increments_of_a_sale():
+def test_summary_update_of_a_sale_and_an_enrolment():
     sale = CATALOGUE.get("cn.jingzhun.ecommerce.sale.recorded.v1")
-    inc = summary_increments(sale, {"income_fen": 900, "amount_fen": 1000})
-    assert inc["summary.total_income_fen"] == 900 and inc["summary.programs.ecommerce.amount_fen"] == 1000
+    update = summary_update(sale, {"income_fen": 900, "amount_fen": 1000})
+    assert update["$inc"]["summary.total_income_fen"] == 900
+    assert update["$inc"]["summary.programs.ecommerce.amount_fen"] == 1000
+    enrolled = CATALOGUE.get("cn.jingzhun.ecommerce.enrolment.started.v1")
+    update = summary_update(enrolled, {})
+    assert update["$set"] == {"summary.programs.ecommerce.status": "enrolled"}
+    after = summary_after({"total_income_fen": 100, "programs": {}}, summary_update(sale, {"income_fen": 50}))
+    assert after["total_income_fen"] == 150 and after["programs"]["ecommerce"]["income_fen"] == 50

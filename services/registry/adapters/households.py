@@ -1,97 +1,211 @@
-"""The registry's store: household files and their assistance history (MongoDB)."""
+"""The registry's household files (MongoDB): create, search, change, exit workflow, as-of.
+
+Every change to a file is one atomic update of its document that also queues, in the same
+write, its events: the change on the registry topic (the audit trail, the history and the
+source of a rebuild) and the new snapshot on the compacted households topic."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
-from shared.events.types.registry import ASSISTANCE_RECORDED, HOUSEHOLD_SNAPSHOT
-from services.registry.domain.assistance import summary_increments, timeline_entry
-from services.registry.domain.households import new_household_id, new_summary
+from shared.events.envelope import utcnow_iso
+from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
+from services.registry.adapters.persons import IdProtection, PersonClaims
+from services.registry.domain import change_requests as cr
+from services.registry.domain.areas import path_of
+from services.registry.domain.exit_rules import next_step
+from services.registry.domain.households import file_of, new_household_id, new_summary, place_of
 
-PUBLIC = {"applied_event_ids": 0, outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0}
+HIDDEN = {"applied": 0, "applied_changes": 0, outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
+
+
+class Conflict(ValueError):
+    """Someone changed the file meanwhile; reload and try again."""
 
 
 def snapshot_event(doc: dict) -> dict:
     return outbox.event(HOUSEHOLD_SNAPSHOT.type, "registry", doc["_id"], {
         "household_id": doc["_id"], "head_name": doc["head_name"], "status": doc["status"],
-        "county_code": doc["county_code"], "township": doc["township"], "village": doc["village"],
-        "members": len(doc["members"]), "version": doc["version"],
+        "county_code": doc["county_code"], "village_code": doc["village_code"], "township": doc["township"],
+        "village": doc["village"], "members": len(doc["members"]), "version": doc["version"],
     })
 
 
+def _file_event(type_name: str, doc: dict, by: str, before: dict | None, **extra) -> dict:
+    file = file_of(doc)
+    return outbox.event(type_name, "registry", doc["_id"], {
+        "household_id": doc["_id"], "recorded_by": by, "version": doc["version"], "file": _jsonable(file),
+        "before": before, "after": place_of(doc), **extra})
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
 class HouseholdRepository:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, protection: IdProtection):
         self.households = db["households"]
-        self.history = db["history"]
+        self.versions = db["household_versions"]
+        self.protection = protection
+        self.claims = PersonClaims(db)
 
     def ensure_indexes(self) -> None:
         outbox.ensure_outbox_index(self.households)
         self.households.create_index([("county_code", ASCENDING), ("head_name", ASCENDING)])
-        self.history.create_index([("household_id", ASCENDING), ("occurred_at", DESCENDING)])
+        self.households.create_index([("village_code", ASCENDING), ("status", ASCENDING)])
+        self.versions.create_index([("household_id", ASCENDING), ("valid_from", DESCENDING)])
 
-    # --- household files --------------------------------------------------------------
-    def create(self, fields: dict, created_by: str) -> dict:
-        now = datetime.now(timezone.utc)
-        for _ in range(5):  # a collision of 10 random base32 characters is astronomically rare
-            doc = {**fields, "_id": new_household_id(fields["county_code"]), "status": "identified",
-                   "version": 1, "created_at": now, "created_by": created_by, "summary": new_summary(),
-                   "applied_event_ids": []}
-            try:
-                # The file and its snapshot event for the households topic: one atomic insert.
-                self.households.insert_one(outbox.with_events(doc, snapshot_event(doc)))
-                return self.get(doc["_id"])
-            except DuplicateKeyError:
-                continue
-        raise RuntimeError("could not allocate a household id")
-
+    # --- reading ----------------------------------------------------------------------
     def get(self, household_id: str) -> dict | None:
-        return self.households.find_one({"_id": household_id}, PUBLIC)
+        return self.households.find_one({"_id": household_id}, HIDDEN)
 
-    def search(self, scope: dict, q: str | None, county: str | None, skip: int, limit: int) -> tuple[list[dict], int]:
+    def search(self, scope: dict, q: str | None = None, area: str | None = None, status: str | None = None,
+               skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
         query = dict(scope)
-        if county:
-            if scope.get("county_code") not in (None, county):
+        if area:
+            if scope.get("county_code") and not (area.startswith(scope["county_code"]) or scope["county_code"].startswith(area.rstrip("0"))):
                 return [], 0
-            query["county_code"] = county
+            query["village_code" if len(area) > 6 else "county_code"] = \
+                {"$regex": "^" + re.escape(area)} if len(area) > 6 else area
+        if status:
+            query["status"] = status
         if q:
             query["head_name"] = {"$regex": "^" + re.escape(q)}
-        cursor = self.households.find(query, PUBLIC).sort("_id", ASCENDING).skip(skip).limit(limit)
+        cursor = self.households.find(query, HIDDEN).sort("_id", ASCENDING).skip(skip).limit(limit)
         return list(cursor), self.households.count_documents(query)
 
-    # --- assistance history -----------------------------------------------------------
-    def apply_assistance(self, envelope, event_type) -> bool:
-        """Apply a program event once. Returns False if the household is unknown.
+    def as_of(self, household_id: str, day) -> dict | None:
+        """The file as it stood at the end of ``day`` (from the versions the consumer keeps)."""
+        end = datetime.combine(day, time.max, tzinfo=timezone.utc).isoformat()
+        doc = self.versions.find_one({"household_id": household_id, "valid_from": {"$lte": end}},
+                                     sort=[("version", DESCENDING)])
+        return doc and {**doc["file"], "as_of": day.isoformat(), "version": doc["version"]}
 
-        The household update is guarded by the event id (kept in ``applied_event_ids``) and
-        carries the consolidated-stream event in its outbox, all in one atomic write; the
-        history entry is an upsert keyed by the event id. Redelivery changes nothing."""
-        household = self.households.find_one({"_id": envelope.subject}, {"county_code": 1, "village": 1,
-                                                                           "summary.total_income_fen": 1})
-        if household is None:
-            return False
-        entry = timeline_entry(envelope, event_type)
-        total = household["summary"]["total_income_fen"] + entry["income_fen"]
-        stream_event = outbox.event(ASSISTANCE_RECORDED.type, "registry", envelope.subject, {
-            "household_id": envelope.subject, "event_id": envelope.id, "event_type": envelope.type,
-            "program": event_type.program, "occurred_at": envelope.time,
-            "title_en": entry["title_en"], "title_zh": entry["title_zh"],
-            "income_fen": entry["income_fen"], "amount_fen": entry["amount_fen"],
-            "county_code": household["county_code"], "village": household["village"],
-            "total_income_fen": total, "data": envelope.data,
-        })
-        self.households.update_one(
-            {"_id": envelope.subject, "applied_event_ids": {"$ne": envelope.id}},
-            outbox.merge_update({"$inc": summary_increments(event_type, envelope.data),
-                                 "$push": {"applied_event_ids": envelope.id}}, stream_event),
-        )
-        entry["recorded_at"] = datetime.now(timezone.utc)
-        self.history.update_one({"_id": envelope.id}, {"$setOnInsert": entry}, upsert=True)
-        return True
+    # --- creating ---------------------------------------------------------------------
+    def new_members(self, members: list[dict]) -> list[dict]:
+        stored = []
+        for member in members:
+            member = dict(member)
+            number = member.pop("id_number", None)
+            member["member_id"] = member.get("member_id") or cr.new_member_id()
+            if number:
+                member.update(self.protection.protect(number))
+            stored.append(member)
+        return stored
 
-    def timeline(self, household_id: str, limit: int = 200) -> list[dict]:
-        return list(self.history.find({"household_id": household_id}).sort("occurred_at", DESCENDING).limit(limit))
+    def create(self, fields: dict, by: str, household_id: str | None = None) -> dict:
+        members = self.new_members(fields["members"])
+        head = next(m for m in members if m["relation"] == "head")
+        now = utcnow_iso()
+        doc = {**{k: v for k, v in fields.items() if k != "members"}, "members": members,
+               "_id": household_id or new_household_id(fields["village_code"][:6]),
+               "county_code": fields["village_code"][:6], "area": path_of(fields["village_code"]),
+               "head_member_id": head["member_id"], "head_name": head["name"], "status": "identified",
+               "version": 1, "created_at": now, "created_by": by, "updated_at": now, "updated_by": by,
+               "applied_changes": [], "summary": new_summary(), "applied": {}, "warnings": []}
+        self._claim_all(doc)
+        try:
+            self.households.insert_one(outbox.with_events(
+                doc, _file_event(IDENTIFIED.type, doc, by, None, reason=fields.get("reason", "")), snapshot_event(doc)))
+        except DuplicateKeyError:
+            if household_id is None:
+                raise
+            return self.get(household_id)  # an idempotent re-import / split already done
+        return self.get(doc["_id"])
+
+    def _claim_all(self, doc: dict) -> None:
+        claimed = []
+        try:
+            for member in doc["members"]:
+                if member.get("id_hash"):
+                    self.claims.claim(member["id_hash"], member["id_masked"], doc["_id"], member["member_id"])
+                    claimed.append(member["id_hash"])
+        except Exception:
+            for id_hash in claimed:
+                self.claims.release(id_hash, doc["_id"])
+            raise
+
+    # --- changing ---------------------------------------------------------------------
+    def _update(self, doc: dict, after: dict, by: str, events_for) -> dict:
+        """Write ``after`` if the file is still at ``doc``'s version, with its events."""
+        now = utcnow_iso()
+        after = {**after, "version": doc["version"] + 1, "updated_at": now, "updated_by": by}
+        update = {"$set": {k: v for k, v in file_of(after).items() if k != "_id"}}
+        result = self.households.update_one(
+            {"_id": doc["_id"], "version": doc["version"]},
+            outbox.merge_update(update, *events_for(after)))
+        if result.matched_count == 0:
+            raise Conflict(f"household {doc['_id']} changed meanwhile; reload and try again")
+        return self.get(doc["_id"])
+
+    def apply_change(self, request: dict, by: str) -> list[str]:
+        """Apply an approved change request, idempotently (guarded by its id in each file
+        it touches). Returns the ids of the households changed or created."""
+        kind, payload, rid = request["kind"], request["payload"], request["_id"]
+        source = self.households.find_one({"_id": request["household_id"]})
+        touched = [source["_id"]]
+        moving = [m for m in source["members"] if m["member_id"] in
+                  set(payload.get("member_ids") or [payload.get("member_id")])]
+        if kind == "add_member":
+            payload = {**payload, "member": self.new_members([payload["member"]])[0]}
+            if payload["member"].get("id_hash"):
+                self.claims.claim(payload["member"]["id_hash"], payload["member"]["id_masked"], source["_id"],
+                                  payload["member"]["member_id"])
+        if kind == "move_area":
+            payload = {**payload, "county_code": payload["village_code"][:6], "area": path_of(payload["village_code"])}
+        if kind == "transfer_member":
+            target = self.households.find_one({"_id": payload["to_household_id"]})
+            if target is None:
+                raise cr.ChangeRefused(f"no household {payload['to_household_id']}")
+            if rid not in target.get("applied_changes", []):
+                after, changes = cr.receiving_side(target, moving)
+                self._apply_one(target, after, changes, kind, request, by)
+            touched.append(target["_id"])
+        if kind == "split":
+            fields = cr.split_household(source, payload["member_ids"], payload["new_head_member_id"])
+            self.create({**fields, "reason": request.get("reason", "")}, by, household_id=payload["new_household_id"])
+            touched.append(payload["new_household_id"])
+        if rid not in source.get("applied_changes", []):
+            after, changes = cr.apply(source, kind, payload)
+            self._apply_one(source, after, changes, kind, request, by)
+        for member in moving:
+            if member.get("id_hash"):
+                if kind == "remove_member":
+                    self.claims.release(member["id_hash"], source["_id"])
+                else:
+                    self.claims.move(member["id_hash"], touched[-1])
+        return touched
+
+    def _apply_one(self, doc: dict, after: dict, changes: list, kind: str, request: dict, by: str) -> dict:
+        after["applied_changes"] = doc.get("applied_changes", []) + [request["_id"]]
+        before = place_of(doc)
+        return self._update(doc, after, by, lambda new: [
+            _file_event(CHANGED.type, new, by, before, kind=kind, change_request_id=request["_id"],
+                        reason=request.get("reason", ""), changes=_jsonable(changes)),
+            snapshot_event(new)])
+
+    def step(self, household_id: str, step: str, by: str, reason: str, today, notice_days: int) -> dict:
+        """One step of the exit / return workflow; raises StepRefused or Conflict."""
+        doc = self.households.find_one({"_id": household_id})
+        move = next_step(doc["status"], step, today, (doc.get("exit") or {}).get("notice_until"), notice_days)
+        exit_info = dict(doc.get("exit") or {})
+        exit_info.update({"last_step": step, "last_step_on": today.isoformat(), "last_reason": reason})
+        if move.notice_until:
+            exit_info["notice_until"] = move.notice_until
+        after = {**doc, "status": move.to_status, "exit": exit_info}
+        before = place_of(doc)
+        return self._update(doc, after, by, lambda new: [
+            _file_event(STATUS_CHANGED.type, new, by, before, step=step, from_status=move.from_status,
+                        to_status=move.to_status, reason=reason, notice_until=move.notice_until),
+            snapshot_event(new)])

@@ -1,13 +1,58 @@
-"""Household files: ids, causes of poverty, statuses. Pure logic, no framework."""
+"""Household files (建档立卡): vocabularies and the rules a new file must meet. Pure logic."""
 from __future__ import annotations
 
 from shared.household_ids import county_of, new_household_id  # noqa: F401  (re-exported)
+from services.registry.domain import id_numbers
+from services.registry.domain.exit_rules import GUARANTEES
 
 CAUSES = ("illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water",
           "lack_of_skills", "lack_of_labour", "lack_of_funds", "poor_transport", "lack_of_motivation")
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
 SEXES = ("female", "male")
+HEALTH = ("healthy", "chronic_illness", "serious_illness", "disabled")
+EDUCATION = ("none", "primary", "junior_secondary", "senior_secondary", "vocational", "tertiary")
+LABOUR = ("full", "partial", "none")
+SCHOOLING = ("not_applicable", "preschool", "in_school", "dropped_out", "graduated")
+# Statuses and their order of the exit workflow live in exit_rules.
+# Fields set by the consumer from events, not by people: never part of a file snapshot.
+DERIVED_FIELDS = ("summary", "applied", "warnings", "outbox", "outbox_pending", "outbox_rev")
 
 
 def new_summary() -> dict:
-    return {"total_income_fen": 0, "total_amount_fen": 0, "events": 0, "programs": {}}
+    return {"total_income_fen": 0, "total_amount_fen": 0, "events": 0, "programs": {},
+            "loans_outstanding_fen": 0, "relocation_stage": None}
+
+
+def member_problems(members: list[dict]) -> dict:
+    """Field errors across members: one head, ID numbers valid, unique and matching the birth year."""
+    errors: dict = {}
+    heads = [i for i, m in enumerate(members) if m.get("relation") == "head"]
+    if len(heads) != 1:
+        errors["_schema"] = ["A household has exactly one head (relation 'head')."]
+    seen = {}
+    for i, member in enumerate(members):
+        number = member.get("id_number")
+        if not number:
+            continue
+        problem = id_numbers.problem(number)
+        if problem is None and id_numbers.birth_year(number) != member.get("birth_year"):
+            problem = "The birth year does not match the ID number."
+        if problem is None and id_numbers.normalise(number) in seen:
+            problem = f"The same ID number as member {seen[id_numbers.normalise(number)]}."
+        if problem:
+            errors.setdefault(i, {})["id_number"] = [problem]
+        seen.setdefault(id_numbers.normalise(number), i)
+    return errors
+
+
+def file_of(doc: dict) -> dict:
+    """The file as people keep it: the document without what is derived from events."""
+    return {k: v for k, v in doc.items() if k not in DERIVED_FIELDS}
+
+
+def place_of(doc: dict) -> dict:
+    return {"status": doc["status"], "village_code": doc["village_code"], "people": len(doc["members"])}
+
+
+def default_guarantees() -> dict:
+    return {g: False for g in GUARANTEES}

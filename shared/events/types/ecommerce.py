@@ -2,7 +2,7 @@
 from marshmallow import fields, validate, validates_schema, ValidationError
 
 from shared.events.catalogue import CATALOGUE, EventType
-from shared.events.types.common import EventData, Fen
+from shared.events.types.common import EventData, Fen, declare_enrolment
 
 CHANNELS = ("own_store", "enterprise_purchase", "partner_platform")
 
@@ -32,3 +32,5 @@ SALE_RECORDED = CATALOGUE.declare(EventType(
     income_field="income_fen",
     amount_field="amount_fen",
 ))
+
+ENROLLED, ENROLMENT_ENDED = declare_enrolment("ecommerce", "e-commerce", "电商扶贫")

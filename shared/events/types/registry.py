@@ -1,10 +1,51 @@
-"""Registry event types: household files (compacted topic) and the consolidated stream."""
+"""Registry event types: household file changes (the registry's own topic), household
+snapshots (compacted topic), and the consolidated stream."""
 from marshmallow import Schema, fields, validate, RAISE
 
 from shared.events.catalogue import CATALOGUE, EventType
-from shared.events.types.common import HouseholdId
+from shared.events.types.common import EventData, HouseholdId
 
-HOUSEHOLD_STATUSES = ("identified", "assisted", "exit_proposed", "exited", "returned", "removed")
+HOUSEHOLD_STATUSES = ("identified", "assisted", "exit_proposed", "township_checked", "public_notice",
+                      "exited", "returned", "removed")
+
+
+class PlaceSchema(Schema):
+    """Where the household was, and how it counted, before this change (for statistics)."""
+
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=validate.OneOf(HOUSEHOLD_STATUSES))
+    village_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{12}$"))
+    people = fields.Integer(strict=True, required=True)
+
+
+class FileEventData(EventData):
+    version = fields.Integer(strict=True, required=True)
+    file = fields.Dict(required=True)                 # the whole file after the change
+    before = fields.Nested(PlaceSchema, allow_none=True, load_default=None)
+    after = fields.Nested(PlaceSchema, required=True)
+    reason = fields.String(load_default="")
+
+
+class HouseholdChangedV1(FileEventData):
+    kind = fields.String(required=True)
+    change_request_id = fields.String(required=True)
+    changes = fields.List(fields.Dict(), required=True)
+
+
+class StatusChangedV1(FileEventData):
+    step = fields.String(required=True)
+    from_status = fields.String(required=True, validate=validate.OneOf(HOUSEHOLD_STATUSES))
+    to_status = fields.String(required=True, validate=validate.OneOf(HOUSEHOLD_STATUSES))
+    notice_until = fields.String(allow_none=True, load_default=None)
+
+
+class WarningRaisedV1(EventData):
+    risk = fields.String(required=True)
+    source_event_id = fields.String(required=True)
+    source_event_type = fields.String(required=True)
+    reason = fields.String(required=True)
 
 
 class HouseholdSnapshotV1(Schema):
@@ -15,6 +56,7 @@ class HouseholdSnapshotV1(Schema):
     head_name = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(HOUSEHOLD_STATUSES))
     county_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
+    village_code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{12}$"))
     township = fields.String(required=True)
     village = fields.String(required=True)
     members = fields.Integer(strict=True, required=True)
@@ -37,23 +79,31 @@ class AssistanceRecordedV1(Schema):
     income_fen = fields.Integer(strict=True, required=True)
     amount_fen = fields.Integer(strict=True, required=True)
     county_code = fields.String(required=True)
+    village_code = fields.String(required=True)
     village = fields.String(required=True)
+    area = fields.Dict(required=True)
+    status = fields.String(required=True)
     total_income_fen = fields.Integer(strict=True, required=True)
+    summary = fields.Dict(required=True)
     data = fields.Dict(required=True)
 
 
+IDENTIFIED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.household.identified.v1", program="registry", schema=FileEventData,
+    title_en="Household identified and filed (建档立卡)", title_zh="识别建档立卡"))
+CHANGED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.household.changed.v1", program="registry", schema=HouseholdChangedV1,
+    title_en="File changed ({kind}): {reason}", title_zh="档案变更（{kind}）：{reason}"))
+STATUS_CHANGED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.household.status_changed.v1", program="registry", schema=StatusChangedV1,
+    title_en="Status {from_status} → {to_status} ({step})", title_zh="状态 {from_status} → {to_status}（{step}）"))
+WARNING_RAISED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.household.warning_raised.v1", program="registry", schema=WarningRaisedV1,
+    title_en="Return-to-poverty warning: {reason}", title_zh="防返贫监测预警：{reason}"))
 HOUSEHOLD_SNAPSHOT = CATALOGUE.declare(EventType(
-    type="cn.jingzhun.registry.household.snapshot.v1",
-    program="registry",
-    schema=HouseholdSnapshotV1,
-    title_en="Household file of {head_name}",
-    title_zh="{head_name}户档案",
-))
-
+    type="cn.jingzhun.registry.household.snapshot.v1", program="registry", schema=HouseholdSnapshotV1,
+    title_en="Household file of {head_name}", title_zh="{head_name}户档案"))
 ASSISTANCE_RECORDED = CATALOGUE.declare(EventType(
-    type="cn.jingzhun.registry.assistance.recorded.v1",
-    program="registry",
-    schema=AssistanceRecordedV1,
-    title_en="{title_en}",
-    title_zh="{title_zh}",
-))
+    type="cn.jingzhun.registry.assistance.recorded.v1", program="registry", schema=AssistanceRecordedV1,
+    title_en="{title_en}", title_zh="{title_zh}"))
+FILE_EVENTS = (IDENTIFIED.type, CHANGED.type, STATUS_CHANGED.type, WARNING_RAISED.type)

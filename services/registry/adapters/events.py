@@ -1,0 +1,149 @@
+"""The registry consumer's side: apply each accepted event to the household's summary,
+history, versions and the area statistics — each exactly once.
+
+- The household update is guarded by the event id (``applied.<id>`` records which copy
+  of the event, topic:partition:offset, applied it) and queues the consolidated-stream
+  event in the same atomic write.
+- The history entry and the file version are upserts keyed by the event id / version.
+- Statistics are guarded per partition by offset (see stats.py). A republished copy of an
+  event (another offset) is recognised by ``applied`` and changes nothing."""
+from __future__ import annotations
+
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from shared import outbox
+from shared.kafka.position import Position
+from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
+from services.registry.adapters.stats import Stats
+from services.registry.domain.assistance import serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
+from services.registry.domain.households import new_summary
+
+
+class EventApplier:
+    def __init__(self, db: Database):
+        self.households = db["households"]
+        self.history = db["history"]
+        self.versions = db["household_versions"]
+        self.stats = Stats(db)
+
+    def ensure_indexes(self) -> None:
+        self.history.create_index([("household_id", 1), ("occurred_at", -1)])
+        self.stats.ensure_indexes()
+
+    def apply(self, envelope, event_type, position: Position) -> bool:
+        """Apply one event; False if its household is unknown (the caller dead-letters it)."""
+        if event_type.program == "registry":
+            return self._apply_file_event(envelope, event_type, position)
+        return self._apply_program_event(envelope, event_type, position)
+
+    # --- program events ------------------------------------------------------------
+    def _apply_program_event(self, envelope, event_type, position: Position) -> bool:
+        household = self.households.find_one(
+            {"_id": envelope.subject},
+            {"status": 1, "village_code": 1, "county_code": 1, "village": 1, "area": 1, "summary": 1,
+             f"applied.{envelope.id}": 1})
+        if household is None:
+            return False
+        entry = timeline_entry(envelope, event_type)
+        summary = household.get("summary") or new_summary()
+        first = summary.get("programs", {}).get(event_type.program, {}).get("events", 0) == 0
+        applied_by = (household.get("applied") or {}).get(envelope.id)
+        if applied_by and applied_by.split("|")[0] != str(position):
+            return True  # a republished copy of an event already applied: nothing to do
+        if applied_by:
+            first = applied_by.endswith("|first")
+        else:
+            update = summary_update(event_type, envelope.data)
+            events = [self._stream_event(envelope, event_type, entry, household, summary_after(summary, update))]
+            if event_type.risk and household["status"] == "exited":
+                events.append(self._warning(envelope, event_type))
+                update.setdefault("$push", {})["warnings"] = {
+                    "risk": event_type.risk, "event_id": envelope.id, "title_en": entry["title_en"],
+                    "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}
+            update.setdefault("$set", {})[f"applied.{envelope.id}"] = f"{position}|{'first' if first else 'more'}"
+            self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
+                                       outbox.merge_update(update, *events))
+        self._history(entry)
+        self.stats.add(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
+            (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
+                                         "amount_fen": entry["amount_fen"], "households_reached": int(first)})])
+        return True
+
+    def _stream_event(self, envelope, event_type, entry: dict, household: dict, summary: dict) -> dict:
+        return outbox.event(ASSISTANCE_RECORDED.type, "registry", envelope.subject, {
+            "household_id": envelope.subject, "event_id": envelope.id, "event_type": envelope.type,
+            "program": event_type.program, "occurred_at": envelope.time,
+            "title_en": entry["title_en"], "title_zh": entry["title_zh"],
+            "income_fen": entry["income_fen"], "amount_fen": entry["amount_fen"],
+            "county_code": household["county_code"], "village_code": household["village_code"],
+            "village": household["village"], "area": household["area"], "status": household["status"],
+            "total_income_fen": summary["total_income_fen"], "summary": summary, "data": entry["data"],
+        })
+
+    def _warning(self, envelope, event_type) -> dict:
+        return outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
+            "household_id": envelope.subject, "recorded_by": "monitoring", "risk": event_type.risk,
+            "source_event_id": envelope.id, "source_event_type": envelope.type,
+            "reason": event_type.title(envelope.data, "en")})
+
+    # --- registry events (file changes, warnings) -------------------------------------
+    def _apply_file_event(self, envelope, event_type, position: Position) -> bool:
+        data = envelope.data
+        if "file" in data:
+            self._restore_file(envelope.subject, data)
+            self.versions.update_one(
+                {"_id": f"{envelope.subject}:{data['version']:08d}"},
+                {"$setOnInsert": {"household_id": envelope.subject, "version": data["version"],
+                                  "valid_from": envelope.time, "file": data["file"]}}, upsert=True)
+        household = self.households.find_one({"_id": envelope.subject},
+                                             {"status": 1, "village_code": 1, "county_code": 1, "village": 1,
+                                              "area": 1, "summary": 1, f"applied.{envelope.id}": 1})
+        if household is None:
+            return False
+        entry = timeline_entry(envelope, event_type)
+        applied_by = (household.get("applied") or {}).get(envelope.id)
+        if applied_by and applied_by.split("|")[0] != str(position):
+            return True
+        if not applied_by:
+            summary = household.get("summary") or new_summary()
+            update = {"$set": {f"applied.{envelope.id}": f"{position}|more"}}
+            events = [self._stream_event(envelope, event_type, entry, household, summary)]
+            risk = serious_illness_risk(data)
+            if risk:
+                update["$push"] = {"warnings": {"risk": risk, "event_id": envelope.id, "title_en": entry["title_en"],
+                                                "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}}
+                events.append(outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
+                    "household_id": envelope.subject, "recorded_by": "monitoring", "risk": risk,
+                    "source_event_id": envelope.id, "source_event_type": envelope.type,
+                    "reason": "a member is seriously ill"}))
+            self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
+                                       outbox.merge_update(update, *events))
+        self._history(entry)
+        month = envelope.time[:7]
+        if "after" in data:
+            self.stats.add(position.partition_key, position.offset, "households", "-",
+                           status_counts(data.get("before"), data["after"]))
+            moves = {"exited": "exits", "returned": "returns"}
+            counter = moves.get(data["after"]["status"]) if data.get("to_status") else None
+            if data.get("before") is None:
+                counter = "identified"
+            if counter:
+                self.stats.add(position.partition_key, position.offset, "registry", month,
+                               [(data["after"]["village_code"], {counter: 1})])
+        return True
+
+    def _restore_file(self, household_id: str, data: dict) -> None:
+        """Set the file from the event when the store is behind it (a rebuild, or a fresh
+        replica); in normal running the file is already at this version and nothing changes."""
+        file = {k: v for k, v in data["file"].items() if k != "_id"}
+        try:
+            self.households.update_one(
+                {"_id": household_id, "version": {"$lt": data["version"]}},
+                {"$set": file, "$setOnInsert": {"summary": new_summary(), "applied": {}, "warnings": []}},
+                upsert=True)
+        except DuplicateKeyError:
+            pass  # already at this version or later
+
+    def _history(self, entry: dict) -> None:
+        self.history.update_one({"_id": entry["_id"]}, {"$setOnInsert": entry}, upsert=True)

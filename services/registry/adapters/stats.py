@@ -1,0 +1,108 @@
+"""Materialized statistics per area, updated with $inc as events arrive, exactly once.
+
+Counters are split by the Kafka partition the event came from: each partition is applied
+by one consumer at a time, in order, so a counter document can remember the last offset it
+applied and ignore a redelivery (offset not greater). Reads sum the partitions. A rebuild
+from the same topics reproduces the same documents."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pymongo import ASCENDING
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from services.registry.domain.areas import level_of, path_of, prefix_of
+
+COUNTED_LEVELS = ("county", "township", "village")
+
+
+class Stats:
+    def __init__(self, db: Database):
+        self.stats = db["stats"]
+
+    def ensure_indexes(self) -> None:
+        self.stats.create_index([("area", ASCENDING), ("group", ASCENDING), ("month", ASCENDING)])
+        self.stats.create_index([("level", ASCENDING), ("group", ASCENDING)])
+
+    def add(self, position: str, offset: int, group: str, month: str, changes: list[tuple[str, dict]]) -> None:
+        """Add each (village_code, increments) to the counters of its village, township and
+        county, once for this record (``position`` 'topic:partition', ``offset``)."""
+        merged: dict = defaultdict(lambda: defaultdict(int))
+        for village_code, inc in changes:
+            path = path_of(village_code)
+            for level in COUNTED_LEVELS:
+                for key, value in inc.items():
+                    merged[(level, path[level])][key] += value
+        for (level, area), inc in merged.items():
+            inc = {k: v for k, v in inc.items() if v}
+            if not inc:
+                continue
+            try:
+                self.stats.update_one(
+                    {"_id": f"{area}|{group}|{month}|{position}", "offset": {"$lt": offset}},
+                    {"$inc": inc, "$set": {"offset": offset},
+                     "$setOnInsert": {"area": area, "level": level, "group": group, "month": month}},
+                    upsert=True)
+            except DuplicateKeyError:
+                pass  # the document exists with offset >= ours: already applied
+
+    def totals(self, area: str, group: str, month: str | None = None) -> dict:
+        """Counters of an area (any level; province and prefecture sum their counties)."""
+        query = self._area_query(area)
+        query["group"] = group
+        if month:
+            query["month"] = month
+        total: dict = defaultdict(int)
+        for doc in self.stats.find(query, {"_id": 0, "offset": 0, "area": 0, "level": 0, "group": 0, "month": 0}):
+            _merge(total, doc)
+        return _plain(total)
+
+    def by_month(self, area: str, group: str) -> dict[str, dict]:
+        query = {**self._area_query(area), "group": group}
+        return self._split(query, lambda doc: doc["month"])
+
+    def by_child(self, area: str, group: str, month: str | None = None) -> dict[str, dict]:
+        """Counters of each area one level below (drill-down: province › prefecture › county › township › village)."""
+        level = level_of(area)
+        if level == "village":
+            return {}
+        if level in ("province", "prefecture"):
+            query = {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
+            bucket = (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"])
+        else:
+            child = "township" if level == "county" else "village"
+            query = {"level": child, "area": {"$regex": f"^{area}"}}
+            bucket = lambda doc: doc["area"]  # noqa: E731
+        query["group"] = group
+        if month:
+            query["month"] = month
+        return self._split(query, bucket)
+
+    def _split(self, query: dict, bucket) -> dict[str, dict]:
+        split: dict = defaultdict(lambda: defaultdict(int))
+        for doc in self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}):
+            key = bucket(doc)
+            doc.pop("month", None)
+            doc.pop("area", None)
+            _merge(split[key], doc)
+        return {k: _plain(v) for k, v in sorted(split.items())}
+
+    def _area_query(self, area: str) -> dict:
+        level = level_of(area)
+        if level in COUNTED_LEVELS:
+            return {"area": area, "level": level}
+        return {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
+
+
+def _merge(total: dict, doc: dict) -> None:
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            inner = total.setdefault(key, defaultdict(int))
+            _merge(inner, value)
+        elif isinstance(value, (int, float)):
+            total[key] += value
+
+
+def _plain(value):
+    return {k: _plain(v) for k, v in value.items()} if isinstance(value, dict) else value

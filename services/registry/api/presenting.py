@@ -1,0 +1,21 @@
+"""How a household file is shown to a given person: ID numbers masked unless the role
+needs them (central office and the county operators of that county)."""
+from __future__ import annotations
+
+import copy
+
+from shared.auth.roles import CENTRAL, COUNTY_OPERATOR
+
+SEES_ID_NUMBERS = (CENTRAL, COUNTY_OPERATOR)
+
+
+def present(household: dict, principal, protection) -> dict:
+    shown = copy.deepcopy(household)
+    reveal = principal.role in SEES_ID_NUMBERS
+    for member in shown.get("members", []):
+        cipher = member.pop("id_cipher", None)
+        member.pop("id_hash", None)
+        masked = member.pop("id_masked", None)
+        if masked:
+            member["id_number"] = protection.reveal(cipher) if reveal and cipher else masked
+    return shown

@@ -1,0 +1,65 @@
+"""The five-level area hierarchy, from administrative codes. Pure logic.
+
+Codes: province 2 digits + '0000', prefecture 4 + '00', county 6 (GB/T 2260), township 9,
+village 12 (statistical division codes). A village code carries every level above it."""
+from __future__ import annotations
+
+LEVELS = ("province", "prefecture", "county", "township", "village")
+# Western region (西部): poverty incidence thresholds are 3% there, 2% elsewhere.
+WESTERN_PROVINCES = {"15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
+
+
+def path_of(village_code: str) -> dict:
+    """{'province': '620000', 'prefecture': '621200', 'county': '621202', 'township': '621202100', 'village': …}"""
+    if len(village_code) != 12 or not village_code.isdigit():
+        raise ValueError("a village code has 12 digits")
+    return {
+        "province": village_code[:2] + "0000",
+        "prefecture": village_code[:4] + "00",
+        "county": village_code[:6],
+        "township": village_code[:9],
+        "village": village_code,
+    }
+
+
+def level_of(code: str) -> str:
+    if len(code) == 12:
+        return "village"
+    if len(code) == 9:
+        return "township"
+    if len(code) != 6:
+        raise ValueError(f"not an area code: {code}")
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "prefecture"
+    return "county"
+
+
+def parent_of(code: str) -> str | None:
+    level = level_of(code)
+    if level == "province":
+        return None
+    if level == "prefecture":
+        return code[:2] + "0000"
+    if level == "county":
+        return code[:4] + "00"
+    return code[:6] if level == "township" else code[:9]
+
+
+def is_western(code: str) -> bool:
+    return code[:2] in WESTERN_PROVINCES
+
+
+def incidence_threshold(code: str, western: float = 0.03, elsewhere: float = 0.02) -> float:
+    return western if is_western(code) else elsewhere
+
+
+def contains(area_code: str, village_code: str) -> bool:
+    """Is the village inside the area (any level)?"""
+    return path_of(village_code)[level_of(area_code)] == area_code
+
+
+def prefix_of(code: str) -> str:
+    """The code prefix every village inside the area starts with."""
+    return {"province": code[:2], "prefecture": code[:4], "county": code[:6]}.get(level_of(code), code)

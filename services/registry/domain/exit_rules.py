@@ -1,0 +1,101 @@
+"""Exit (脱贫) criteria and the exit / return-to-poverty workflow. Pure logic.
+
+A household may be proposed for exit when its per-capita net income is above the year's
+poverty line AND the two no-worries and three guarantees (两不愁三保障) all hold. The
+procedure: village proposal and democratic review → township check → county approval →
+public notice (公示, 7 days by default) without valid objection → exited."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# Poverty line, yuan per person per year at current prices (2,300 yuan at 2010 prices).
+# A setting: POVERTY_LINES="2014:2800,2015:2855,…" overrides it.
+DEFAULT_POVERTY_LINES_YUAN = {2010: 2300, 2011: 2536, 2012: 2625, 2013: 2736, 2014: 2800, 2015: 2855,
+                              2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000}
+GUARANTEES = ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")
+NOTICE_DAYS = 7
+
+POOR = ("identified", "assisted", "returned")
+# status → {step: new status}
+TRANSITIONS = {
+    "identified": {"propose_exit": "exit_proposed", "start_assistance": "assisted"},
+    "assisted": {"propose_exit": "exit_proposed"},
+    "returned": {"propose_exit": "exit_proposed"},
+    "exit_proposed": {"township_check": "township_checked", "reject_exit": "assisted"},
+    "township_checked": {"county_approve": "public_notice", "reject_exit": "assisted"},
+    "public_notice": {"object": "assisted", "finish_notice": "exited"},
+    "exited": {"return_to_poverty": "returned"},
+    "removed": {},   # a wrongly identified household, removed through a change request
+}
+# Who may take a step: proposing and objecting are the village's; the rest the county's.
+PROPOSING_STEPS = ("propose_exit", "object")
+STATUSES = tuple(TRANSITIONS)
+
+
+class StepRefused(ValueError):
+    """An illegal or premature workflow step; the message says why."""
+
+
+def parse_lines(setting: str) -> dict[int, int]:
+    """'2014:2800,2020:4000' → {2014: 2800, 2020: 4000}"""
+    lines = {}
+    for part in filter(None, (p.strip() for p in setting.split(","))):
+        year, _, yuan = part.partition(":")
+        lines[int(year)] = int(yuan)
+    return lines
+
+
+def poverty_line_fen(year: int, lines: dict[int, int] | None = None) -> int:
+    """The line for a year; a year after the table uses its last line."""
+    table = lines or DEFAULT_POVERTY_LINES_YUAN
+    known = [y for y in table if y <= year]
+    if not known:
+        raise ValueError(f"no poverty line for {year} or earlier")
+    return table[max(known)] * 100
+
+
+def exit_problems(income_per_capita_fen: int, guarantees: dict, year: int, lines: dict | None = None) -> list[str]:
+    """Why the household cannot exit yet (empty list: it meets the criteria)."""
+    problems = []
+    line = poverty_line_fen(year, lines)
+    if income_per_capita_fen <= line:
+        problems.append(f"per-capita income {income_per_capita_fen / 100:.2f} yuan is not above the "
+                        f"{year} poverty line of {line / 100:.2f} yuan")
+    missing = [g for g in GUARANTEES if not guarantees.get(g)]
+    if missing:
+        problems.append("not yet guaranteed: " + ", ".join(missing))
+    return problems
+
+
+@dataclass(frozen=True)
+class Step:
+    step: str
+    from_status: str
+    to_status: str
+    notice_until: str | None = None
+
+
+def next_step(status: str, step: str, today: date, notice_until: str | None = None,
+              notice_days: int = NOTICE_DAYS) -> Step:
+    allowed = TRANSITIONS.get(status, {})
+    if step not in allowed:
+        raise StepRefused(f"'{step}' is not possible for a household that is {status}; "
+                          f"possible: {', '.join(allowed) or 'nothing'}")
+    if step == "finish_notice" and notice_until and today < date.fromisoformat(notice_until):
+        raise StepRefused(f"the public notice runs until {notice_until}")
+    until = (today + timedelta(days=notice_days)).isoformat() if step == "county_approve" else None
+    return Step(step, status, allowed[step], until)
+
+
+def is_poor(status: str) -> bool:
+    """Counts in the poor population (for incidence) — exit in progress still counts."""
+    return status in POOR or status in ("exit_proposed", "township_checked", "public_notice")
+
+
+def incidence(poor_people: int, population: int) -> float:
+    return poor_people / population if population else 0.0
+
+
+def today_utc() -> date:
+    return datetime.utcnow().date()

@@ -1,0 +1,46 @@
+"""Helpers for the registry's integration tests."""
+import random
+
+from services.registry.domain.id_numbers import check_digit
+from tests.support import wait_until
+
+
+def id_number(birth_year: int, county: str = "621202", seed: int | None = None) -> str:
+    rng = random.Random(seed)
+    first17 = f"{county}{birth_year}0{rng.randint(1, 9)}1{rng.randint(0, 9)}{rng.randint(100, 999)}"
+    return first17 + check_digit(first17)
+
+
+def new_household(system, user="central", village_code="621202100201", head="王建国", **overrides):
+    body = {
+        "village_code": village_code, "township": "汉王镇", "village": "寺背村", "main_cause": "illness",
+        "income_per_capita_fen": 210000,
+        "members": [{"name": head, "relation": "head", "sex": "male", "birth_year": 1968},
+                    {"name": "李秀英", "relation": "spouse", "sex": "female", "birth_year": 1970}],
+    }
+    body.update(overrides)
+    r = system.client("registry").post("/api/households", json=body, headers=system.headers(user))
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def get(system, path, user="central"):
+    r = system.client("registry").get(path, headers=system.headers(user))
+    assert r.status_code == 200, (path, r.get_json())
+    return r.get_json()
+
+
+def post(system, path, body, user="central", expect=200):
+    r = system.client("registry").post(path, json=body, headers=system.headers(user))
+    assert r.status_code == expect, (path, r.status_code, r.get_json())
+    return r.get_json()
+
+
+def registry_history(system, hid, program=None):
+    query = {"household_id": hid, **({"program": program} if program else {})}
+    return list(system.db("registry")["history"].find(query))
+
+
+def wait_history(system, hid, count, program=None, timeout=60):
+    return wait_until(lambda: (lambda h: h if len(h) >= count else None)(registry_history(system, hid, program)),
+                      timeout=timeout, message=f"{count} history entries for {hid}")
