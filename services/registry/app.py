@@ -36,6 +36,8 @@ def _register(app: Flask) -> None:
     for api_blueprint in (blp, workflow_blp, dashboard_blp):
         app.extensions["api"].register_blueprint(api_blueprint)
     app.register_blueprint(bp)
+    from services.registry.ui.dashboard_views import bp as dashboard_bp
+    app.register_blueprint(dashboard_bp)
     from services.registry.api.feed import blp as feed_blp
     from services.registry.ui.feed_views import bp as feed_bp
     app.extensions["api"].register_blueprint(feed_blp)

@@ -9,6 +9,7 @@ JINGZHUN_DB_PREFIX once you are satisfied."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 
@@ -20,6 +21,7 @@ from shared.store import make_client, service_db
 from services.registry.adapters.events import EventApplier
 from services.registry.consumer import make_handler
 
+log = logging.getLogger(__name__)
 COMPARED = {
     "households": {"outbox": 0, "outbox_pending": 0, "outbox_rev": 0},
     "history": {},
@@ -63,7 +65,12 @@ def compare(client, live_db: str, rebuilt_db: str) -> dict[str, int]:
         live = {d["_id"]: d for d in client[live_db][name].find({}, hidden or None)}
         rebuilt = {d["_id"]: d for d in client[rebuilt_db][name].find({}, hidden or None)}
         keys = set(live) | set(rebuilt)
-        differences[name] = sum(1 for k in keys if live.get(k) != rebuilt.get(k))
+        differing = [k for k in keys if live.get(k) != rebuilt.get(k)]
+        differences[name] = len(differing)
+        for key in differing[:3]:
+            log.warning("rebuild differs", extra={"collection": name, "id": key, "fields": sorted(
+                f for f in set(live.get(key) or {}) | set(rebuilt.get(key) or {})
+                if (live.get(key) or {}).get(f) != (rebuilt.get(key) or {}).get(f))})
     return differences
 
 

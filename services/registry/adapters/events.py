@@ -144,6 +144,8 @@ class EventApplier:
                 upsert=True)
         except DuplicateKeyError:
             pass  # already at this version or later
+        # FerretDB 1.24 drops an empty array given in $setOnInsert; set it on its own.
+        self.households.update_one({"_id": household_id, "warnings": {"$exists": False}}, {"$set": {"warnings": []}})
 
     def _history(self, entry: dict) -> None:
         self.history.update_one({"_id": entry["_id"]}, {"$setOnInsert": entry}, upsert=True)

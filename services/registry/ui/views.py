@@ -35,10 +35,12 @@ def index():
     principal = authorize(READ)
     q = request.args.get("q", "").strip()[:50] or None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    area = request.args.get("area", "")
+    area = area if area.isdigit() and len(area) in (6, 9, 12) else None
     page = max(1, request.args.get("page", 1, type=int))
-    items, total = ext("households").search(principal.county_filter, q, None, status, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = ext("households").search(principal.county_filter, q, area, status, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("registry/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           q=q or "", status=status or "", statuses=STATUSES)
+                           q=q or "", status=status or "", statuses=STATUSES, area=area or "")
 
 
 def _form_to_payload(form) -> dict:

@@ -1,0 +1,123 @@
+"""Exit and return to poverty: the criteria, the workflow with the public notice, risk
+warnings after exit, and the dashboard's figures moving with each step."""
+import pytest
+
+from shared.events import CATALOGUE
+from shared.kafka.producer import make_producer, send_envelope
+from tests.integration.registry_support import get, new_household, post, wait_history
+from tests.support import wait_until
+
+VILLAGE = "621202100201"
+READY = {"income_per_capita_fen": 520000,
+         "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pipeline(system):
+    app = system.app("registry")
+    app.extensions["settings"] = app.extensions["settings"].with_(exit_notice_days=0)  # notice ends today
+    for name in ("registry-consumer", "registry-relay"):
+        system.procs.start(name)
+    r = system.client("registry").put("/api/areas", headers=system.headers("central"), json={
+        "areas": [{"code": "621202", "name": "武都区"}, {"code": VILLAGE, "name": "寺背村", "population": 1000}]})
+    assert r.status_code == 200, r.get_json()
+
+
+def dashboard(system, area="621202", user="central"):
+    return get(system, f"/api/dashboard/{area}", user)
+
+
+def settled(system):
+    """The dashboard once the consumer has counted every file change made so far."""
+    def caught_up():
+        expected = {}
+        for h in system.db("registry")["households"].find({"county_code": "621202"}, {"status": 1}):
+            expected[h["status"]] = expected.get(h["status"], 0) + 1
+        d = dashboard(system)
+        return d if {k: v for k, v in d["households"].items() if v} == expected else None
+    return wait_until(caught_up, message="the dashboard caught up with the files")
+
+
+def test_exit_is_refused_until_the_criteria_hold(system):
+    hid = new_household(system)["id"]
+    assessment = get(system, f"/api/households/{hid}/exit-assessment")
+    assert not assessment["eligible"]
+    assert any("poverty line" in p for p in assessment["problems"])
+    refused = post(system, f"/api/households/{hid}/exit-steps", {"step": "propose_exit"}, expect=422)
+    assert refused["errors"]["json"]["step"] == assessment["problems"]
+    assert get(system, f"/api/households/{hid}")["status"] == "identified"
+
+
+def test_the_exit_workflow_ends_in_exit_and_the_dashboard_follows(system):
+    hid = new_household(system, **READY)["id"]
+    before = settled(system)
+    assert get(system, f"/api/households/{hid}/exit-assessment")["eligible"]
+
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "township_check"}, expect=409)  # not yet proposed
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "propose_exit"}, user="cadre_wudu")
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "township_check"}, user="cadre_wudu", expect=403)
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "township_check"}, user="county_wudu")
+    file = post(system, f"/api/households/{hid}/exit-steps", {"step": "county_approve"}, user="county_wudu")
+    assert file["status"] == "public_notice" and file["exit"]["notice_until"]
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "finish_notice"}, user="county_wudu")
+    assert get(system, f"/api/households/{hid}")["status"] == "exited"
+
+    entries = wait_history(system, hid, 5, program="registry")
+    steps = sorted(e["data"].get("step", "") for e in entries)
+    assert steps == ["", "county_approve", "finish_notice", "propose_exit", "township_check"]
+    after = settled(system)
+    assert after["households"]["exited"] == before["households"].get("exited", 0) + 1
+    assert sum(m.get("exits", 0) for m in after["registry_months"].values()) == \
+        sum(m.get("exits", 0) for m in before["registry_months"].values()) + 1
+    assert after["incidence"]["poor_people"] == before["incidence"]["poor_people"] - 2
+    village = next(c for c in dashboard(system, "621202100")["children"] if c["code"] == VILLAGE)
+    assert village["population"] == 1000 and village["threshold"] == 0.03  # Gansu is in the west
+
+
+def test_an_objection_during_the_notice_sends_the_household_back(system):
+    hid = new_household(system, **READY)["id"]
+    for step in ("propose_exit", "township_check", "county_approve"):
+        post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "object"}, user="cadre_wudu", expect=422)  # no reason
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "object", "reason": "村民异议：收入未核实"},
+         user="cadre_wudu")
+    assert get(system, f"/api/households/{hid}")["status"] == "assisted"
+
+
+def test_a_risk_event_after_exit_raises_a_warning_and_the_household_can_return(system):
+    household = new_household(system, **READY)
+    hid = household["id"]
+    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
+        post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
+        "reason": "loan programme closed"})
+    producer = make_producer(system.settings["registry"], client_id="tests")
+    send_envelope(producer, system.topics.program("microcredit"), event)
+    producer.flush()
+    producer.close()
+    warned = wait_until(lambda: [w for w in get(system, "/api/warnings", "county_wudu") if w["id"] == hid],
+                        message="the warning")
+    assert warned[0]["warnings"][0]["risk"] == "program_income_stopped"
+    assert get(system, "/api/warnings", "county_wenxian") == []  # another county sees nothing
+
+    # A member falling seriously ill is a risk signal too.
+    spouse = household["members"][1]["member_id"]
+    request = post(system, f"/api/households/{hid}/change-requests", {
+        "kind": "edit_member", "reason": "hospital", "payload": {"member_id": spouse,
+                                                                 "fields": {"health": "serious_illness"}}}, expect=201)
+    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
+    wait_until(lambda: len(get(system, f"/api/households/{hid}")["warnings"]) == 2, message="the illness warning")
+
+    post(system, f"/api/households/{hid}/exit-steps", {"step": "return_to_poverty"}, user="county_wudu", expect=422)
+    file = post(system, f"/api/households/{hid}/exit-steps",
+                {"step": "return_to_poverty", "reason": "serious illness and no income"}, user="county_wudu")
+    assert file["status"] == "returned"
+
+
+def test_a_county_operator_sees_only_its_county_on_the_dashboard(system):
+    r = system.client("registry").get("/api/dashboard/621222", headers=system.headers("county_wudu"))
+    assert r.status_code == 403
+    r = system.client("registry").get("/api/dashboard/620000", headers=system.headers("county_wudu"))
+    assert r.status_code == 403
+    assert dashboard(system, "620000", "auditor")["area"]["level"] == "province"
