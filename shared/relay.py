@@ -12,15 +12,18 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from shared.config import Settings
 from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
 from shared.logs import configure_logging
-from shared.outbox import envelopes_of, mark_sent, pending
+from shared.outbox import clear_mark, envelopes_of, mark_sent, marked, pending, pending_doc
 from shared.store import make_client, service_db
 
 log = logging.getLogger(__name__)
+# A writer that died between its write and its mark is found by this sweep.
+SWEEP_EVERY_S = 60
 
 
 class Relay:
@@ -34,28 +37,37 @@ class Relay:
     def stop(self, *_):
         self._stop.set()
 
-    def run_once(self, db, producer) -> int:
-        """Publish one batch from every collection; return how many events were sent."""
-        batch = []
-        for name in self.collection_names:
-            for doc in pending(db[name], self.settings.relay_batch):
-                envelopes = envelopes_of(doc)
-                if envelopes:
-                    batch.append((name, doc, envelopes))
-        if not batch:
-            return 0
-        # Oldest first across documents, so one household's events keep their order.
-        batch.sort(key=lambda item: item[2][0].time)
-        self._fault("crash_before_publish")
-        for _, _, envelopes in batch:
-            for envelope in envelopes:
-                send_envelope(producer, self.route(envelope), envelope)
-        producer.flush()
-        self._fault("crash_after_publish")
-        for name, doc, envelopes in batch:
-            mark_sent(db[name], doc, [e.id for e in envelopes])
+    def run_once(self, db, producer, sweep: bool = False) -> int:
+        """Publish one batch; return how many events were sent. Normally only the documents
+        writers marked are read; ``sweep`` scans every collection (start-up, then now and then)."""
+        batch, marks = [], []
+        if sweep:
+            for name in self.collection_names:
+                batch += [(name, doc) for doc in pending(db[name], self.settings.relay_batch)]
+        else:
+            for name, doc_id, mark in marked(db, self.settings.relay_batch):
+                marks.append(mark)
+                doc = pending_doc(db[name], doc_id) if name in self.collection_names else None
+                if doc is not None:
+                    batch.append((name, doc))
+        batch = [(name, doc, envelopes_of(doc)) for name, doc in batch]
+        batch = [item for item in batch if item[2]]
+        if batch:
+            # Oldest first across documents, so one household's events keep their order.
+            batch.sort(key=lambda item: item[2][0].time)
+            self._fault("crash_before_publish")
+            for _, _, envelopes in batch:
+                for envelope in envelopes:
+                    send_envelope(producer, self.route(envelope), envelope)
+            producer.flush()
+            self._fault("crash_after_publish")
+            for name, doc, envelopes in batch:
+                mark_sent(db[name], doc, [e.id for e in envelopes])
+        for mark in marks:
+            clear_mark(db, mark)
         sent = sum(len(e) for _, _, e in batch)
-        log.info("relayed", extra={"events": sent})
+        if sent:
+            log.info("relayed", extra={"events": sent, "documents": len(batch)})
         return sent
 
     def _fault(self, point: str):
@@ -69,9 +81,13 @@ class Relay:
         client = make_client(self.settings)
         db = service_db(client, self.settings)
         producer = make_producer(self.settings, client_id=f"{self.settings.service}-relay")
+        next_sweep = 0.0
         try:
             while not self._stop.is_set():
-                if self.run_once(db, producer) == 0:
+                sweep = time.monotonic() >= next_sweep
+                if sweep:
+                    next_sweep = time.monotonic() + SWEEP_EVERY_S
+                if self.run_once(db, producer, sweep=sweep) == 0:
                     self._stop.wait(self.settings.relay_interval_ms / 1000)
         finally:
             producer.close(timeout=10)  # bounded, so SIGTERM ends us even with the broker gone

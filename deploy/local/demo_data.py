@@ -32,7 +32,7 @@ def areas(rng: random.Random) -> tuple[list[dict], list[tuple[str, str, str]]]:
             rows.append({"code": township_code, "name": township})
             for v, village in enumerate(rng.sample(VILLAGES, 3)):
                 code = f"{township_code}{201 + v}"
-                rows.append({"code": code, "name": village, "population": rng.randint(600, 1800)})
+                rows.append({"code": code, "name": village, "population": rng.randint(150, 400)})
                 villages.append((code, township, village))
     return rows, villages
 

@@ -16,7 +16,7 @@ from services.registry.adapters.stats import Stats
 
 def _register(app: Flask) -> None:
     from services.registry.api.dashboard import blp as dashboard_blp
-    from services.registry.api.resources import blp
+    from services.registry.api.resources import beneficiaries, blp
     from services.registry.api.workflow import blp as workflow_blp
     from services.registry.ui.views import bp
 
@@ -33,7 +33,7 @@ def _register(app: Flask) -> None:
     for store in ("households", "change_requests", "areas"):
         app.extensions[store].ensure_indexes()
     EventApplier(db).ensure_indexes()
-    for api_blueprint in (blp, workflow_blp, dashboard_blp):
+    for api_blueprint in (blp, beneficiaries, workflow_blp, dashboard_blp):
         app.extensions["api"].register_blueprint(api_blueprint)
     app.register_blueprint(bp)
     from services.registry.ui.dashboard_views import bp as dashboard_bp

@@ -96,7 +96,10 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
     def _api_requires_a_principal():
         # Before any argument parsing: who may not write learns nothing about the input.
         if request.path.startswith("/api/"):
-            auth_web.authorize(READ if request.method in ("GET", "HEAD", "OPTIONS") else WRITE)
+            view = app.view_functions.get(request.endpoint)
+            # A search sent by POST (to keep personal data out of URLs) is a read.
+            read_only = getattr(getattr(view, "view_class", view), "read_only", False)
+            auth_web.authorize(READ if read_only or request.method in ("GET", "HEAD", "OPTIONS") else WRITE)
 
     @app.context_processor
     def _layout_context():

@@ -23,6 +23,8 @@ STATUSES = (
     N_("identified"),
     N_("assisted"),
     N_("exit_proposed"),
+    N_("township_checked"),
+    N_("public_notice"),
     N_("exited"),
     N_("returned"),
     N_("removed"),
@@ -97,3 +99,34 @@ SERVICE_TITLES = (
 )
 
 VOCABULARY = STATUSES + CAUSES + RELATIONS + SEXES + CHANNELS + PROGRAMS + ROLES + SERVICE_TITLES
+
+
+# services/registry/domain/households.py HEALTH, EDUCATION, LABOUR, SCHOOLING
+MEMBER_VALUES = (
+    N_("healthy"), N_("chronic_illness"), N_("serious_illness"), N_("disabled"),
+    N_("none"), N_("primary"), N_("junior_secondary"), N_("senior_secondary"), N_("vocational"), N_("tertiary"),
+    N_("full"), N_("partial"),
+    N_("not_applicable"), N_("preschool"), N_("in_school"), N_("dropped_out"), N_("graduated"),
+)
+
+# services/registry/domain/exit_rules.py TRANSITIONS (workflow steps)
+STEPS = (
+    N_("propose_exit"), N_("start_assistance"), N_("township_check"), N_("county_approve"), N_("reject_exit"),
+    N_("object"), N_("finish_notice"), N_("return_to_poverty"),
+)
+
+# services/registry/domain/exit_rules.py GUARANTEES (两不愁三保障)
+GUARANTEES = (
+    N_("food"), N_("clothing"), N_("compulsory_education"), N_("basic_medical"), N_("safe_housing"),
+)
+
+# services/registry/domain/change_requests.py KINDS, request statuses and decisions
+CHANGE_REQUESTS = (
+    N_("edit_fields"), N_("edit_member"), N_("add_member"), N_("remove_member"), N_("transfer_member"),
+    N_("split"), N_("change_head"), N_("move_area"), N_("remove_household"),
+    N_("proposed"), N_("approved"), N_("rejected"), N_("applied"), N_("approve"), N_("reject"),
+)
+
+# services/registry/domain/areas.py LEVELS; roles added later
+LEVELS = (N_("province"), N_("prefecture"), N_("county"), N_("township"), N_("village"), N_("village_cadre"),
+          N_("enrolled"))

@@ -79,12 +79,32 @@ def test_an_event_appended_while_the_relay_publishes_is_kept(system):
 
     sales = system.db("ecommerce")["outbox_race"]
     first, second = event("S1"), event("S2")
-    sales.insert_one(outbox.with_events({"_id": "doc"}, first))
+    outbox.insert(sales, {"_id": "doc"}, first)
     [read] = outbox.pending(sales, 10)
-    sales.update_one({"_id": "doc"}, outbox.push_events(second))   # a writer appends meanwhile
+    outbox.update(sales, {"_id": "doc"}, {"$set": {"x": 1}}, second)   # a writer appends meanwhile
     outbox.mark_sent(sales, read, [first["id"]])
     doc = sales.find_one({"_id": "doc"})
     assert [e["id"] for e in doc["outbox"]] == [second["id"]] and doc["outbox_pending"] is True
     outbox.mark_sent(sales, doc, [second["id"]])
     doc = sales.find_one({"_id": "doc"})
     assert doc["outbox"] == [] and doc["outbox_pending"] is False
+
+
+def test_a_writer_that_died_before_its_mark_is_found_by_the_sweep(system, household):
+    from shared import outbox
+    from shared.events.types.ecommerce import SALE_RECORDED
+    from tests.integration.conftest import sale_for as data_for
+
+    hid = household["id"]
+    if "registry-consumer" not in system.procs.running:
+        system.procs.start("registry-consumer")
+    event = outbox.event(SALE_RECORDED.type, "ecommerce", hid,
+                         {**data_for(hid), "sale_id": "S-UNMARKED", "recorded_by": "t"})
+    # The state write with its event, but no mark: as if the writer died right after.
+    system.db("ecommerce")["sales"].insert_one(outbox.with_events({"_id": "S-UNMARKED", "household_id": hid}, event))
+    system.procs.start("ecommerce-relay")  # sweeps at start
+    wait_until(lambda: system.db("registry")["history"].find_one({"_id": event["id"]}), timeout=60,
+               message="the unmarked event relayed by the sweep")
+    wait_until(lambda: system.db("ecommerce")["outbox_marks"].count_documents({}) == 0,
+               message="no mark left behind")
+    system.procs.kill("ecommerce-relay")

@@ -153,3 +153,14 @@ def test_the_file_as_it_stood_on_a_past_date(system):
     assert old["village"] == "寺背村" and old["version"] == 1
     r = system.client("registry").get(f"/api/households/{hid}/as-of?date=2001-01-01", headers=system.headers("central"))
     assert r.status_code == 404
+
+
+def test_which_programs_is_a_person_in_found_by_id_number(system):
+    number = id_number(1983, seed=5)
+    household = new_household(system, members=[{"name": "吴桂兰", "relation": "head", "sex": "female",
+                                                "birth_year": 1983, "id_number": number}])
+    found = post(system, "/api/beneficiaries/search", {"id_number": number}, user="auditor")
+    assert found["household_id"] == household["id"] and found["status"] == "identified"
+    assert found["programs"] == []
+    post(system, "/api/beneficiaries/search", {"id_number": number}, user="county_wenxian", expect=403)
+    post(system, "/api/beneficiaries/search", {"id_number": id_number(1983, seed=6)}, expect=404)

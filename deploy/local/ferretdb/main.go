@@ -50,7 +50,11 @@ func main() {
 	}
 
 	// FerretDB wants a "file:" URI naming a directory, with a trailing slash.
-	sqliteURL := "file:" + strings.TrimSuffix(dir, "/") + "/"
+	// synchronous(normal) with FerretDB's WAL journal: a commit survives any process
+	// crash without an fsync per write (measured: 40 ms per update with the default
+	// FULL on this disk); only a power cut can lose the last commits, acceptable for a
+	// local stack (production runs MongoDB).
+	sqliteURL := "file:" + strings.TrimSuffix(dir, "/") + "/?_pragma=synchronous(normal)"
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},

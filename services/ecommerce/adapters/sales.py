@@ -30,7 +30,7 @@ class SaleRepository:
             "amount_fen": sale["amount_fen"], "income_fen": sale["income_fen"],
             "channel": sale["channel"], "sold_on": sale["sold_on"],
         })
-        self.sales.insert_one(outbox.with_events(sale, event))
+        outbox.insert(self.sales, sale, event)
         return self.get(sale["_id"])
 
     def get(self, sale_id: str) -> dict | None:

@@ -62,8 +62,8 @@ class EventApplier:
                     "risk": event_type.risk, "event_id": envelope.id, "title_en": entry["title_en"],
                     "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}
             update.setdefault("$set", {})[f"applied.{envelope.id}"] = f"{position}|{'first' if first else 'more'}"
-            self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
-                                       outbox.merge_update(update, *events))
+            outbox.update(self.households, {"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
+                          update, *events)
         self._history(entry)
         self.stats.add(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
             (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
@@ -117,8 +117,8 @@ class EventApplier:
                     "household_id": envelope.subject, "recorded_by": "monitoring", "risk": risk,
                     "source_event_id": envelope.id, "source_event_type": envelope.type,
                     "reason": "a member is seriously ill"}))
-            self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
-                                       outbox.merge_update(update, *events))
+            outbox.update(self.households, {"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
+                          update, *events)
         self._history(entry)
         month = envelope.time[:7]
         if "after" in data:

@@ -2,11 +2,12 @@
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import fields, validate
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
-from shared.web.schemas import page_args, page_result
+from shared.web.schemas import StrictSchema, page_args, page_result
 from services.registry.adapters.persons import DuplicatePerson
 from services.registry.api.presenting import present
 from services.registry.api.schemas import (AsOfQuerySchema, AsOfSchema, EnrolmentsSchema, HouseholdCreateSchema,
@@ -94,10 +95,38 @@ class HouseholdPrograms(MethodView):
     @blp.response(200, EnrolmentsSchema)
     def get(self, household_id):
         """Which programs is this household in, with what status and benefits."""
-        _, household = household_or_404(household_id)
-        summary = household["summary"]
-        return {"household_id": household_id, "status": household["status"],
-                "programs": [{"program": p, **v} for p, v in sorted(summary.get("programs", {}).items())],
-                "total_income_fen": summary["total_income_fen"],
-                "loans_outstanding_fen": summary.get("loans_outstanding_fen", 0),
-                "relocation_stage": summary.get("relocation_stage")}
+        return _enrolments(household_or_404(household_id)[1])
+
+
+def _enrolments(household: dict) -> dict:
+    summary = household["summary"]
+    return {"household_id": household["_id"], "status": household["status"],
+            "programs": [{"program": p, **v} for p, v in sorted(summary.get("programs", {}).items())],
+            "total_income_fen": summary["total_income_fen"],
+            "loans_outstanding_fen": summary.get("loans_outstanding_fen", 0),
+            "relocation_stage": summary.get("relocation_stage")}
+
+
+beneficiaries = Blueprint("beneficiaries", __name__, url_prefix="/api/beneficiaries",
+                          description="In the spirit of the DCI Integrated Beneficiary Registry")
+
+
+class BeneficiarySearchSchema(StrictSchema):
+    id_number = fields.String(required=True, validate=validate.Length(min=18, max=18))
+
+
+@beneficiaries.route("/search")
+class BeneficiarySearch(MethodView):
+    read_only = True  # a POST only so the ID number stays out of URLs and logs
+
+    @beneficiaries.arguments(BeneficiarySearchSchema)
+    @beneficiaries.response(200, EnrolmentsSchema)
+    def post(self, body):
+        """Which programs is this person's household in (POST: an ID number never goes in a URL or a log)."""
+        principal = authorize(READ)
+        protection = current_app.extensions["id_protection"]
+        household_id = repo().claims.where(protection.hash(body["id_number"]))
+        if household_id is None:
+            abort(404, message="this person is in no household file")
+        authorize(READ, county=county_of(household_id))
+        return _enrolments(repo().get(household_id))

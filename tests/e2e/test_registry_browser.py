@@ -1,0 +1,94 @@
+"""A county operator in a real browser: find a household, read its timeline, propose its
+exit and approve it, see the dashboard change; another county's household stays closed."""
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.test_browser import CHROMIUM_ARGS
+from tests.support import PASSWORD, wait_until
+
+READY = {"income_per_capita_fen": 600000,
+         "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
+
+
+def _api(running, method, path, user="central", **kw):
+    r = requests.request(method, running["urls"]["registry"] + path, timeout=10,
+                         headers={"Authorization": f"Bearer {running['tokens'][user]}"}, **kw)
+    assert r.status_code < 300, (path, r.status_code, r.text)
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def households(running):
+    _api(running, "PUT", "/api/areas", json={"areas": [
+        {"code": "621202", "name": "武都区"}, {"code": "621202102", "name": "琵琶镇"},
+        {"code": "621202102205", "name": "马坪村", "population": 900}]})
+    mine = _api(running, "POST", "/api/households", json={
+        "village_code": "621202102205", "township": "琵琶镇", "village": "马坪村", "main_cause": "lack_of_skills",
+        **READY, "members": [{"name": "杨春花", "relation": "head", "sex": "female", "birth_year": 1979},
+                             {"name": "杨明", "relation": "child", "sex": "male", "birth_year": 2004}]})
+    other = _api(running, "POST", "/api/households", json={
+        "village_code": "621222100201", "township": "城关镇", "village": "东山村", "main_cause": "disaster",
+        "income_per_capita_fen": 150000, "members": [{"name": "何德福", "relation": "head", "sex": "male",
+                                                        "birth_year": 1960}]})
+    return mine["id"], other["id"]
+
+
+@pytest.fixture(scope="module")
+def page(running):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_county_operator_exit_flow(running, households, page):
+    registry = running["urls"]["registry"]
+    mine, other = households
+    page.goto(f"{registry}/login?lang=en")
+    page.fill("input[name=username]", "county_wudu")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+    # The dashboard of the county, before.
+    page.goto(f"{registry}/dashboard?area=621202102205")
+    expect(page.get_by_test_id("breadcrumbs")).to_contain_text("马坪村")
+    wait_until(lambda: _api(running, "GET", "/api/dashboard/621202102205")["households_total"] >= 1,
+               message="the household counted")
+    page.reload()
+    expect(page.get_by_test_id("households-total")).to_have_text("1")
+    expect(page.locator("canvas#chart-status")).to_be_visible()
+
+    # Find the household and read its timeline.
+    page.goto(f"{registry}/?q=杨春")
+    page.click(f"text={mine}")
+    expect(page.locator("h1")).to_contain_text("杨春花")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Household identified")
+
+    # Propose the exit, check it as township, approve it as county.
+    page.click("button[data-step=propose_exit]")
+    expect(page.get_by_test_id("status")).to_have_text("Exit proposed")
+    page.click("button[data-step=township_check]")
+    page.click("button[data-step=county_approve]")
+    expect(page.get_by_test_id("status")).to_have_text("Public notice")
+    expect(page.get_by_test_id("exit-panel")).to_contain_text("Public notice until")
+
+    # The dashboard follows as the events arrive.
+    wait_until(lambda: _api(running, "GET", "/api/dashboard/621202102205")["households"].get("public_notice") == 1,
+               message="the dashboard updated")
+    page.goto(f"{registry}/dashboard?area=621202102205")
+    expect(page.get_by_test_id("poor-people")).to_have_text("2")
+    page.goto(f"{registry}/households/{mine}")
+    expect(page.get_by_test_id("timeline")).to_contain_text("county_approve")
+
+    # Another county's household is closed to this operator.
+    response = page.goto(f"{registry}/households/{other}")
+    assert response.status == 403
+    response = page.goto(f"{registry}/dashboard?area=621222")
+    assert response.status == 403
