@@ -8,7 +8,8 @@ version gets a new type name (``...v2``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
+from pathlib import Path
 
 from marshmallow import Schema, ValidationError
 
@@ -57,19 +58,26 @@ class EventType:
     def title(self, data: dict, locale: str) -> str:
         template = self.title_zh if locale.startswith("zh") else self.title_en
         try:
-            return template.format_map(_Yuan(data))
+            return template.format_map(_Values(data, locale))
         except (KeyError, ValueError, IndexError):
             return template
 
 
-class _Yuan(dict):
-    """Format ``{x_fen:yuan}`` placeholders as yuan with two decimals."""
+class _Values(dict):
+    """Placeholders of a title: ``{x_fen:yuan}`` money in yuan, ``{x:label}`` a code
+    (status, step, kind …) in the title's language, anything else as it is."""
+
+    def __init__(self, data: dict, locale: str):
+        super().__init__(data)
+        self.locale = locale
 
     def __missing__(self, key):
         return "?"
 
     def __getitem__(self, key):
-        return _Money(super().get(key)) if key.endswith("_fen") else dict.get(self, key, "?")
+        if key.endswith("_fen"):
+            return _Money(dict.get(self, key))
+        return _Code(dict.get(self, key, "?"), self.locale)
 
 
 class _Money:
@@ -80,6 +88,28 @@ class _Money:
         if self.fen is None:
             return "?"
         return f"{int(self.fen) / 100:,.2f}" if spec == "yuan" else format(self.fen, spec)
+
+
+class _Code:
+    def __init__(self, value, locale: str):
+        self.value = value
+        self.locale = locale
+
+    def __format__(self, spec):
+        if spec == "label":
+            return label(str(self.value), self.locale)
+        return format(self.value, spec)
+
+
+@lru_cache(maxsize=4)
+def _translations(locale: str):
+    from babel.support import Translations  # the UI's catalogues: one vocabulary everywhere
+    return Translations.load(str(Path(__file__).resolve().parent.parent / "translations"), [locale], "messages")
+
+
+def label(code: str, locale: str) -> str:
+    """A code's label in zh_CN or en, from the UI's translation catalogues."""
+    return _translations("zh_CN" if locale.startswith("zh") else "en").gettext(code)
 
 
 class Catalogue:

@@ -85,7 +85,7 @@ def test_county_operator_exit_flow(running, households, page):
     page.goto(f"{registry}/dashboard?area=621202102205")
     expect(page.get_by_test_id("poor-people")).to_have_text("2")
     page.goto(f"{registry}/households/{mine}")
-    expect(page.get_by_test_id("timeline")).to_contain_text("county_approve")
+    expect(page.get_by_test_id("timeline")).to_contain_text("County approval: Township checked → Public notice")
 
     # Another county's household is closed to this operator.
     response = page.goto(f"{registry}/households/{other}")

@@ -93,10 +93,10 @@ IDENTIFIED = CATALOGUE.declare(EventType(
     title_en="Household identified and filed (建档立卡)", title_zh="识别建档立卡"))
 CHANGED = CATALOGUE.declare(EventType(
     type="cn.jingzhun.registry.household.changed.v1", program="registry", schema=HouseholdChangedV1,
-    title_en="File changed ({kind}): {reason}", title_zh="档案变更（{kind}）：{reason}"))
+    title_en="File changed ({kind:label}): {reason}", title_zh="档案变更（{kind:label}）：{reason}"))
 STATUS_CHANGED = CATALOGUE.declare(EventType(
     type="cn.jingzhun.registry.household.status_changed.v1", program="registry", schema=StatusChangedV1,
-    title_en="Status {from_status} → {to_status} ({step})", title_zh="状态 {from_status} → {to_status}（{step}）"))
+    title_en="{step:label}: {from_status:label} → {to_status:label}", title_zh="{step:label}：{from_status:label} → {to_status:label}"))
 WARNING_RAISED = CATALOGUE.declare(EventType(
     type="cn.jingzhun.registry.household.warning_raised.v1", program="registry", schema=WarningRaisedV1,
     title_en="Return-to-poverty warning: {reason}", title_zh="防返贫监测预警：{reason}"))
