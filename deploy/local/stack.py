@@ -189,7 +189,7 @@ def _ferretdb_go_version(go: str) -> str:
 
 
 def _ferretdb_sources() -> list[Path]:
-    files = [FERRETDB_SRC / "go.mod", FERRETDB_SRC / "go.sum", FERRETDB_SRC / "serialize_writes.py"]
+    files = [FERRETDB_SRC / "go.mod", FERRETDB_SRC / "go.sum", FERRETDB_SRC / "patches.py"]
     files += sorted(FERRETDB_SRC.glob("*.go"))
     return files
 
@@ -263,9 +263,9 @@ def fetch_ferretdb() -> str:
 
 def _patched_ferretdb_module(go: str, build_dir: Path, env: dict) -> Path:
     """Copy FerretDB's module out of Go's module cache, make its writes atomic (see
-    ferretdb/serialize_writes.py), and return a go.mod (in the cache) that builds with it."""
+    ferretdb/patches.py), and return a go.mod (in the cache) that builds with it."""
     sys.path.insert(0, str(FERRETDB_SRC))
-    import serialize_writes  # noqa: E402  (beside this file; stdlib only)
+    import patches  # noqa: E402  (beside this file; stdlib only)
 
     version = ferretdb_version()
     out = subprocess.run([go, "mod", "download", "-json", f"github.com/FerretDB/FerretDB@v{version}"],
@@ -278,7 +278,7 @@ def _patched_ferretdb_module(go: str, build_dir: Path, env: dict) -> Path:
     shutil.copytree(source, patched)
     for path in patched.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    serialize_writes.patch(patched)
+    patches.patch(patched)
     modfile = build_dir / "go.mod"
     modfile.write_text((FERRETDB_SRC / "go.mod").read_text()
                        + f"\nreplace github.com/FerretDB/FerretDB => {patched}\n")

@@ -1,6 +1,6 @@
 """The local store applies each single-document update atomically, as MongoDB does.
 
-FerretDB 1.24 does not on its own (deploy/local/ferretdb/serialize_writes.py); the outbox,
+FerretDB 1.24 does not on its own (deploy/local/ferretdb/patches.py); the outbox,
 the relay and the consumer depend on it, so this is checked against the real server."""
 import threading
 

@@ -1,12 +1,17 @@
-"""Patch FerretDB 1.24's handler so that commands which read, modify and write documents
-run one at a time.
+"""Two small patches to FerretDB 1.24, applied to a copy of its module before building.
 
-FerretDB 1.x implements `update`, `findAndModify` and `delete` by querying the documents,
+1. Atomic single-document writes. FerretDB 1.x implements `update`, `findAndModify` and `delete` by querying the documents,
 applying the change in Go and writing them back, with nothing held in between: two
 concurrent `$inc`s on one document lose one of them (measured here: 3 writers × 300 `$inc`
 kept 366 of 900). MongoDB applies each single-document update atomically, and Jingzhun
 relies on that (outbox relay, consumer and web writers touch the same documents). One
 process-wide mutex around those commands restores it; SQLite serialises writes anyway.
+
+2. Look documents up by ``_id`` whenever the filter names one. The SQLite backend reads a
+   single row only for a filter that is *exactly* ``{_id: …}``; ``{_id: x, version: 3}`` —
+   every guarded update Jingzhun makes — scanned and decoded the whole collection (270 ms
+   for 300 households, under the write lock). The handler filters the rows again anyway,
+   so narrowing by ``_id`` first changes no result.
 
 Used by stack.py: it copies the module from Go's module cache, calls ``patch(dir)`` and
 builds against the copy (a ``replace`` in a go.mod kept in the cache, not in the repo)."""
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LOCK_FILE = '''// Code added by Jingzhun's deploy/local/ferretdb/serialize_writes.py.
+LOCK_FILE = '''// Code added by Jingzhun's deploy/local/ferretdb/patches.py.
 
 package handler
 
@@ -34,6 +39,15 @@ ANCHORS = {
 }
 
 
+ID_PUSHDOWN_FILE = "internal/backends/sqlite/collection.go"
+ID_PUSHDOWN_FROM = """	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)"""
+ID_PUSHDOWN_TO = ID_PUSHDOWN_FROM.replace("params.Filter.Len() == 1", "params.Filter.Len() >= 1")
+
+
 def patch(module_dir: Path) -> None:
     for relative, anchor in ANCHORS.items():
         path = module_dir / relative
@@ -43,3 +57,9 @@ def patch(module_dir: Path) -> None:
         if LOCK not in text:
             path.write_text(text.replace(anchor, anchor + LOCK))
     (module_dir / "internal/handler/jingzhun_write_lock.go").write_text(LOCK_FILE)
+    path = module_dir / ID_PUSHDOWN_FILE
+    text = path.read_text()
+    if ID_PUSHDOWN_TO not in text:
+        if ID_PUSHDOWN_FROM not in text:
+            raise RuntimeError(f"cannot patch {ID_PUSHDOWN_FILE}: the _id pushdown was not found (FerretDB changed?)")
+        path.write_text(text.replace(ID_PUSHDOWN_FROM, ID_PUSHDOWN_TO, 1))  # Query only, not Explain
