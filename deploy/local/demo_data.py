@@ -4,6 +4,7 @@ services' own HTTP APIs, so demo data travels the same path as real work."""
 from __future__ import annotations
 
 import random
+import time
 from datetime import date, timedelta
 
 import requests
@@ -78,8 +79,14 @@ def load(registry_url: str, ecommerce_url: str, token: str, households: int = 30
         ids.append(r.json()["id"])
         if (i + 1) % 20 == 0:
             print(f"  households {i + 1}/{households}", flush=True)
+    sellers = rng.sample(ids, k=len(ids) // 2)
+    _wait_known(session, ecommerce_url, sellers)
+    for household_id in sellers:
+        session.post(f"{ecommerce_url}/api/enrolments", json={"household_id": household_id},
+                     timeout=10).raise_for_status()
+    print(f"  e-commerce enrolments {len(sellers)}", flush=True)
     sales = 0
-    for household_id in rng.sample(ids, k=len(ids) // 2):
+    for household_id in sellers:
         for _ in range(rng.randint(1, 3)):
             product, unit, price = rng.choice(PRODUCTS)
             qty = rng.randint(1, 40)
@@ -94,3 +101,13 @@ def load(registry_url: str, ecommerce_url: str, token: str, households: int = 30
             sales += 1
     print(f"  sales {sales}", flush=True)
     return {"households": len(ids), "sales": sales}
+
+
+def _wait_known(session, service_url: str, household_ids: list[str], timeout: float = 120) -> None:
+    """A program learns of new files from the registry's households topic: wait for it."""
+    deadline = time.monotonic() + timeout
+    for household_id in household_ids:
+        while session.get(f"{service_url}/api/households/{household_id}", timeout=10).status_code == 404:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{service_url} did not learn of household {household_id} in {timeout:.0f}s")
+            time.sleep(0.5)

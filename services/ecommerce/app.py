@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from shared.config import Settings
+from shared.programs.kit import register_program_kit
 from shared.web.factory import create_service_app
 from services.ecommerce.adapters.sales import SaleRepository
 
@@ -12,6 +13,7 @@ def _register(app: Flask) -> None:
     from services.ecommerce.api.resources import blp
     from services.ecommerce.ui.views import bp
 
+    register_program_kit(app, "ecommerce")
     repository = SaleRepository(app.extensions["db"])
     repository.ensure_indexes()
     app.extensions["sales"] = repository

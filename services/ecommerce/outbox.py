@@ -2,7 +2,7 @@
 from shared.config import Settings
 from shared.events.topics import Topics
 
-COLLECTIONS = ["sales"]
+COLLECTIONS = ["sales", "enrolments"]
 
 
 def router(settings: Settings):

@@ -64,10 +64,19 @@ def test_the_thread_in_a_browser(running, page):
     page.goto(f"{ecommerce}/")
     expect(page.get_by_test_id("who")).to_contain_text("county_wudu")
     page.click("form.inline button")  # log out
-    page.goto(f"{ecommerce}/sales/new?household_id={household_id}&lang=en")
+    page.goto(f"{ecommerce}/enrolments?household_id={household_id}&lang=en")
     page.fill("input[name=username]", "ecommerce_op")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    # The e-commerce service learns of the new file from the registry's households topic.
+    for _ in range(60):
+        page.click("[data-testid=enrol-form] button")
+        if "enrolled." in page.locator(".flash").inner_text():
+            break
+        expect(page.locator(".flash")).to_contain_text("unknown household")
+        page.wait_for_timeout(500)
+    expect(page.get_by_test_id("enrolments")).to_contain_text(household_id)
+    page.goto(f"{ecommerce}/sales/new?household_id={household_id}")
     expect(page.locator("h1")).to_have_text("Record a sale")
     page.fill("input[name=product]", "花椒")
     page.fill("input[name=quantity]", "8")

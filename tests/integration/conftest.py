@@ -88,3 +88,24 @@ def household(system):
     r = system.client("registry").post("/api/households", json=NEW_HOUSEHOLD, headers=system.headers("central"))
     assert r.status_code == 201, r.get_json()
     return r.get_json()
+
+
+def ensure_running(system, *names):
+    for name in names:
+        if name not in system.procs.running:
+            system.procs.start(name)
+
+
+@pytest.fixture
+def enrolled_household(system, household):
+    """A household the e-commerce service knows (from the registry's households topic,
+    through the real relay and read model) and has enrolled."""
+    from tests.support import wait_until
+    ensure_running(system, "registry-relay", "ecommerce-households")
+    hid = household["id"]
+    wait_until(lambda: system.db("ecommerce")["households"].find_one({"_id": hid}), timeout=60,
+               message="the household in the e-commerce read model")
+    r = system.client("ecommerce").post("/api/enrolments", json={"household_id": hid},
+                                        headers=system.headers("central"))
+    assert r.status_code == 201, r.get_json()
+    return household

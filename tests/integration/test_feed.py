@@ -392,17 +392,17 @@ def test_the_live_view_starts_right_after_what_the_page_shows(system, stream):
 
 
 # --- the whole pipeline ---------------------------------------------------------------
-def test_a_recorded_sale_reaches_the_feed(system, household):
+def test_a_recorded_sale_reaches_the_feed(system, enrolled_household):
     for name in ("registry-consumer", "registry-relay", "ecommerce-relay"):
         if name not in system.procs.running:
             system.procs.start(name)
-    hid = household["id"]
+    hid = enrolled_household["id"]
     r = system.client("ecommerce").post("/api/sales", json=sale_for(hid), headers=system.headers("ecommerce_op"))
     assert r.status_code == 201, r.get_json()
 
     def entries():
         return [i for i in read_all(system, user="county_wudu", limit=500, program="ecommerce")
-                if i["subject"] == hid]
+                if i["subject"] == hid and i["data"]["event_type"] == SALE]
 
     [entry] = wait_until(entries, timeout=60, message="the sale on the feed")
     assert entry["type"] == RECORDED

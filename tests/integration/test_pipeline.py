@@ -3,7 +3,7 @@ import json
 import signal
 
 from shared.events.envelope import Envelope
-from tests.integration.conftest import sale_for
+from tests.integration.conftest import ensure_running, sale_for
 from tests.support import read_topic, wait_until
 
 
@@ -13,17 +13,16 @@ def history(system, household_id):
     return r.get_json()
 
 
-def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, household):
-    for name in ("registry-consumer", "registry-relay", "ecommerce-relay"):
-        system.procs.start(name)
-    hid = household["id"]
+def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, enrolled_household):
+    ensure_running(system, "registry-consumer", "registry-relay", "ecommerce-relay")
+    hid = enrolled_household["id"]
 
     r = system.client("ecommerce").post("/api/sales", json=sale_for(hid), headers=system.headers("ecommerce_op"))
     assert r.status_code == 201, r.get_json()
     sale = r.get_json()
 
     def sales():
-        return [e for e in history(system, hid) if e["program"] == "ecommerce"]
+        return [e for e in history(system, hid) if e["event_type"].endswith("sale.recorded.v1")]
     entries = wait_until(sales, timeout=60, message="the sale in the registry history")
     assert len(entries) == 1
     entry = entries[0]
@@ -33,7 +32,8 @@ def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, ho
 
     file = system.client("registry").get(f"/api/households/{hid}", headers=system.headers("auditor")).get_json()
     assert file["summary"]["total_income_fen"] == 60000
-    assert file["summary"]["programs"]["ecommerce"]["events"] == 1
+    assert file["summary"]["programs"]["ecommerce"] == {"status": "enrolled", "events": 2, "income_fen": 60000,
+                                                        "amount_fen": 72000}
 
     # The household page, for a person logged in through the shared session.
     web = system.client("registry")
@@ -46,8 +46,7 @@ def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, ho
 
     # The consolidated stream carries it, enriched; the compacted topic has the file.
     bootstrap = system.env["KAFKA_BOOTSTRAP_SERVERS"]
-    stream = [Envelope.from_kafka(r.key, r.value, r.headers) for r in read_topic(bootstrap, system.topics.stream, 2)]
-    stream = [e for e in stream if e.data["program"] == "ecommerce"]
+    stream = [e for e in read_stream(bootstrap, system) if e.data["event_type"].endswith("sale.recorded.v1")]
     assert [e.data["event_id"] for e in stream] == [entry["event_id"]]
     assert stream[0].data["county_code"] == "621202" and stream[0].data["total_income_fen"] == 60000
     snapshots = read_topic(bootstrap, system.topics.households, 1)
@@ -55,9 +54,12 @@ def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, ho
     assert json.loads(snapshots[0].value)["head_name"] == "王建国"
 
 
-def test_consumer_and_relays_stop_cleanly_on_sigterm(system):
-    for name in ("registry-consumer", "registry-relay", "ecommerce-relay"):
-        if name not in system.procs.running:
-            system.procs.start(name)
-    for name in ("registry-consumer", "registry-relay", "ecommerce-relay"):
+def read_stream(bootstrap, system):
+    return [Envelope.from_kafka(r.key, r.value, r.headers) for r in read_topic(bootstrap, system.topics.stream, 3)]
+
+
+def test_consumers_and_relays_stop_cleanly_on_sigterm(system):
+    names = ("registry-consumer", "registry-relay", "ecommerce-relay", "ecommerce-households")
+    ensure_running(system, *names)
+    for name in names:
         assert system.procs.kill(name, signal.SIGTERM) == 0, system.procs.log_tail(name)

@@ -16,6 +16,15 @@ def repo():
     return current_app.extensions["sales"]
 
 
+def sale_problem(household_id: str) -> str | None:
+    """A sale is recorded only for a household known here and enrolled in e-commerce."""
+    if current_app.extensions["household_view"].get(household_id) is None:
+        return f"unknown household {household_id}"
+    if not current_app.extensions["enrolments"].is_enrolled(household_id):
+        return f"household {household_id} is not enrolled in e-commerce"
+    return None
+
+
 @blp.route("")
 class Sales(MethodView):
     @blp.arguments(SaleQuerySchema, location="query")
@@ -34,6 +43,9 @@ class Sales(MethodView):
     def post(self, fields):
         """Record a sale; the income reaches the household's file through the registry."""
         principal = authorize(WRITE, county=county_of(fields["household_id"]))
+        problem = sale_problem(fields["household_id"])
+        if problem:
+            abort(409, message=problem, errors={"json": {"household_id": [problem]}})
         return repo().record(fields, principal.username)
 
 

@@ -10,6 +10,7 @@ from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.events.types.ecommerce import CHANNELS
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from services.ecommerce.api.resources import sale_problem
 from services.ecommerce.api.schemas import SaleCreateSchema
 
 bp = Blueprint("ecommerce_ui", __name__)
@@ -46,9 +47,13 @@ def new_sale():
             errors = form_errors(exc.messages)
         else:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
-            sale = repo().record(fields, principal.username)
-            flash(_("Sale %(id)s recorded.", id=sale["_id"]))
-            return redirect(url_for("ecommerce_ui.index"))
+            problem = sale_problem(fields["household_id"])
+            if problem:
+                errors = {"household_id": problem}
+            else:
+                sale = repo().record(fields, principal.username)
+                flash(_("Sale %(id)s recorded.", id=sale["_id"]))
+                return redirect(url_for("ecommerce_ui.index"))
     else:
         values = {"household_id": request.args.get("household_id", ""), "sold_on": date.today().isoformat(), "unit": "kg"}
     return render_template("ecommerce/new_sale.html", errors=errors, values=values, channels=CHANNELS), 422 if errors else 200
