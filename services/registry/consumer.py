@@ -5,18 +5,14 @@ household summaries, histories, versions and area statistics — each event exac
 out by partition. Stops cleanly on SIGTERM."""
 from __future__ import annotations
 
-import logging
 import sys
 
 from shared.config import Settings
 from shared.events.topics import Topics
-from shared.kafka.admin import ensure_topics
-from shared.kafka.consumer import ConsumerLoop, Rejected
-from shared.logs import configure_logging
-from shared.store import make_client, service_db
+from shared.kafka.consumer import Rejected
+from shared.kafka.serve import serve
 from services.registry.adapters.events import EventApplier
 
-log = logging.getLogger(__name__)
 NOT_ON_INPUT_TOPICS = ("cn.jingzhun.registry.household.snapshot.v1", "cn.jingzhun.registry.assistance.recorded.v1")
 
 
@@ -35,20 +31,14 @@ def make_handler(applier: EventApplier, topics: Topics):
 
 def main() -> int:
     settings = Settings.from_env("registry")
-    configure_logging("registry-consumer", settings.log_level)
-    ensure_topics(settings)
-    client = make_client(settings)
-    applier = EventApplier(service_db(client, settings))
-    applier.ensure_indexes()
     topics = Topics(settings.topic_prefix)
-    loop = ConsumerLoop(settings, topics.consumed_by_registry, make_handler(applier, topics))
-    loop.install_signal_handlers()
-    log.info("registry consumer started", extra={"group": settings.consumer_group})
-    try:
-        loop.run()
-    finally:
-        client.close()
-    return 0
+
+    def handler_for(db):
+        applier = EventApplier(db)
+        applier.ensure_indexes()
+        return make_handler(applier, topics)
+
+    return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for)
 
 
 if __name__ == "__main__":

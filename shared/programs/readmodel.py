@@ -6,19 +6,14 @@ Its own consumer group per service; reads from the beginning the first time (the
 compacted: the latest file of every household), then follows."""
 from __future__ import annotations
 
-import logging
 import sys
 
 from shared.config import Settings
 from shared.events.topics import Topics
 from shared.events.types.registry import HOUSEHOLD_SNAPSHOT
-from shared.kafka.admin import ensure_topics
-from shared.kafka.consumer import ConsumerLoop, Rejected
-from shared.logs import configure_logging
+from shared.kafka.consumer import Rejected
+from shared.kafka.serve import serve
 from shared.programs.households import HouseholdView
-from shared.store import make_client, service_db
-
-log = logging.getLogger(__name__)
 
 
 def make_handler(view: HouseholdView):
@@ -37,19 +32,13 @@ def main(argv=None) -> int:
     service = argv[0]
     settings = Settings.from_env(service)
     settings = settings.with_(consumer_group=f"{settings.topic_prefix}.{service}.households")
-    configure_logging(f"{service}-households", settings.log_level)
-    ensure_topics(settings)
-    client = make_client(settings)
-    view = HouseholdView(service_db(client, settings))
-    view.ensure_indexes()
-    loop = ConsumerLoop(settings, [Topics(settings.topic_prefix).households], make_handler(view))
-    loop.install_signal_handlers()
-    log.info("households read model started", extra={"group": settings.consumer_group})
-    try:
-        loop.run()
-    finally:
-        client.close()
-    return 0
+
+    def handler_for(db):
+        view = HouseholdView(db)
+        view.ensure_indexes()
+        return make_handler(view)
+
+    return serve(settings, f"{service}-households", [Topics(settings.topic_prefix).households], handler_for)
 
 
 if __name__ == "__main__":

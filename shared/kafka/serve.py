@@ -1,0 +1,30 @@
+"""Run a consumer process: logs, topics, store client, the loop, clean stop on SIGTERM.
+Every consumer entry point (registry consumer, read models) is this plus its handler."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from pymongo.database import Database
+
+from shared.config import Settings
+from shared.kafka.admin import ensure_topics
+from shared.kafka.consumer import ConsumerLoop, Handler
+from shared.logs import configure_logging
+from shared.store import make_client, service_db
+
+log = logging.getLogger(__name__)
+
+
+def serve(settings: Settings, process: str, topics: list[str], handler_for: Callable[[Database], Handler]) -> int:
+    configure_logging(process, settings.log_level)
+    ensure_topics(settings)
+    client = make_client(settings)
+    try:
+        loop = ConsumerLoop(settings, topics, handler_for(service_db(client, settings)))
+        loop.install_signal_handlers()
+        log.info("consumer started", extra={"consumer": process, "group": settings.consumer_group})
+        loop.run()
+    finally:
+        client.close()
+    return 0
