@@ -2,6 +2,8 @@
 the registry consumer) on test ports, against the real stack."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import requests
 
@@ -10,9 +12,13 @@ from shared.config import Settings
 from shared.kafka.admin import ensure_topics
 from shared.store import auth_db, make_client
 from deploy.local.processes import Processes, procfile
+from shared.config import SERVICE_PORTS
 from tests.support import PASSWORD, USERS, isolated_env, wait_until
 
-WEB_PORTS = {"registry": 18000, "ecommerce": 18001}
+# Every service with a web process in the Procfile, on its usual port + an offset, so
+# several runs (or a run beside `make demo`) can share the machine: E2E_PORT_BASE.
+PORT_BASE = int(os.environ.get("E2E_PORT_BASE", "18000"))
+WEB_PORTS = {name: PORT_BASE + port - 8000 for name, port in SERVICE_PORTS.items() if name in procfile()}
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +46,7 @@ def running(stack, tmp_path_factory):
         yield {"urls": urls, "tokens": tokens, "procs": procs, "env": env}
     finally:
         procs.stop_all()
-        for service in ("registry", "ecommerce", "auth"):
+        for service in [*WEB_PORTS, "auth"]:
             mongo.drop_database(f"{env['JINGZHUN_DB_PREFIX']}_{service}")
         mongo.close()
 

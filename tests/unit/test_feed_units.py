@@ -8,7 +8,8 @@ from shared.events.envelope import Envelope
 from services.registry.adapters.stream_reader import (CursorError, FeedFilter, Page, county_of_entry,
                                                       decode_cursor, encode_cursor)
 from services.registry.api import feed
-from services.registry.api.feed import csv_cell, csv_row, sse_events, sse_message, yuan_cell
+from services.registry.api.feed import csv_row, sse_events, sse_message
+from shared.web.csv_export import csv_cell, yuan_cell
 
 HID = "H621202ABCDEFGHJK"
 RECORDED = "cn.jingzhun.registry.assistance.recorded.v1"

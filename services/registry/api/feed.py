@@ -9,8 +9,6 @@ with "/", so ``/api/feed.csv`` cannot be a rule under ``/api/feed``.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import time
@@ -25,6 +23,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.events.topics import Topics
+from shared.web.csv_export import csv_cell, csv_response, yuan_cell
 from shared.web.schemas import StrictSchema
 from services.registry.adapters.stream_reader import CursorError, FeedFilter, StreamReader, decode_cursor
 
@@ -202,23 +201,6 @@ class FeedStream(MethodView):
 # --- GET /api/feed.csv ------------------------------------------------------------------
 CSV_COLUMNS = ("time", "household_id", "program", "event_type", "title_en", "title_zh",
                "income_yuan", "amount_yuan", "county_code", "village")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Text a spreadsheet will not run: a leading = + - @ (or tab, CR) gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def yuan_cell(fen) -> str:
-    # Integer arithmetic, no thousands separator: a number a spreadsheet reads as one.
-    if isinstance(fen, bool) or not isinstance(fen, int):
-        return ""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
 def csv_row(entry: dict) -> list[str]:
     data = entry["data"]
     return [csv_cell(entry["time"]), csv_cell(data.get("household_id") or entry["subject"]),
@@ -242,10 +224,7 @@ class FeedCsv(MethodView):
     def get(self, args):
         """The same filtered entries as a CSV export (bounded rows and time)."""
         where = _where(args)
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
+        lines = []
         cursor, rows, has_more = args.get("cursor"), 0, True
         deadline = time.monotonic() + CSV_MAX_SECONDS
         # Built in memory (≤ ~25 MB at the cap) so the response can say where it stopped.
@@ -253,9 +232,8 @@ class FeedCsv(MethodView):
             while has_more and rows < args["limit"] and time.monotonic() < deadline:
                 page = reader.read_page(cursor, where, limit=min(CSV_CHUNK, args["limit"] - rows),
                                         max_wait_s=max(0.1, min(5.0, deadline - time.monotonic())))
-                writer.writerows(csv_row(item) for item in page.items)
+                lines.extend(csv_row(item) for item in page.items)
                 rows += len(page.items)
                 cursor, has_more = page.next_cursor, page.has_more
-        return Response(out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": 'attachment; filename="jingzhun-feed.csv"',
+        return csv_response("jingzhun-feed.csv", CSV_COLUMNS, lines, {
             "X-Next-Cursor": cursor or "", "X-Has-More": "true" if has_more else "false"})
