@@ -26,7 +26,7 @@ DEMO_USERS = [
     ("wudu", "county_operator", "621202", None, "武都区扶贫办 Wudu county"),
     ("dianshang", "program_operator", None, "ecommerce", "电商扶贫专员 E-commerce operator"),
 ]
-WEB = ("registry", "ecommerce")
+WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 
 
 def _env() -> dict:
@@ -80,7 +80,7 @@ def up() -> int:
     if client[settings.database_name]["households"].estimated_document_count() == 0:
         print("loading demo data…", flush=True)
         token = users.issue_token("admin", "demo loader")
-        demo_data.load(urls["registry"], urls["ecommerce"], token)
+        demo_data.load({name: urls[name] for name in WEB}, token)
     client.close()
     print("\nJingzhun is running:")
     for name in WEB:

@@ -1,14 +1,15 @@
 """A small, realistic demo data set: households in counties of Longnan, Gansu (621200),
-named in the 2014 reports, and e-commerce sales for some of them. Loaded through the
+named in the 2014 reports, and each program's activity for some of them. Loaded through the
 services' own HTTP APIs, so demo data travels the same path as real work."""
 from __future__ import annotations
 
+import importlib
 import random
 import time
-from datetime import date, timedelta
 
 import requests
 
+from shared.events.topics import PROGRAMS
 from services.registry.domain.id_numbers import check_digit
 
 COUNTIES = {"621202": "武都区", "621221": "成县", "621222": "文县", "621223": "宕昌县", "621224": "康县"}
@@ -18,8 +19,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "秀英", "桂兰", "志强", "玉梅", "明", "芳", "军", "海燕", "德福", "春花", "永胜"]
 CAUSES = ["illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water",
           "lack_of_skills", "lack_of_labour", "lack_of_funds", "poor_transport"]
-PRODUCTS = [("花椒", "kg", 6000), ("核桃", "kg", 3000), ("橄榄油", "L", 12000), ("土蜂蜜", "kg", 8000),
-            ("香菇", "kg", 4000), ("茶叶", "kg", 20000)]
 
 
 def areas(rng: random.Random) -> tuple[list[dict], list[tuple[str, str, str]]]:
@@ -66,41 +65,34 @@ def _household(rng: random.Random, villages) -> dict:
             "members": members}
 
 
-def load(registry_url: str, ecommerce_url: str, token: str, households: int = 300, seed: int = 2014) -> dict:
+def load(urls: dict[str, str], token: str, households: int = 300, seed: int = 2014) -> dict:
+    """Households in the registry, then each program's own demo (deploy/local/demo_<program>.py)
+    for a sample of them, once that program has learnt of them from the households topic."""
     rng = random.Random(seed)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     area_rows, villages = areas(rng)
-    session.put(f"{registry_url}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
+    session.put(f"{urls['registry']}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
     ids = []
     for i in range(households):
-        r = session.post(f"{registry_url}/api/households", json=_household(rng, villages), timeout=10)
+        r = session.post(f"{urls['registry']}/api/households", json=_household(rng, villages), timeout=10)
         r.raise_for_status()
         ids.append(r.json()["id"])
-        if (i + 1) % 20 == 0:
+        if (i + 1) % 50 == 0:
             print(f"  households {i + 1}/{households}", flush=True)
-    sellers = rng.sample(ids, k=len(ids) // 2)
-    _wait_known(session, ecommerce_url, sellers)
-    for household_id in sellers:
-        session.post(f"{ecommerce_url}/api/enrolments", json={"household_id": household_id},
-                     timeout=10).raise_for_status()
-    print(f"  e-commerce enrolments {len(sellers)}", flush=True)
-    sales = 0
-    for household_id in sellers:
-        for _ in range(rng.randint(1, 3)):
-            product, unit, price = rng.choice(PRODUCTS)
-            qty = rng.randint(1, 40)
-            amount = qty * price
-            channel = rng.choice(["own_store", "enterprise_purchase", "partner_platform"])
-            income = amount if channel == "enterprise_purchase" else amount * rng.randint(60, 90) // 100
-            r = session.post(f"{ecommerce_url}/api/sales", timeout=10, json={
-                "household_id": household_id, "product": product, "quantity": qty, "unit": unit,
-                "amount_fen": amount, "income_fen": income, "channel": channel,
-                "sold_on": (date.today() - timedelta(days=rng.randint(0, 300))).isoformat()})
-            r.raise_for_status()
-            sales += 1
-    print(f"  sales {sales}", flush=True)
-    return {"households": len(ids), "sales": sales}
+    counts = {"households": len(ids)}
+    for program in PROGRAMS:
+        if program not in urls:
+            continue
+        try:
+            module = importlib.import_module(f"deploy.local.demo_{program}")
+        except ModuleNotFoundError:
+            continue
+        chosen = rng.sample(ids, k=len(ids) // 2)
+        _wait_known(session, urls[program], chosen)
+        counts[program] = module.load(urls[program], token, chosen, rng)
+        print(f"  {program}: {counts[program]}", flush=True)
+    return counts
 
 
 def _wait_known(session, service_url: str, household_ids: list[str], timeout: float = 120) -> None:

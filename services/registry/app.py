@@ -42,6 +42,10 @@ def _register(app: Flask) -> None:
     from services.registry.ui.feed_views import bp as feed_bp
     app.extensions["api"].register_blueprint(feed_blp)
     app.register_blueprint(feed_bp)
+    from services.registry.api.imports import blp as imports_blp
+    from services.registry.ui.import_views import bp as import_bp
+    app.extensions["api"].register_blueprint(imports_blp)
+    app.register_blueprint(import_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

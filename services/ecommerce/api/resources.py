@@ -1,15 +1,20 @@
-"""E-commerce HTTP API: sales under /api/sales."""
+"""E-commerce HTTP API: sales under /api/sales, their corrections and refunds."""
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
-from shared.web.schemas import page_args, page_result
-from services.ecommerce.api.schemas import SaleCreateSchema, SalePageSchema, SaleQuerySchema, SaleSchema
 from shared.household_ids import county_of
+from shared.web.schemas import page_args, page_result
+from services.ecommerce.adapters.common import Conflict, NotFound
+from services.ecommerce.api.checks import household_problem, known_household, refuse, refuse_fields
+from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema, SalePageSchema,
+                                            SaleQuerySchema, SaleSchema)
+from services.ecommerce.domain.sales import RefundRefused
+from services.ecommerce.domain.stores import sale_store_problem
 
-blp = Blueprint("sales", __name__, url_prefix="/api/sales", description="Sales of farm products (电商销售)")
+blp = Blueprint("sales", __name__, url_prefix="/api/sales", description="Sales of farm products (电商销售) and refunds")
 
 
 def repo():
@@ -18,11 +23,43 @@ def repo():
 
 def sale_problem(household_id: str) -> str | None:
     """A sale is recorded only for a household known here and enrolled in e-commerce."""
-    if current_app.extensions["household_view"].get(household_id) is None:
-        return f"unknown household {household_id}"
-    if not current_app.extensions["enrolments"].is_enrolled(household_id):
-        return f"household {household_id} is not enrolled in e-commerce"
-    return None
+    return household_problem(household_id)
+
+
+def sale_link_errors(fields: dict) -> dict:
+    """Field errors when the sale names a store or a station it cannot go with."""
+    errors = {}
+    if fields.get("store_id"):
+        store = current_app.extensions["stores"].get(fields["store_id"])
+        errors.update(sale_store_problem(store, fields["household_id"], fields["channel"]))
+    if fields.get("station_id"):
+        station = current_app.extensions["stations"].get(fields["station_id"])
+        if station is None:
+            errors["station_id"] = ["No such service station."]
+        elif station["county_code"] != county_of(fields["household_id"]):
+            errors["station_id"] = ["The station serves another county."]
+    return errors
+
+
+def record_sale(fields: dict, username: str) -> tuple[dict, bool]:
+    """The checks and the write shared by the API and the form (aborts with the problem)."""
+    problem = sale_problem(fields["household_id"])
+    if problem:
+        refuse("household_id", problem)
+    errors = sale_link_errors(fields)
+    if errors:
+        refuse_fields(errors, 409, "The sale names a store or station it cannot go with.")
+    try:
+        return repo().record(fields, username, known_household(fields["household_id"]))
+    except Conflict as exc:
+        refuse("partner_ref", str(exc))
+
+
+def one_sale(sale_id: str, action: str = READ) -> tuple[dict, object]:
+    sale = repo().get(sale_id)
+    if sale is None:
+        abort(404, message=f"no sale {sale_id}")
+    return sale, authorize(action, county=county_of(sale["household_id"]))
 
 
 @blp.route("")
@@ -30,32 +67,63 @@ class Sales(MethodView):
     @blp.arguments(SaleQuerySchema, location="query")
     @blp.response(200, SalePageSchema)
     def get(self, args):
-        """Sales, newest first (only the caller's county scope)."""
+        """Sales, newest first (only the caller's county scope), with filters."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = repo().list(principal.county_filter, args.get("household_id"), skip, limit)
+        items, total = repo().list(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(SaleCreateSchema)
     @blp.response(201, SaleSchema)
+    @blp.alt_response(200, schema=SaleSchema, description="a partner report already recorded: the sale recorded then")
     @blp.alt_response(401, description="not logged in")
     @blp.alt_response(403, description="role not allowed here")
+    @blp.alt_response(409, description="unknown or not enrolled household, store or station that does not fit, "
+                                       "partner reference used for another sale")
     def post(self, fields):
         """Record a sale; the income reaches the household's file through the registry."""
         principal = authorize(WRITE, county=county_of(fields["household_id"]))
-        problem = sale_problem(fields["household_id"])
-        if problem:
-            abort(409, message=problem, errors={"json": {"household_id": [problem]}})
-        return repo().record(fields, principal.username)
+        sale, created = record_sale(fields, principal.username)
+        return sale, 201 if created else 200
 
 
 @blp.route("/<sale_id>")
 class Sale(MethodView):
     @blp.response(200, SaleSchema)
+    @blp.alt_response(404, description="no such sale")
     def get(self, sale_id):
-        """One sale."""
-        sale = repo().get(sale_id)
-        if sale is None:
-            abort(404, message=f"no sale {sale_id}")
-        authorize(READ, county=county_of(sale["household_id"]))
-        return sale
+        """One sale, with its refunds and its history."""
+        return one_sale(sale_id)[0]
+
+    @blp.arguments(SaleCorrectSchema)
+    @blp.response(200, SaleSchema)
+    @blp.alt_response(404, description="no such sale")
+    @blp.alt_response(409, description="the sale changed since the version read")
+    def patch(self, fields, sale_id):
+        """Correct a sale's product, quantity, unit or date (money is put right with a refund)."""
+        _, principal = one_sale(sale_id, WRITE)
+        try:
+            return repo().correct(sale_id, fields, principal.username, fields.get("version"))
+        except Conflict as exc:
+            abort(409, message=str(exc))
+
+
+@blp.route("/<sale_id>/refunds")
+class Refunds(MethodView):
+    @blp.arguments(RefundCreateSchema)
+    @blp.response(201, SaleSchema)
+    @blp.alt_response(200, schema=SaleSchema, description="a partner's refund report already recorded")
+    @blp.alt_response(404, description="no such sale")
+    @blp.alt_response(409, description="more than remains of the sale, or the sale is already fully refunded")
+    def post(self, fields, sale_id):
+        """Refund part or all of a sale: the registry subtracts the income it takes back."""
+        _, principal = one_sale(sale_id, WRITE)
+        try:
+            sale, created = repo().refund(sale_id, fields["amount_fen"], fields.get("income_fen"),
+                                          fields["refunded_on"], fields["reason"], principal.username,
+                                          fields.get("partner_ref"))
+        except RefundRefused as exc:
+            refuse_fields(exc.errors, 409, str(exc))
+        except (Conflict, NotFound) as exc:
+            abort(409, message=str(exc))
+        return sale, 201 if created else 200

@@ -1,17 +1,24 @@
-"""E-commerce pages: recent sales and the form to record one."""
+"""E-commerce pages of sales: the list (search, filters, pages, CSV), the form to record
+one, a sale's page with its refunds and history, its correction and refund forms.
+Forms validate with the API's schemas and write through the same functions as the API."""
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.events.types.ecommerce import CHANNELS
-from shared.web.forms import form_errors, int_or_text, yuan_to_fen
-from services.ecommerce.api.resources import sale_problem
-from services.ecommerce.api.schemas import SaleCreateSchema
+from shared.web.forms import int_or_text, yuan_to_fen
+from services.ecommerce.adapters.common import Conflict
+from services.ecommerce.api.reports import sales_csv
+from services.ecommerce.api.resources import one_sale, record_sale
+from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema,
+                                            SaleExportQuerySchema, SaleFilterSchema)
+from services.ecommerce.domain.sales import REFUNDED, SALE_STATUSES, RefundRefused, remaining
+from services.ecommerce.ui.forms import FORM_ERROR, filters, load, page_number, raw_filters, refusal, text_fields
 
 bp = Blueprint("ecommerce_ui", __name__)
 PER_PAGE = 50
@@ -25,11 +32,31 @@ def repo():
 @require(READ)
 def index():
     principal = authorize(READ)
-    household_id = request.args.get("household_id", "").strip() or None
-    page = max(1, request.args.get("page", 1, type=int))
-    items, total = repo().list(principal.county_filter, household_id, (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("ecommerce/index.html", items=items, total=total, page=page,
-                           per_page=PER_PAGE, household_id=household_id or "")
+    wanted, problems = filters(SaleFilterSchema())
+    for field, problem in problems.items():
+        flash(f"{field}: {problem}")
+    page = page_number()
+    items, total = repo().list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
+    params = raw_filters()
+    return render_template("ecommerce/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
+                           params=params, household_id=params.get("household_id", ""), channels=CHANNELS,
+                           statuses=SALE_STATUSES)
+
+
+@bp.get("/sales.csv")
+@require(READ)
+def export():
+    wanted, _problems = filters(SaleExportQuerySchema())
+    return sales_csv(wanted, authorize(READ).county_filter)
+
+
+def _sale_payload(form) -> dict:
+    payload = {k: form.get(k, "").strip() for k in ("household_id", "product", "unit", "channel", "sold_on")}
+    payload.update(text_fields(form, ("store_id", "station_id", "note")))
+    payload["quantity"] = int_or_text(form.get("quantity", ""))
+    payload["amount_fen"] = yuan_to_fen(form.get("amount_yuan", ""))
+    payload["income_fen"] = yuan_to_fen(form.get("income_yuan", ""))
+    return payload
 
 
 @bp.route("/sales/new", methods=["GET", "POST"])
@@ -37,23 +64,85 @@ def index():
 def new_sale():
     errors, values = {}, request.form
     if request.method == "POST":
-        payload = {k: request.form.get(k, "").strip() for k in ("household_id", "product", "unit", "channel", "sold_on")}
-        payload["quantity"] = int_or_text(request.form.get("quantity", ""))
-        payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
-        payload["income_fen"] = yuan_to_fen(request.form.get("income_yuan", ""))
-        try:
-            fields = SaleCreateSchema().load(payload)
-        except ValidationError as exc:
-            errors = form_errors(exc.messages)
-        else:
+        fields, errors = load(SaleCreateSchema(), _sale_payload(request.form))
+        if fields is not None:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
-            problem = sale_problem(fields["household_id"])
-            if problem:
-                errors = {"household_id": problem}
+            try:
+                sale, _created = record_sale(fields, principal.username)
+            except HTTPException as exc:
+                errors = refusal(exc)
             else:
-                sale = repo().record(fields, principal.username)
                 flash(_("Sale %(id)s recorded.", id=sale["_id"]))
                 return redirect(url_for("ecommerce_ui.index"))
     else:
-        values = {"household_id": request.args.get("household_id", ""), "sold_on": date.today().isoformat(), "unit": "kg"}
-    return render_template("ecommerce/new_sale.html", errors=errors, values=values, channels=CHANNELS), 422 if errors else 200
+        values = {"household_id": request.args.get("household_id", ""), "sold_on": date.today().isoformat(),
+                  "unit": "kg", "store_id": request.args.get("store_id", ""),
+                  "station_id": request.args.get("station_id", "")}
+    principal = authorize(WRITE)
+    return render_template("ecommerce/new_sale.html", errors=errors, values=values, channels=CHANNELS,
+                           stations=current_app.extensions["stations"].choices(principal.county_filter),
+                           stores=_stores_for(values.get("household_id", ""))), 422 if errors else 200
+
+
+def _stores_for(household_id: str) -> list[dict]:
+    return current_app.extensions["stores"].open_for(household_id.strip()) if household_id else []
+
+
+def _sale_page(sale_id: str, errors: dict | None = None, values: dict | None = None):
+    sale, principal = one_sale(sale_id)
+    amount_left, income_left = remaining(sale)
+    can_write = principal.can(WRITE, "ecommerce", county_of(sale["household_id"]))
+    return render_template("ecommerce/sale.html", s=sale, errors=errors or {}, values=values or {},
+                           amount_left=amount_left, income_left=income_left, can_write=can_write,
+                           refundable=can_write and sale.get("status") != REFUNDED,
+                           today=date.today().isoformat()), 422 if errors else 200
+
+
+@bp.get("/sales/<sale_id>")
+@require(READ)
+def sale(sale_id):
+    return _sale_page(sale_id)
+
+
+@bp.post("/sales/<sale_id>/refund")
+@require(WRITE)
+def refund(sale_id):
+    _record, principal = one_sale(sale_id, WRITE)
+    payload = text_fields(request.form, ("refunded_on", "reason"))
+    payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
+    if request.form.get("income_yuan", "").strip():
+        payload["income_fen"] = yuan_to_fen(request.form["income_yuan"])
+    fields, errors = load(RefundCreateSchema(), payload)
+    if fields is not None:
+        try:
+            repo().refund(sale_id, fields["amount_fen"], fields.get("income_fen"), fields["refunded_on"],
+                          fields["reason"], principal.username)
+        except RefundRefused as exc:
+            errors = {k: " ".join(v) for k, v in exc.errors.items()}
+        except Conflict as exc:
+            errors = {FORM_ERROR: str(exc)}
+        else:
+            flash(_("Refund recorded."))
+            return redirect(url_for("ecommerce_ui.sale", sale_id=sale_id))
+    return _sale_page(sale_id, errors, request.form)
+
+
+@bp.route("/sales/<sale_id>/edit", methods=["GET", "POST"])
+@require(WRITE)
+def edit_sale(sale_id):
+    sale, principal = one_sale(sale_id, WRITE)
+    errors, values = {}, request.form if request.method == "POST" else sale
+    if request.method == "POST":
+        payload = text_fields(request.form, ("product", "unit", "sold_on"))
+        payload["quantity"] = int_or_text(request.form.get("quantity", ""))
+        payload["version"] = int_or_text(request.form.get("version", ""))
+        fields, errors = load(SaleCorrectSchema(), payload)
+        if fields is not None:
+            try:
+                repo().correct(sale_id, fields, principal.username, fields.get("version"))
+            except Conflict as exc:
+                errors = {FORM_ERROR: str(exc)}
+            else:
+                flash(_("Sale %(id)s corrected.", id=sale_id))
+                return redirect(url_for("ecommerce_ui.sale", sale_id=sale_id))
+    return render_template("ecommerce/sale_edit.html", s=sale, errors=errors, values=values), 422 if errors else 200

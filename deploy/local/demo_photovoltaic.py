@@ -1,0 +1,89 @@
+"""Demo data of the photovoltaic program (光伏扶贫), loaded through its HTTP API: village
+stations where enrolled households hold shares, a few public-welfare posts, rooftop systems,
+six months of generation reports with distributions, and a couple of faults."""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+
+import requests
+
+from services.photovoltaic.domain.months import first_day, month_of, shift
+
+# kWh per kW per month in southern Gansu, by calendar month (winter low, summer high).
+YIELD = {1: 85, 2: 95, 3: 115, 4: 125, 5: 135, 6: 130, 7: 135, 8: 130, 9: 110, 10: 100, 11: 85, 12: 80}
+STATION_TARIFF = 75.0     # fen per kWh: benchmark price plus the poverty-alleviation subsidy
+ROOFTOP_TARIFF = 72.78
+POSTS = ("光伏板保洁员", "电站看护员", "护林员", "村道保洁员")
+
+
+def load(service_url: str, token: str, household_ids: list[str], rng: random.Random) -> dict:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(method: str, path: str, body: dict | None = None, ok=(200, 201)) -> dict:
+        r = session.request(method, service_url + path, json=body, timeout=30)
+        if r.status_code not in ok:
+            raise RuntimeError(f"{method} {path}: {r.status_code} {r.text[:300]}")
+        return r.json()
+
+    counts = defaultdict(int)
+    files = {hid: call("GET", f"/api/households/{hid}") for hid in household_ids}
+    enrolled = [hid for hid in household_ids if rng.random() < 0.7]
+    for hid in enrolled:
+        if call("POST", "/api/enrolments", {"household_id": hid}, ok=(201, 409)).get("status") == "enrolled":
+            counts["enrolled"] += 1
+    by_village = defaultdict(list)
+    for hid in enrolled:
+        by_village[files[hid]["village_code"]].append(hid)
+
+    today = date.today()
+    commissioned = (today - timedelta(days=rng.randint(400, 900))).isoformat()
+    months = [shift(month_of(today), -k) for k in range(6, 0, -1)]
+    stations, rooftops = [], []
+    for village_code, members in sorted(by_village.items()):
+        if len(members) < 2:
+            continue
+        head = files[members[0]]
+        station = call("POST", "/api/installations", {
+            "kind": "station", "name": f"{head['village']}光伏电站", "capacity_kw": rng.choice([60, 100, 150, 200, 300]),
+            "commissioned_on": commissioned, "village_code": village_code})
+        for hid in members:
+            call("POST", f"/api/installations/{station['id']}/members", {"household_id": hid, "shares": rng.randint(1, 5)})
+            counts["members"] += 1
+        for hid in rng.sample(members, k=min(2, len(members))):
+            call("POST", f"/api/installations/{station['id']}/posts", {
+                "household_id": hid, "member_name": files[hid]["head_name"], "post": rng.choice(POSTS),
+                "monthly_wage_fen": rng.choice([30000, 40000, 50000]), "since": first_day(months[0]).isoformat()})
+            counts["posts"] += 1
+        stations.append(station)
+    for hid in rng.sample(enrolled, k=len(enrolled) // 6):
+        rooftops.append(call("POST", "/api/installations", {
+            "kind": "rooftop", "name": f"{files[hid]['head_name']}户屋顶光伏", "capacity_kw": rng.choice([3, 5, 6, 8]),
+            "commissioned_on": commissioned, "village_code": files[hid]["village_code"], "household_id": hid}))
+    counts["stations"], counts["rooftops"] = len(stations), len(rooftops)
+
+    for month in months:
+        sun = YIELD[int(month[5:])]
+        for installation in stations + rooftops:
+            kwh = int(installation["capacity_kw"] * sun * rng.uniform(0.85, 1.05))
+            call("POST", "/api/reports", {
+                "installation_id": installation["id"], "month": month, "kwh": kwh,
+                "tariff_fen_per_kwh": STATION_TARIFF if installation["kind"] == "station" else ROOFTOP_TARIFF,
+                "source": rng.choice(["power_company", "power_company", "operator"])})
+            counts["reports"] += 1
+        for station in stations:
+            # Most villages pay dividends; some pay the posts' wages that month (公益岗位).
+            mode = "wages" if rng.random() < 0.25 else "dividends"
+            call("POST", "/api/distributions", {"installation_id": station["id"], "month": month, "mode": mode})
+            counts[f"distributions_{mode}"] += 1
+
+    # Two outages: a short one, and one long enough to raise the risk signal when restored.
+    for station, days in zip(rng.sample(stations, k=min(2, len(stations))), (6, 34)):
+        down_since = today - timedelta(days=days + rng.randint(10, 40))
+        fault = call("POST", "/api/faults", {"installation_id": station["id"], "down_since": down_since.isoformat(),
+                                             "cause": rng.choice(["inverter", "grid_outage", "line_fault"])})
+        call("POST", f"/api/faults/{fault['id']}/restore", {"restored_on": (down_since + timedelta(days=days)).isoformat()})
+        counts["faults"] += 1
+    return dict(counts)

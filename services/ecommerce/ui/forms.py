@@ -1,0 +1,87 @@
+"""Form helpers of the e-commerce pages: load a form with the API's schema, turn the API's
+refusals (409/422 with field errors) into the form's field errors, read list filters."""
+from __future__ import annotations
+
+import re
+
+from flask import request
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from shared.web.forms import form_errors
+
+FORM_ERROR = "_form"   # a problem that belongs to no single field
+PAGE_ARGS = ("page", "per_page", "lang")
+
+
+def load(schema: Schema, payload: dict) -> tuple[dict | None, dict]:
+    """(fields, {}) or (None, field errors)."""
+    try:
+        return schema.load(payload), {}
+    except ValidationError as exc:
+        return None, collapse_items(form_errors(exc.messages))
+
+
+def collapse_items(errors: dict) -> dict:
+    """These forms type a list in one box (household ids, names): an item's error
+    ('committed_households-1') is shown at the box, saying which item."""
+    collapsed: dict = {}
+    for key, message in errors.items():
+        name, _, rest = key.partition("-")
+        if rest and rest.split("-")[0].isdigit():
+            number = int(rest.split("-")[0]) + 1
+            collapsed[name] = (collapsed.get(name, "") + f" #{number}: {message}").strip()
+        else:
+            collapsed[key] = message
+    return collapsed
+
+
+def refusal(exc: HTTPException) -> dict:
+    """Field errors of an API refusal (409/422); anything else is not a form problem."""
+    if exc.code not in (409, 422):
+        raise exc
+    data = getattr(exc, "data", None) or {}
+    fields = (data.get("errors") or {}).get("json")
+    errors = collapse_items(form_errors(fields)) if isinstance(fields, dict) else {}
+    if not errors:
+        errors[FORM_ERROR] = data.get("message") or exc.description or str(exc)
+    return errors
+
+
+def filters(schema: Schema) -> tuple[dict, dict]:
+    """The list filters in the query string, loaded with the API's schema; a filter that
+    does not parse is dropped (and reported) rather than failing the page."""
+    raw = {k: v.strip() for k, v in request.args.items() if k not in PAGE_ARGS and v.strip()}
+    try:
+        return schema.load(raw), {}
+    except ValidationError as exc:
+        bad = set(exc.messages)
+        kept = {k: v for k, v in raw.items() if k not in bad}
+        try:
+            return schema.load(kept), form_errors(exc.messages)
+        except ValidationError:
+            return {}, form_errors(exc.messages)
+
+
+def raw_filters() -> dict:
+    """The query string's filters as typed (to refill the filter form and keep them in links)."""
+    return {k: v for k, v in request.args.items() if k not in PAGE_ARGS and v.strip()}
+
+
+def page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
+def household_list(text: str) -> list[str]:
+    """Household ids typed one a line, or separated by spaces or commas."""
+    return [part for part in re.split(r"[\s,，;；]+", text or "") if part]
+
+
+def name_list(text: str) -> list[str]:
+    """Member names one a line, or separated by commas (Chinese or Latin) — names may hold spaces."""
+    return [part.strip() for part in re.split(r"[\n,，、;；]+", text or "") if part.strip()]
+
+
+def text_fields(form, names) -> dict:
+    """The named fields as typed (trimmed); empty optional fields are left out."""
+    return {name: form.get(name, "").strip() for name in names if form.get(name, "").strip()}

@@ -1,0 +1,49 @@
+"""The monthly report page by county, with its chart and CSV export."""
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ
+from shared.auth.web import authorize, require
+from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from services.photovoltaic.api import schemas as s
+from services.photovoltaic.api.monthly import figures
+from services.photovoltaic.ui.forms import args, validate
+
+bp = Blueprint("pv_monthly", __name__)
+
+
+def _figures():
+    principal = authorize(READ)
+    query = args("from", "to", "county_code")
+    parsed, errors = validate(s.MonthlyQuerySchema, query)
+    return figures(principal, parsed or {}), query, errors
+
+
+@bp.get("/monthly")
+@require(READ)
+def monthly():
+    data, query, errors = _figures()
+    months = data["months"]
+    chart = {"labels": [m["month"] for m in months], "datasets": [
+        {"label": _("Revenue (yuan)"), "data": [m["revenue_fen"] / 100 for m in months]},
+        {"label": _("Distributed to households (yuan)"), "data": [m["distributed_fen"] / 100 for m in months]},
+        {"label": _("Rooftop income (yuan)"), "data": [m["rooftop_income_fen"] / 100 for m in months]}]}
+    kwh_chart = {"labels": chart["labels"], "datasets": [
+        {"label": _("Generation (kWh)"), "data": [m["kwh"] for m in months], "color": "#e0a100"}]}
+    return render_template("photovoltaic/monthly.html", d=data, chart=chart, kwh_chart=kwh_chart, query=query,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.get("/monthly.csv")
+@require(READ)
+def monthly_csv():
+    data, _query, _errors = _figures()
+    header = [_("Month"), _("County"), _("Reports"), _("Generation (kWh)"), _("Revenue (yuan)"),
+              _("Rooftop income (yuan)"), _("Dividends (yuan)"), _("Wages (yuan)"), _("Distributed to households (yuan)"),
+              _("Income to households (yuan)")]
+    rows = [[csv_cell(r["month"]), csv_cell(r["county_code"]), str(r["reports"]), str(r["kwh"]),
+             yuan_cell(r["revenue_fen"]), yuan_cell(r["rooftop_income_fen"]), yuan_cell(r["dividends_fen"]),
+             yuan_cell(r["wages_fen"]), yuan_cell(r["distributed_fen"]), yuan_cell(r["income_to_households_fen"])]
+            for r in data["rows"]]
+    return csv_response(f"photovoltaic-{data['start']}-{data['end']}.csv", header, rows)

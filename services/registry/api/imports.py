@@ -1,0 +1,183 @@
+"""Bulk import of household files over HTTP: upload → 202 with the job; poll the job; fetch
+the results as CSV. The work runs in the background (services.registry.imports.jobs)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, current_app, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
+
+from shared.auth.roles import READ, WRITE
+from shared.auth.web import authorize
+from shared.web.schemas import StrictSchema
+from services.registry.imports import jobs as import_jobs
+from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
+
+blp = Blueprint("imports", __name__, url_prefix="/api/imports",
+                description="Bulk import of household files from CSV or Excel (.xlsx); see docs/import-format.md")
+
+# The app caps bodies at 2 MiB; an import file may be up to 20 MB (plus the multipart wrapping).
+UPLOAD_LIMIT = MAX_BYTES + 256 * 1024
+
+
+def raise_upload_limit() -> None:
+    """Before anything reads the body (the app's own API guard reads the form for the CSRF
+    token of cookie callers), let the import upload be larger than other requests."""
+    if request.method == "POST" and request.path == "/api/imports":
+        request.max_content_length = UPLOAD_LIMIT
+
+
+def _set_up(state) -> None:
+    # Runs when the app registers this blueprint: the job store, and the upload limit hook
+    # put first, ahead of the factory's API guard (a later hook would run too late).
+    import_jobs.importer_for(state.app.extensions)
+    state.app.before_request_funcs.setdefault(None, []).insert(0, raise_upload_limit)
+
+
+blp.record_once(_set_up)
+
+
+class UploadSchema(StrictSchema):
+    file = Upload(required=True, metadata={"description": ".csv (UTF-8 or GB18030) or .xlsx, at most 20 MB"})
+
+
+class UploadFormSchema(StrictSchema):
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "check every row, write nothing"})
+    csrf_token = fields.String(load_only=True, metadata={"description": "for cookie sessions (or X-CSRF-Token)"})
+
+
+class RowErrorSchema(Schema):
+    row = fields.Integer(allow_none=True, metadata={"description": "1-based row of the file (1 = header); null = the whole file"})
+    field = fields.String(metadata={"description": "the column header as the file spells it"})
+    message = fields.String()
+
+
+class ImportJobSchema(Schema):
+    id = fields.String(attribute="_id")
+    file_name = fields.String()
+    uploaded_by = fields.String()
+    county = fields.String(allow_none=True, metadata={"description": "the uploader's county scope (null: all)"})
+    dry_run = fields.Boolean()
+    status = fields.String(metadata={"description": "validating, failed, valid (dry run), writing, done"})
+    rows = fields.Integer(metadata={"description": "data rows (members) in the file"})
+    total = fields.Integer(metadata={"description": "households in the file"})
+    processed = fields.Integer()
+    created = fields.Integer()
+    already_present = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema), metadata={"description": "the first 1,000"})
+    error_count = fields.Integer()
+    resumable = fields.Boolean(metadata={"description": "stopped while writing: POST …/resume completes it"})
+    started_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    results_url = fields.Method("_results_url")
+
+    def _results_url(self, job):
+        return url_for("imports.ImportResults", job_id=job["_id"])
+
+
+def importer() -> import_jobs.Importer:
+    return import_jobs.importer_for(current_app.extensions)
+
+
+def job_or_404(job_id: str, action: str = READ) -> dict:
+    principal = authorize(action)
+    job = importer().jobs.get(job_id)
+    # A county's jobs are its own; a job of the central office is not a county's to see.
+    if job is None or (principal.county and job["county"] != principal.county):
+        abort(404, message=f"no import job {job_id}")
+    return job
+
+
+def start_import(file_storage, dry_run: bool) -> dict:
+    """Store the upload, make the job, start it in the background; the job document."""
+    principal = authorize(WRITE)
+    data = file_storage.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        abort(413, message=f"The file is larger than {MAX_BYTES // 2**20} MB; split it.")
+    try:
+        kind_of(data, file_storage.filename or "")
+    except FileRefused as exc:
+        abort(422, message=str(exc), errors={"files": {"file": [str(exc)]}})
+    runner = importer()
+    job = runner.jobs.new(file_storage.filename or "upload", principal.username, principal.county, dry_run)
+    runner.jobs.store_file(job["_id"], data)
+    import_jobs.start(runner, job["_id"], data)
+    return job
+
+
+def resume_job(job_id: str) -> dict:
+    job_or_404(job_id, WRITE)
+    runner = importer()
+    data = runner.jobs.load_file(job_id)   # before taking the job over: without it, leave the job as it is
+    if data is None or not runner.jobs.take_over(job_id):
+        abort(409, message="Only a job that stopped while writing can be resumed.")
+    import_jobs.start(runner, job_id, data)
+    return runner.jobs.get(job_id)
+
+
+@blp.route("")
+class Imports(MethodView):
+    @blp.response(200, ImportJobSchema(many=True, exclude=("errors",)))
+    def get(self):
+        """The latest import jobs (of the caller's county, for county-scoped roles)."""
+        return importer().jobs.recent(authorize(READ).county)
+
+    @blp.arguments(UploadSchema, location="files")
+    @blp.arguments(UploadFormSchema, location="form")
+    @blp.response(202, ImportJobSchema)
+    @blp.alt_response(413, description="the file is larger than 20 MB")
+    def post(self, files, form):
+        """Upload a household file (multipart field ``file``). Answers 202 at once: poll the job.
+
+        Every row is checked first; with any error nothing is written and the job lists every
+        error by row and column. Re-importing creates nothing twice (ids come from the
+        county and the household reference)."""
+        job = start_import(files["file"], form["dry_run"])
+        return job, 202, {"Location": url_for("imports.ImportJob", job_id=job["_id"])}
+
+
+@blp.route("/<job_id>")
+class ImportJob(MethodView):
+    @blp.response(200, ImportJobSchema)
+    def get(self, job_id):
+        """One import job: status, progress and errors (poll it while it runs)."""
+        return job_or_404(job_id)
+
+
+@blp.route("/<job_id>/resume")
+class ImportResume(MethodView):
+    @blp.response(202, ImportJobSchema)
+    @blp.alt_response(409, description="the job is running, finished, or failed validation")
+    def post(self, job_id):
+        """Run again a job that stopped while writing (or went silent): it completes, no duplicates."""
+        return resume_job(job_id)
+
+
+@blp.route("/<job_id>/results.csv")
+class ImportResults(MethodView):
+    @blp.response(200, content_type="text/csv", description="household_ref, household_id, status, row")
+    def get(self, job_id):
+        """What became of each household: its reference, its id, created or already present."""
+        job_or_404(job_id)
+        return Response(results_csv(importer().jobs.results_of(job_id)), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="import-{job_id}.csv"'})
+
+
+def results_csv(results) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
+    writer = csv.writer(out)
+    writer.writerow(["household_ref", "household_id", "status", "row"])
+    for r in results:
+        writer.writerow([_safe(r["household_ref"]), r["household_id"], r["status"], r["row"]])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A reference from an uploaded file must not become a formula when the CSV is opened.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

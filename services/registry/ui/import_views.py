@@ -1,0 +1,74 @@
+"""Import pages: upload a household file, watch its job (progress bar, errors, results).
+
+The upload answers at once with a redirect to the job page; the job runs in the
+background and the page polls the job's JSON (GET /api/imports/<id>) every second."""
+import csv
+import io
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ, WRITE
+from shared.auth.web import authorize, require
+from services.registry.api.imports import UPLOAD_LIMIT, importer, job_or_404, resume_job, start_import
+from services.registry.imports.jobs import FINAL, ImportJobs
+from services.registry.imports.validation import COLUMNS, LABELS, REQUIRED
+
+bp = Blueprint("registry_import_ui", __name__)
+
+# The template a village office can download: Chinese headers, one household of three.
+TEMPLATE_ROWS = [
+    ["户编号", "户主", "村代码", "乡镇", "村", "主要致贫原因", "其他致贫原因", "人均纯收入（元）", "不愁吃", "不愁穿",
+     "义务教育有保障", "基本医疗有保障", "住房安全有保障", "帮扶责任人", "帮扶责任人电话",
+     "姓名", "与户主关系", "性别", "出生年份", "健康状况", "文化程度", "劳动能力", "在校生状况", "身份证号"],
+    ["HW-0001", "王建国", "621202100201", "汉王镇", "寺背村", "因病", "缺资金;缺技术", "2100.50", "是", "是",
+     "是", "是", "否", "刘明", "13800000000", "王建国", "户主", "男", "1968", "健康", "小学", "普通劳动力", "不适用", ""],
+    ["HW-0001", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+     "李秀英", "配偶", "女", "1970", "长期慢性病", "文盲或半文盲", "弱劳动力或半劳动力", "不适用", ""],
+    ["HW-0001", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+     "王小明", "之子", "男", "2012", "健康", "小学", "无劳动力", "在校生", ""],
+]
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@require(READ)
+def imports():
+    error = None
+    if request.method == "POST":
+        request.max_content_length = UPLOAD_LIMIT   # before the form is read (the CSRF check reads it)
+        authorize(WRITE)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            error = _("Choose a file to import.")
+        else:
+            job = start_import(upload, request.form.get("dry_run") == "on")
+            return redirect(url_for("registry_import_ui.import_job", job_id=job["_id"]), 303)
+    principal = authorize(READ)
+    return render_template("registry/imports.html", jobs=importer().jobs.recent(principal.county), error=error,
+                           can_write=principal.can(WRITE, "registry"), columns=COLUMNS, required=REQUIRED,
+                           labels=LABELS), 422 if error else 200
+
+
+@bp.get("/imports/<job_id>")
+@require(READ)
+def import_job(job_id):
+    job = job_or_404(job_id)
+    return render_template("registry/import_job.html", job=job, final=FINAL,
+                           may_resume=ImportJobs.may_resume(job) and authorize(READ).can(WRITE, "registry"))
+
+
+@bp.post("/imports/<job_id>/resume")
+@require(WRITE)
+def resume(job_id):
+    resume_job(job_id)
+    return redirect(url_for("registry_import_ui.import_job", job_id=job_id), 303)
+
+
+@bp.get("/imports/template.csv")
+@require(READ)
+def template():
+    out = io.StringIO()
+    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
+    csv.writer(out).writerows(TEMPLATE_ROWS)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="household-import-template.csv"'})

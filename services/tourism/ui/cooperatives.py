@@ -1,0 +1,149 @@
+"""Pages for cooperatives: list, register, edit, a cooperative's page (members, shares,
+dividend runs) and a dividend run's page."""
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ, WRITE
+from shared.auth.web import authorize, require
+from shared.web.forms import int_or_text, yuan_to_fen
+from services.tourism.api.schemas.cooperatives import (CooperativeCreateSchema, CooperativeEditSchema,
+                                                       CooperativeQuerySchema, DividendRunCreateSchema,
+                                                       MemberJoinSchema, MemberLeaveSchema, MemberSharesSchema)
+from services.tourism.domain.errors import Refused
+from services.tourism.ui.blueprint import (PER_PAGE, bp, filters, load, page_number, raw, record_or_404, refusal,
+                                          text, tourism)
+
+
+@bp.get("/cooperatives")
+@require(READ)
+def cooperatives():
+    principal = authorize(READ)
+    shown = filters("q", "county_code")
+    args, errors = load(CooperativeQuerySchema(), {k: v for k, v in shown.items() if v})
+    args = args or {}
+    page = page_number()
+    items, total = tourism().cooperatives.list(principal.county_filter, args.get("q"), args.get("county_code"),
+                                               (page - 1) * PER_PAGE, PER_PAGE)
+    return render_template("tourism/cooperatives.html", items=items, total=total, page=page, per_page=PER_PAGE,
+                           filters=shown, errors=errors)
+
+
+@bp.route("/cooperatives/new", methods=["GET", "POST"])
+@require(WRITE)
+def new_cooperative():
+    errors, values = {}, request.form
+    if request.method == "POST":
+        fields, errors = load(CooperativeCreateSchema(), text("name", "county_code", "village", "founded_on"))
+        if fields:
+            principal = authorize(WRITE, county=fields["county_code"])
+            cooperative = tourism().create_cooperative(fields, principal.username)
+            flash(_("Cooperative %(name)s registered.", name=cooperative["name"]))
+            return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative["_id"]))
+    else:
+        principal = authorize(WRITE)
+        values = {"county_code": principal.county or "", "founded_on": date.today().isoformat()}
+    return render_template("tourism/cooperative_form.html", errors=errors, values=values, editing=None), \
+        422 if errors else 200
+
+
+@bp.route("/cooperatives/<cooperative_id>/edit", methods=["GET", "POST"])
+@require(WRITE)
+def edit_cooperative(cooperative_id):
+    record, principal = record_or_404(tourism().cooperatives.get(cooperative_id), WRITE)
+    errors, values = {}, request.form
+    if request.method == "POST":
+        payload = raw("name", "village")
+        payload["version"] = int_or_text(request.form.get("version", ""))
+        fields, errors = load(CooperativeEditSchema(), payload)
+        if fields:
+            try:
+                tourism().edit_cooperative(record, fields, principal.username)
+            except Refused as exc:
+                errors = refusal(exc)
+            else:
+                flash(_("Cooperative saved."))
+                return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
+    else:
+        values = record
+    return render_template("tourism/cooperative_form.html", errors=errors, values=values, editing=record), \
+        422 if errors else 200
+
+
+def _cooperative_page(cooperative_id: str, errors=None, values=None, form: str = "", status: int = 200):
+    record, _principal = record_or_404(tourism().cooperatives.get(cooperative_id))
+    today = date.today()
+    return render_template("tourism/cooperative.html", c=record, runs=tourism().dividends.for_cooperative(cooperative_id),
+                           errors=errors or {}, values=values or {}, form=form,
+                           defaults={"period": today.isoformat()[:7], "today": today.isoformat()}), status
+
+
+@bp.get("/cooperatives/<cooperative_id>")
+@require(READ)
+def cooperative(cooperative_id):
+    return _cooperative_page(cooperative_id)
+
+
+def _act(cooperative_id: str, form: str, schema, payload: dict, do, done_message):
+    """Validate an action form of the cooperative's page, run it, or show its errors there."""
+    record, principal = record_or_404(tourism().cooperatives.get(cooperative_id), WRITE)
+    fields, errors = load(schema, payload)
+    if fields:
+        try:
+            result = do(record, fields, principal.username)
+            flash(done_message(result))
+            return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
+        except Refused as exc:
+            errors = refusal(exc)
+    return _cooperative_page(cooperative_id, errors, request.form, form, 422)
+
+
+@bp.post("/cooperatives/<cooperative_id>/members")
+@require(WRITE)
+def join_cooperative(cooperative_id):
+    payload = text("household_id", "joined_on")
+    payload["shares"] = int_or_text(request.form.get("shares", ""))
+    return _act(cooperative_id, "join", MemberJoinSchema(), payload, tourism().join_cooperative,
+                lambda c: _("Member added."))
+
+
+@bp.post("/cooperatives/<cooperative_id>/members/<household_id>/shares")
+@require(WRITE)
+def change_shares(cooperative_id, household_id):
+    payload = text("effective_on", "reason")
+    payload["shares"] = int_or_text(request.form.get("shares", ""))
+    return _act(cooperative_id, f"shares-{household_id}", MemberSharesSchema(), payload,
+                lambda c, f, by: tourism().change_shares(c, household_id, f, by), lambda c: _("Shares changed."))
+
+
+@bp.post("/cooperatives/<cooperative_id>/members/<household_id>/leave")
+@require(WRITE)
+def leave_cooperative(cooperative_id, household_id):
+    return _act(cooperative_id, f"leave-{household_id}", MemberLeaveSchema(), text("effective_on", "reason"),
+                lambda c, f, by: tourism().leave_cooperative(c, household_id, f, by), lambda c: _("Member left."))
+
+
+@bp.post("/cooperatives/<cooperative_id>/dividend-runs")
+@require(WRITE)
+def run_dividends(cooperative_id):
+    payload = text("period", "paid_on")
+    payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
+    payload = {k: v for k, v in payload.items() if v is not None}
+
+    def message(result):
+        run, created = result
+        return (_("Dividends for %(period)s paid to %(n)s members.", period=run["period"], n=len(run["lines"]))
+                if created else _("Dividends for %(period)s had already been paid; nothing was paid again.",
+                                  period=run["period"]))
+    return _act(cooperative_id, "run", DividendRunCreateSchema(), payload, tourism().run_dividends, message)
+
+
+@bp.get("/dividend-runs/<path:run_id>")
+@require(READ)
+def dividend_run(run_id):
+    run = tourism().dividends.get(run_id)
+    if run is None:
+        abort(404)
+    authorize(READ, county=run["county_code"])
+    return render_template("tourism/dividend_run.html", r=run)

@@ -1,0 +1,45 @@
+"""The report page (month × county, with charts) and its CSV export."""
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ
+from shared.auth.web import authorize, require
+from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from services.tourism.api.schemas.report import ReportQuerySchema
+from services.tourism.domain import report as rules
+from services.tourism.domain.errors import Refused
+from services.tourism.ui.blueprint import bp, filters, load, refusal, tourism
+
+
+def _report():
+    """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
+    principal = authorize(READ)
+    shown = filters("from", "to", "county_code")
+    args, errors = load(ReportQuerySchema(), {k: v for k, v in shown.items() if v})
+    args = args or {}
+    try:
+        report = tourism().report(principal.county_filter, args.get("first"), args.get("last"), args.get("county_code"))
+    except Refused as exc:
+        errors = refusal(exc)
+        report = tourism().report(principal.county_filter, None, None, None)
+    return report, shown, errors
+
+
+@bp.get("/report")
+@require(READ)
+def report():
+    data, shown, errors = _report()
+    return render_template("tourism/report.html", r=data, series=rules.series(data["rows"], data["months"]),
+                           filters=shown, errors=errors, query=request.query_string.decode())
+
+
+@bp.get("/report.csv")
+@require(READ)
+def report_csv():
+    data, _shown, _errors = _report()
+    header = [_("Month"), _("County"), _("Bookings"), _("Nights"), _("Booking income (yuan)"),
+              _("Wages (yuan)"), _("Dividends (yuan)"), _("Income to households (yuan)")]
+    rows = [[csv_cell(r["month"]), csv_cell(r["county_code"]), r["bookings"], r["nights"],
+             yuan_cell(r["booking_income_fen"]), yuan_cell(r["wage_income_fen"]), yuan_cell(r["dividend_income_fen"]),
+             yuan_cell(r["income_fen"])] for r in data["rows"]]
+    return csv_response(f"tourism-report-{data['first']}-{data['last']}.csv", header, rows)
