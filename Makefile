@@ -18,7 +18,7 @@ KAFKA_PORT ?= 9092
 MONGO_PORT ?= 27017
 JINGZHUN_DATA ?= $(HOME)/.local/state/jingzhun
 TEST_KAFKA_PORT ?= 19092
-TEST_MONGO_PORT ?= 37017
+TEST_MONGO_PORT ?= 28017
 TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
 
 .PHONY: setup venv translations browser stack-fetch demo stop unit test test-only bench clean-stack

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_KAFKA_PORT = int(os.environ.get("TEST_KAFKA_PORT", "19092"))
-TEST_MONGO_PORT = int(os.environ.get("TEST_MONGO_PORT", "37017"))
+TEST_MONGO_PORT = int(os.environ.get("TEST_MONGO_PORT", "28017"))
 PASSWORD = "test-password-1"
 
 # One user per role (and scope) the tests use.

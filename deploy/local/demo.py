@@ -25,6 +25,9 @@ DEMO_USERS = [
     ("auditor", "auditor", None, None, "第三方审计 Auditor"),
     ("wudu", "county_operator", "621202", None, "武都区扶贫办 Wudu county"),
     ("dianshang", "program_operator", None, "ecommerce", "电商扶贫专员 E-commerce operator"),
+    ("lvyou", "program_operator", None, "tourism", "乡村旅游专员 Tourism operator"),
+    ("guangfu", "program_operator", None, "photovoltaic", "光伏扶贫专员 Photovoltaic operator"),
+    ("cungan", "village_cadre", "621202", None, "驻村干部 Village cadre (武都区)"),
 ]
 WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 
@@ -85,7 +88,8 @@ def up() -> int:
     print("\nJingzhun is running:")
     for name in WEB:
         print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
-    print(f"\nLog in as admin, auditor, wudu (county 621202) or dianshang (e-commerce), password {DEMO_PASSWORD}")
+    print("\nLog in as admin (central office), auditor, wudu (county 621202), cungan (village cadre),")
+    print(f"dianshang (e-commerce), lvyou (tourism) or guangfu (photovoltaic); password {DEMO_PASSWORD}")
     print("Stop with: make stop")
     return 0
 
