@@ -45,6 +45,7 @@ def enrolment_pages() -> Blueprint:
             flash(_("Household %(id)s enrolled.", id=household_id))
         except EnrolmentRefused as exc:
             flash(str(exc))
+            return redirect(url_for("enrolment_ui.enrolments", household_id=household_id))  # keep what was typed
         return redirect(url_for("enrolment_ui.enrolments"))
 
     @bp.post("/enrolments/<household_id>/end")

@@ -130,3 +130,47 @@ CHANGE_REQUESTS = (
 # services/registry/domain/areas.py LEVELS; roles added later
 LEVELS = (N_("province"), N_("prefecture"), N_("county"), N_("township"), N_("village"), N_("village_cadre"),
           N_("enrolled"))
+
+# Tourism (services/tourism): shared/events/types/tourism.py HOMESTAY_KINDS, BOOKING_CHANNELS,
+# INSPECTION_RESULTS; booking statuses (adapters/bookings.py), job statuses (adapters/jobs.py);
+# the risk signal of JOB_ENDED
+TOURISM = (
+    N_("homestay"), N_("farm_stay"),
+    N_("walk_in"), N_("online_platform"), N_("travel_agency"),
+    N_("passed"), N_("failed"),
+    N_("booked"), N_("cancelled"),
+    N_("active"), N_("ended"),
+    N_("job_ended"),
+)
+
+# Photovoltaic (services/photovoltaic): shared/events/types/photovoltaic.py KINDS, SOURCES, MODES,
+# FAULT_CAUSES, RISK_STATION_DOWN; installation statuses (usecases/installations.py), fault
+# statuses (domain/faults.py)
+PHOTOVOLTAIC = (
+    N_("rooftop"), N_("station"),
+    N_("operating"), N_("down"),
+    N_("open"), N_("restored"),
+    N_("operator"), N_("power_company"),
+    N_("dividends"), N_("wages"),
+    N_("inverter"), N_("panel_damage"), N_("grid_outage"), N_("line_fault"), N_("theft"), N_("disaster"), N_("other"),
+    N_("pv_station_down"),
+)
+
+# E-commerce (services/ecommerce): sale statuses and sources (domain/sales.py), store and station
+# statuses (domain/stores.py, domain/stations.py); shared/events/types/ecommerce.py STORE_KINDS,
+# PLATFORMS, INCOME_STOPPED
+ECOMMERCE = (
+    N_("recorded"), N_("partly_refunded"), N_("refunded"),
+    N_("operator"), N_("partner"),
+    N_("household"), N_("cooperative"), N_("enterprise"),
+    N_("taobao"), N_("jd"), N_("pinduoduo"), N_("wechat"), N_("douyin"), N_("other"),
+    N_("open"), N_("closed"),
+)
+
+# Return-to-poverty risk signals (EventType.risk; services/registry/domain/assistance.py)
+RISKS = (
+    N_("program_income_stopped"), N_("serious_illness"), N_("job_ended"), N_("pv_station_down"),
+)
+
+# Program enrolment statuses (shared/programs/enrolments.py, rendered as _(e.status))
+ENROLMENT_STATUSES = (N_("enrolled"), N_("exited"))

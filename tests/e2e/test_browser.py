@@ -4,6 +4,7 @@ new household file to a sale in its history."""
 import re
 
 import pytest
+from tests.e2e.browser_support import enrol_in_browser
 from playwright.sync_api import expect, sync_playwright
 
 from tests.support import PASSWORD
@@ -68,14 +69,7 @@ def test_the_thread_in_a_browser(running, page):
     page.fill("input[name=username]", "ecommerce_op")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    # The e-commerce service learns of the new file from the registry's households topic.
-    for _ in range(60):
-        page.click("[data-testid=enrol-form] button")
-        if "enrolled." in page.locator(".flash").inner_text():
-            break
-        expect(page.locator(".flash")).to_contain_text("unknown household")
-        page.wait_for_timeout(500)
-    expect(page.get_by_test_id("enrolments")).to_contain_text(household_id)
+    enrol_in_browser(page, household_id)  # retries until the service knows the new file
     page.goto(f"{ecommerce}/sales/new?household_id={household_id}")
     expect(page.locator("h1")).to_have_text("Record a sale")
     page.fill("input[name=product]", "花椒")

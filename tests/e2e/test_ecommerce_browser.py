@@ -5,6 +5,7 @@ import re
 
 import pytest
 import requests
+from tests.e2e.browser_support import enrol_in_browser
 from playwright.sync_api import expect, sync_playwright
 
 from tests.support import PASSWORD
@@ -46,12 +47,7 @@ def test_an_operator_records_a_sale_and_a_refund(running, page):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_test_id("who")).to_contain_text("ecommerce_op")
-    for _ in range(60):   # the service learns of the new file from the registry's households topic
-        page.click("[data-testid=enrol-form] button")
-        if "enrolled." in page.locator(".flash").inner_text():
-            break
-        page.wait_for_timeout(500)
-    expect(page.get_by_test_id("enrolments")).to_contain_text(household_id)
+    enrol_in_browser(page, household_id)  # retries until the service knows the new file
 
     # The sale: a wrong income is shown at its field, then it is recorded.
     page.goto(f"{ecommerce}/sales/new?household_id={household_id}")

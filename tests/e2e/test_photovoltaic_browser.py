@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import requests
+from tests.e2e.browser_support import enrol_in_browser
 from playwright.sync_api import expect, sync_playwright
 
 from shared.auth.store import AuthStore
@@ -55,12 +56,7 @@ def test_a_generation_report_and_a_distribution_in_a_browser(running, page, hous
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_test_id("who")).to_contain_text("pv_op")
-    for _ in range(60):  # the service learns of the new file from the registry's households topic
-        page.click("[data-testid=enrol-form] button")
-        if "enrolled." in page.locator(".flash").inner_text():
-            break
-        page.wait_for_timeout(500)
-    expect(page.get_by_test_id("enrolments")).to_contain_text(household)
+    enrol_in_browser(page, household)  # retries until the service knows the new file
 
     # Register a station: a bad form shows each field's error, a good one the station's page.
     page.goto(f"{pv}/installations/new")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from tests.e2e.browser_support import enrol_in_browser
 from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.test_browser import CHROMIUM_ARGS
@@ -45,14 +46,7 @@ def test_a_booking_from_the_form_to_the_registry_timeline(running, page):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_test_id("who")).to_contain_text("tourism_op")
-    # Tourism learns of the new file from the registry's households topic.
-    for _ in range(60):
-        page.click("[data-testid=enrol-form] button")
-        if "enrolled." in page.locator(".flash").inner_text():
-            break
-        expect(page.locator(".flash")).to_contain_text("unknown household")
-        page.wait_for_timeout(500)
-    expect(page.get_by_test_id("enrolments")).to_contain_text(household_id)
+    enrol_in_browser(page, household_id)  # retries until the service knows the new file
 
     page.click("[data-testid=tourism-nav] >> text=Homestays")
     page.click("text=Register a homestay")
