@@ -1,5 +1,26 @@
-"""Helpers for the browser tests."""
-from playwright.sync_api import expect
+"""Helpers for the browser tests: Debian's Chromium driven by Playwright."""
+from contextlib import contextmanager
+
+from playwright.sync_api import expect, sync_playwright
+
+# As the machine's probe starts it: no sandbox as root, and no background connections to a
+# network these machines do not have.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def open_page(locale: str):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale=locale)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
 
 
 def enrol_in_browser(page, household_id: str, attempts: int = 60) -> None:

@@ -4,25 +4,17 @@ new household file to a sale in its history."""
 import re
 
 import pytest
-from tests.e2e.browser_support import enrol_in_browser
-from playwright.sync_api import expect, sync_playwright
+from tests.e2e.browser_support import enrol_in_browser, open_page
+from playwright.sync_api import expect
 
 from tests.support import PASSWORD
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def page(running):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
+    with open_page("zh-CN") as page:
         yield page
-        context.close()
-        browser.close()
 
 
 def test_the_thread_in_a_browser(running, page):

@@ -6,14 +6,13 @@ from datetime import date
 
 import pytest
 import requests
-from tests.e2e.browser_support import enrol_in_browser
-from playwright.sync_api import expect, sync_playwright
+from tests.e2e.browser_support import enrol_in_browser, open_page
+from playwright.sync_api import expect
 
 from shared.auth.store import AuthStore
 from shared.config import Settings
 from shared.store import auth_db, make_client
 from services.photovoltaic.domain.months import month_of, shift
-from tests.e2e.test_browser import CHROMIUM_ARGS
 from tests.support import PASSWORD
 
 LAST_MONTH = shift(month_of(date.today()), -1)
@@ -37,14 +36,8 @@ def household(running):
 
 @pytest.fixture(scope="module")
 def page(running):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
+    with open_page("zh-CN") as page:
         yield page
-        context.close()
-        browser.close()
 
 
 def test_a_generation_report_and_a_distribution_in_a_browser(running, page, household):

@@ -4,9 +4,10 @@ import re
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e.test_browser import CHROMIUM_ARGS
+from tests.e2e.browser_support import open_page
+
 from tests.support import PASSWORD, wait_until
 
 READY = {"income_per_capita_fen": 600000,
@@ -38,14 +39,8 @@ def households(running):
 
 @pytest.fixture(scope="module")
 def page(running):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(15000)
+    with open_page("en-US") as page:
         yield page
-        context.close()
-        browser.close()
 
 
 def test_county_operator_exit_flow(running, households, page):
