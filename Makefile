@@ -51,7 +51,11 @@ stop:
 unit: venv translations
 	$(PY) -m pytest -q tests/unit
 
+# Each run starts on a fresh test stack: tests keep their databases and topics (unique
+# prefixes) instead of dropping them (FerretDB was seen to crash once right after a drop).
 test: setup browser
+	@$(STACK) stop --data $(TEST_DATA) >/dev/null 2>&1 || true
+	@rm -rf $(TEST_DATA)
 	@$(STACK) start --kafka-port $(TEST_KAFKA_PORT) --mongo-port $(TEST_MONGO_PORT) --data $(TEST_DATA)
 	@set -o pipefail; status=0; \
 	  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(TEST_KAFKA_PORT) MONGO_URL=mongodb://127.0.0.1:$(TEST_MONGO_PORT) \

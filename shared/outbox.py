@@ -17,10 +17,10 @@ consumers are idempotent by event id, so it is counted once."""
 from __future__ import annotations
 
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError
 
 from shared.events.catalogue import CATALOGUE
 from shared.events.envelope import Envelope
+from shared.store import insert_new
 
 PENDING_FIELD = "outbox"
 FLAG_FIELD = "outbox_pending"
@@ -57,20 +57,16 @@ def insert(collection: Collection, document: dict, *events: dict):
 
 
 def insert_many(collection: Collection, documents: list[tuple[dict, list[dict]]]) -> set:
-    """Insert many (document, events) at once; returns the ids that already existed."""
-    existing = set()
-    if not documents:
-        return existing
-    try:
-        collection.insert_many([with_events(doc, *events) for doc, events in documents], ordered=False)
-    except BulkWriteError as exc:
-        for error in exc.details.get("writeErrors", []):
-            if error.get("code") != 11000:
-                raise
-            existing.add(documents[error["index"]][0]["_id"])
-    for doc, _ in documents:
-        if doc["_id"] not in existing:
-            _mark(collection, doc["_id"])
+    """Insert many (document, events) at once; returns the ids that already existed.
+
+    The marks go in one insert_many too (one upsert each made a 20,000-household import take
+    7 minutes instead of 1); a mark already there is bumped as ``_mark`` does, so the relay's
+    compare-and-set on it still holds."""
+    existing = insert_new(collection, [with_events(doc, *events) for doc, events in documents])
+    marks = collection.database[MARKS]
+    new = [{"_id": _mark_id(collection, doc["_id"]), "n": 1} for doc, _ in documents if doc["_id"] not in existing]
+    for mark_id in insert_new(marks, new):
+        marks.update_one({"_id": mark_id}, {"$inc": {"n": 1}}, upsert=True)
     return existing
 
 
@@ -85,9 +81,12 @@ def update(collection: Collection, query: dict, change: dict, *events: dict):
     return result
 
 
+def _mark_id(collection: Collection, doc_id) -> str:
+    return f"{collection.name}\x1f{doc_id}"
+
+
 def _mark(collection: Collection, doc_id) -> None:
-    collection.database[MARKS].update_one({"_id": f"{collection.name}\x1f{doc_id}"},
-                                          {"$inc": {"n": 1}}, upsert=True)
+    collection.database[MARKS].update_one({"_id": _mark_id(collection, doc_id)}, {"$inc": {"n": 1}}, upsert=True)
 
 
 # --- relaying ------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ atomic updates, no multi-document transactions, no change streams, no $lookup/$f
 from __future__ import annotations
 
 from pymongo import MongoClient
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
 from pymongo.database import Database
 
 from shared.config import Settings
@@ -23,3 +25,17 @@ def service_db(client: MongoClient, settings: Settings) -> Database:
 def auth_db(client: MongoClient, settings: Settings) -> Database:
     """Users and API tokens: shared by every service UI so one login works everywhere."""
     return client[settings.auth_database_name]
+
+
+def insert_new(collection: Collection, documents: list[dict]) -> set:
+    """insert_many that skips documents whose _id is already there; returns those _ids."""
+    if not documents:
+        return set()
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if not errors or any(e.get("code") != 11000 for e in errors):
+            raise
+        return {documents[e["index"]]["_id"] for e in errors}
+    return set()

@@ -46,8 +46,6 @@ def running(stack, tmp_path_factory):
         yield {"urls": urls, "tokens": tokens, "procs": procs, "env": env}
     finally:
         procs.stop_all()
-        for service in [*WEB_PORTS, "auth"]:
-            mongo.drop_database(f"{env['JINGZHUN_DB_PREFIX']}_{service}")
         mongo.close()
 
 

@@ -1,4 +1,5 @@
-"""A small Jingzhun per test module: its own databases and topics on the real stack, the
+"""A small Jingzhun per test module: its own databases and topics on the real stack (left in
+place: `make test` starts every run on a fresh test stack), the
 web apps in-process (Flask test client, real store), and relays and consumers as real
 processes from the Procfile so a test can SIGKILL them."""
 from __future__ import annotations
@@ -52,9 +53,6 @@ class System:
 
     def close(self):
         self.procs.stop_all()
-        for settings in self.settings.values():
-            self.mongo.drop_database(settings.database_name)
-        self.mongo.drop_database(self.settings["registry"].auth_database_name)
         self.mongo.close()
 
 

@@ -73,4 +73,3 @@ class PV:
 
     def close(self):
         self.app.extensions["mongo"].close()
-        self.system.mongo.drop_database(self.settings.database_name)

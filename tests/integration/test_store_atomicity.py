@@ -6,9 +6,11 @@ import threading
 
 from pymongo import MongoClient, ReturnDocument
 
+from tests.support import unique_prefix
+
 
 def test_concurrent_updates_of_one_document_lose_nothing(stack):
-    db_name = "atomicity_check"
+    db_name = unique_prefix("atomic")
     client = MongoClient(stack["mongo"])
     collection = client[db_name]["counters"]
     collection.drop()
@@ -29,5 +31,4 @@ def test_concurrent_updates_of_one_document_lose_nothing(stack):
     for t in threads:
         t.join()
     doc = collection.find_one({"_id": 1})
-    client.drop_database(db_name)
     assert (doc["a"], doc["b"], len(doc["log"])) == (300, 150, 450)

@@ -18,7 +18,6 @@ def tourism(system):
     app = create_app(Settings.from_env("tourism", system.env))
     app.config["TESTING"] = True
     yield app
-    system.mongo.drop_database(f"{system.env['JINGZHUN_DB_PREFIX']}_tourism")
 
 
 def db(system):

@@ -22,7 +22,6 @@ def tourism(system):
     app.config["TESTING"] = True
     ensure_running(system, "registry-consumer", "registry-relay", "tourism-relay", "tourism-households")
     yield app
-    system.mongo.drop_database(f"{system.env['JINGZHUN_DB_PREFIX']}_tourism")
 
 
 def tourism_db(system):

@@ -10,10 +10,11 @@ from datetime import datetime, time, timezone
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.envelope import utcnow_iso
+from shared.store import insert_new
 from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
 from services.registry.domain import change_requests as cr
@@ -220,13 +221,18 @@ class HouseholdRepository:
         is what makes an import of tens of thousands of households take minutes, not hours."""
         docs = {hid: self._new_document(fields, by, hid) for hid, fields in items}
         outcome: dict = {}
-        fresh = self._claim_many(docs, outcome)
+        fresh, kept = self._claim_many(docs, outcome)
         writable = [doc for hid, doc in docs.items() if hid not in outcome]
-        present = _insert_with_marks(self.households, [
+        present = outbox.insert_many(self.households, [
             (doc, [_file_event(IDENTIFIED.type, doc, by, None, reason=doc.get("reason", "")), snapshot_event(doc)])
             for doc in writable])
         for doc in writable:
             outcome[doc["_id"]] = "already_present" if doc["_id"] in present else "created"
+        # Claims left for this household by an attempt that died before writing it name that
+        # attempt's member ids: point them at the members just written, or they look stale.
+        for hid, id_hash, member_id in kept:
+            if outcome[hid] == "created":
+                self.claims.persons.update_one({"_id": id_hash, "household_id": hid}, {"$set": {"member_id": member_id}})
         # A file already there keeps its own claims; a claim just taken for it (its ID
         # numbers in this file differ from the stored ones) must not point at it.
         for hid in present:
@@ -245,14 +251,16 @@ class HouseholdRepository:
                 "version": 1, "created_at": now, "created_by": by, "updated_at": now, "updated_by": by,
                 "applied_changes": [], "summary": new_summary(), "applied": {}, "warnings": []}
 
-    def _claim_many(self, docs: dict, outcome: dict) -> dict:
+    def _claim_many(self, docs: dict, outcome: dict) -> tuple[dict, list]:
         """Claim every member's ID number in one insert_many; the few already claimed go
-        through PersonClaims.claim (same household: fine; stale: taken over; someone
-        else's: that household is refused). Returns the claims newly taken, by household."""
+        through PersonClaims.claim (same household: kept; stale: taken over; someone
+        else's: that household is refused). Returns the claims newly taken, by household,
+        and the (household, id_hash, member_id) of those kept from an earlier attempt."""
         wanted = [(hid, m) for hid, doc in docs.items() for m in doc["members"] if m.get("id_hash")]
-        taken = _insert_new(self.claims.persons, [{"_id": m["id_hash"], "household_id": hid, "member_id": m["member_id"]}
+        taken = insert_new(self.claims.persons, [{"_id": m["id_hash"], "household_id": hid, "member_id": m["member_id"]}
                                                   for hid, m in wanted])
         fresh: dict = {}
+        kept: list = []
         owner = {m["id_hash"]: hid for hid, m in wanted if m["id_hash"] not in taken}
         for hid, member in wanted:
             id_hash = member["id_hash"]
@@ -263,60 +271,45 @@ class HouseholdRepository:
             else:
                 try:
                     self.claims.claim(id_hash, member["id_masked"], hid, member["member_id"])
+                    kept.append((hid, id_hash, member["member_id"]))
                 except DuplicatePerson as exc:
                     outcome[hid] = exc
         for hid in outcome:
             for id_hash in fresh.pop(hid, []):
                 self.claims.release(id_hash, hid)
-        return fresh
+        return fresh, [k for k in kept if k[0] not in outcome]
 
     # --- reading many (bulk import checks) --------------------------------------------
-    def id_holders(self, wanted: dict) -> dict:
-        """{id_hash: household_id} for the ID numbers (of ``wanted``: {id_hash: the household
-        they are meant for}) that belong to another household now: PersonClaims.where for
-        many at once (a claim counts while its member is in a household not removed)."""
-        held: dict = {}
-        for chunk in _chunks(list(wanted), LOOKUP_CHUNK):
-            others = [c for c in self.claims.persons.find({"_id": {"$in": chunk}}) if c["household_id"] != wanted[c["_id"]]]
-            # One read per other household by _id: any other query scans every file on the local store.
-            live = {}
-            for household_id in sorted({c["household_id"] for c in others}):
-                doc = self.households.find_one({"_id": household_id}, {"members.member_id": 1, "status": 1})
-                live[household_id] = {m["member_id"] for m in doc["members"]} if doc and doc["status"] != "removed" else set()
-            held.update({c["_id"]: c["household_id"] for c in others if c["member_id"] in live[c["household_id"]]})
-        return held
+    # On the local store (FerretDB/SQLite) every query scans the collection, even one by _id
+    # (it stops at the first match: a missing id costs a full scan), and $in costs about a
+    # scan per thousand elements. So these read in few large queries, never one per
+    # household; on MongoDB the same queries use the indexes.
+    def id_claims(self, id_hashes: list[str]) -> dict:
+        """{id_hash: {household_id, member_id}} of the claims there are for these ID numbers
+        (a claim may be stale: see still_held)."""
+        claims: dict = {}
+        for chunk in _chunks(list(id_hashes), LOOKUP_CHUNK):
+            claims.update((c.pop("_id"), c) for c in self.claims.persons.find({"_id": {"$in": chunk}}))
+        return claims
+
+    def still_held(self, claims: dict) -> dict:
+        """{id_hash: household_id} of the claims (as id_claims gives them) whose member is
+        still in that household and it is not removed: PersonClaims.where for many."""
+        members = {}
+        for chunk in _chunks(sorted({c["household_id"] for c in claims.values()}), LOOKUP_CHUNK):
+            members.update((d["_id"], {m["member_id"] for m in d["members"]}) for d in self.households.find(
+                {"_id": {"$in": chunk}, "status": {"$ne": "removed"}}, {"members.member_id": 1}))
+        return {h: c["household_id"] for h, c in claims.items() if c["member_id"] in members.get(c["household_id"], ())}
+
+    def existing(self, household_ids: set, counties) -> set:
+        """Which of these files exist: one pass over the counties' files (their index on MongoDB)."""
+        if not household_ids:
+            return set()
+        found = self.households.find({"county_code": {"$in": sorted(counties)}}, {"_id": 1})
+        return {d["_id"] for d in found if d["_id"] in household_ids}
 
 
-def _insert_new(collection, docs: list[dict]) -> set:
-    """insert_many that tolerates documents already there; returns the _ids that were."""
-    if not docs:
-        return set()
-    try:
-        collection.insert_many(docs, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if not errors or any(e.get("code") != 11000 for e in errors):
-            raise
-        return {docs[e["index"]]["_id"] for e in errors}
-    return set()
-
-
-
-def _insert_with_marks(collection, documents: list[tuple[dict, list[dict]]]) -> set:
-    """shared.outbox.insert_many with the relay's wake-up marks also written in one
-    insert_many. On the local store an upsert scans the marks collection (~1 ms per 1,000
-    marks), so one upsert per document made a 20,000-household import take 7 minutes
-    instead of 1. A mark that is already there is bumped exactly as shared.outbox does, so
-    the relay's compare-and-set on it still holds. (Belongs in shared.outbox.insert_many.)"""
-    present = _insert_new(collection, [outbox.with_events(doc, *events) for doc, events in documents])
-    marks = collection.database[outbox.MARKS]
-    new = [{"_id": f"{collection.name}\x1f{doc['_id']}", "n": 1} for doc, _ in documents if doc["_id"] not in present]
-    for mark_id in _insert_new(marks, new):
-        marks.update_one({"_id": mark_id}, {"$inc": {"n": 1}}, upsert=True)
-    return present
-
-
-LOOKUP_CHUNK = 1000   # ids per $in: one message each, few round trips
+LOOKUP_CHUNK = 20_000   # ids per $in: ~1.5 MB, well under the 16 MB message limit; few round trips
 
 
 def _chunks(items: list, size: int):

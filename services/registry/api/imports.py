@@ -45,9 +45,9 @@ class UploadSchema(StrictSchema):
     file = Upload(required=True, metadata={"description": ".csv (UTF-8 or GB18030) or .xlsx, at most 20 MB"})
 
 
-class UploadFormSchema(StrictSchema):
+class UploadQuerySchema(StrictSchema):
+    # In the query string: OpenAPI documents one request body, and it is the multipart file.
     dry_run = fields.Boolean(load_default=False, metadata={"description": "check every row, write nothing"})
-    csrf_token = fields.String(load_only=True, metadata={"description": "for cookie sessions (or X-CSRF-Token)"})
 
 
 class RowErrorSchema(Schema):
@@ -78,6 +78,11 @@ class ImportJobSchema(Schema):
 
     def _results_url(self, job):
         return url_for("imports.ImportResults", job_id=job["_id"])
+
+
+class ImportJobSummarySchema(ImportJobSchema):
+    class Meta:
+        exclude = ("errors",)
 
 
 def importer() -> import_jobs.Importer:
@@ -122,22 +127,24 @@ def resume_job(job_id: str) -> dict:
 
 @blp.route("")
 class Imports(MethodView):
-    @blp.response(200, ImportJobSchema(many=True, exclude=("errors",)))
+    @blp.response(200, ImportJobSummarySchema(many=True))
     def get(self):
         """The latest import jobs (of the caller's county, for county-scoped roles)."""
         return importer().jobs.recent(authorize(READ).county)
 
+    @blp.arguments(UploadQuerySchema, location="query")
     @blp.arguments(UploadSchema, location="files")
-    @blp.arguments(UploadFormSchema, location="form")
     @blp.response(202, ImportJobSchema)
     @blp.alt_response(413, description="the file is larger than 20 MB")
-    def post(self, files, form):
+    def post(self, query, files):
         """Upload a household file (multipart field ``file``). Answers 202 at once: poll the job.
+
+        Callers with a session cookie send the CSRF token in the ``X-CSRF-Token`` header.
 
         Every row is checked first; with any error nothing is written and the job lists every
         error by row and column. Re-importing creates nothing twice (ids come from the
         county and the household reference)."""
-        job = start_import(files["file"], form["dry_run"])
+        job = start_import(files["file"], query["dry_run"])
         return job, 202, {"Location": url_for("imports.ImportJob", job_id=job["_id"])}
 
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 500               # households per create_many: ~2-4 MB of documents, one round trip each
 MAX_ERRORS_KEPT = 1000    # in the job document; error_count says how many there were
-STALE_AFTER = timedelta(minutes=5)   # a running job not heard of for this long may be resumed
+STALE_AFTER = timedelta(minutes=15)   # a running job not heard of for this long may be resumed
 ACTIVE = ("validating", "writing")
 FINAL = ("failed", "valid", "done")
 FILE_CHUNK = 1024 * 1024  # stored upload in pieces well under the 16 MB document limit
@@ -173,16 +173,25 @@ class Importer:
             return Result([], [_error(None, "", str(exc))])
         result = validate(table.headers, table.rows, self.key, job["county"],
                           reason=f"imported from {job['file_name']} (job {job['_id']})")
-        result.add_errors(self._ids_elsewhere(result))
+        self.jobs.update(job["_id"], rows=result.rows)   # a heartbeat: the job is alive, not stale
+        result.add_errors(self._store_checks(result))
         return result
 
-    def _ids_elsewhere(self, result: Result) -> list:
-        wanted, where = {}, {}
+    def _store_checks(self, result: Result) -> list:
+        """ID numbers that belong to another household already are errors. And, on the way,
+        which households may be there already (a re-import, a resumed job): those whose ID
+        numbers are claimed for them, and those without ID numbers. Households whose ID
+        numbers nobody holds cannot be there, and are not looked up: a fresh import pays
+        for no lookup at all."""
+        own, where = {}, {}
         for household in result.households:
             for number, row in household.id_rows.items():
                 id_hash = self.protection.hash(number)
-                wanted[id_hash], where[id_hash] = household.household_id, row
-        held = self.households.id_holders(wanted)
+                own[id_hash], where[id_hash] = household.household_id, row
+        claims = self.households.id_claims(list(own))
+        held = self.households.still_held({h: c for h, c in claims.items() if c["household_id"] != own[h]})
+        result.maybe_present = {own[h] for h, c in claims.items() if c["household_id"] == own[h]} | {
+            h.household_id for h in result.households if not h.id_rows}
         return [_error(where[h], result.header("id_number"), f"This person already belongs to household {other}.")
                 for h, other in held.items()]
 
@@ -193,16 +202,22 @@ class Importer:
             self.jobs.finish(job_id, "failed", result.errors, rows=result.rows, total=len(result.households))
             return
         households = result.households
+        present = self.households.existing(result.maybe_present, {h.county for h in households})
         if job["dry_run"]:
-            self.jobs.finish(job_id, "valid", rows=result.rows, total=len(households))
+            self.jobs.finish(job_id, "valid", rows=result.rows, total=len(households), already_present=len(present))
             return
         self.jobs.update(job_id, status="writing", rows=result.rows, total=len(households))
         progress(self.jobs.get(job_id))
-        refused = []
-        # Files already there (a re-import, a resumed job) are found by the write itself
-        # (duplicate ids), which costs less than looking each one up first.
-        for start in range(0, len(households), self.batch):
-            part = households[start:start + self.batch]
+        known = [h for h in households if h.household_id in present]
+        for start in range(0, len(known), self.batch):   # nothing to write: only the report
+            part = known[start:start + self.batch]
+            self.jobs.advance(job_id, self.jobs.record(job_id, part, dict.fromkeys([h.household_id for h in part],
+                                                                                   "already_present")))
+        progress(self.jobs.get(job_id))
+        refused, todo = [], [h for h in households if h.household_id not in present]
+        for start in range(0, len(todo), self.batch):
+            part = todo[start:start + self.batch]
+            # create_many finds any file there after all (a race) by its duplicate id.
             outcome = self.households.create_many([(h.household_id, h.fields) for h in part], job["uploaded_by"])
             # Refused only if someone took an ID number since the check (a race): reported, not written.
             refused += [_error(min(h.id_rows.values(), default=h.rows[0]), result.header("id_number"), str(o))

@@ -57,7 +57,8 @@ REQUIRED = ("household_ref", "village_code", "township", "village", "main_cause"
 MEMBER_FIELDS = ("name", "relation", "sex", "birth_year", "health", "education", "labour", "schooling", "id_number")
 HOUSEHOLD_FIELDS = tuple(f for f in COLUMNS if f not in MEMBER_FIELDS and f != "household_ref")
 
-# code → Chinese labels (the first as in shared/translations; then what paper forms say).
+# code → Chinese labels: first the UI's (shared/translations, a unit test checks), then
+# what paper forms and county spreadsheets say.
 LABELS = {
     "cause": {"illness": ("因病",), "disability": ("因残",), "schooling": ("因学",), "disaster": ("因灾",),
               "lack_of_land": ("缺土地", "缺地"), "lack_of_water": ("缺水",), "lack_of_skills": ("缺技术",),
@@ -69,13 +70,13 @@ LABELS = {
                  "sibling": ("兄弟姐妹", "兄弟", "姐妹"), "other": ("其他",)},
     "sex": {"female": ("女", "f"), "male": ("男", "m")},
     "health": {"healthy": ("健康",), "chronic_illness": ("长期慢性病", "慢性病"),
-               "serious_illness": ("患有大病", "大病"), "disabled": ("残疾",)},
-    "education": {"none": ("文盲或半文盲", "文盲", "半文盲"), "primary": ("小学",), "junior_secondary": ("初中",),
-                  "senior_secondary": ("高中",), "vocational": ("中专", "职高", "中职", "技校"),
+               "serious_illness": ("大病", "患有大病"), "disabled": ("残疾",)},
+    "education": {"none": ("无", "文盲或半文盲", "文盲", "半文盲"), "primary": ("小学",), "junior_secondary": ("初中",),
+                  "senior_secondary": ("高中",), "vocational": ("中专/职高", "中专", "职高", "中职", "技校"),
                   "tertiary": ("大专及以上", "大专", "本科", "大学")},
     "labour": {"full": ("普通劳动力", "技能劳动力", "全劳动力"), "partial": ("弱劳动力或半劳动力", "弱劳动力", "半劳动力"),
-               "none": ("丧失劳动力", "无劳动力")},
-    "schooling": {"not_applicable": ("不适用", "非在校生"), "preschool": ("学前教育", "学前"),
+               "none": ("无", "丧失劳动力", "无劳动力")},
+    "schooling": {"not_applicable": ("不适用", "非在校生"), "preschool": ("学前", "学前教育"),
                   "in_school": ("在校生", "在校"), "dropped_out": ("辍学",), "graduated": ("已毕业", "毕业")},
 }
 ENUM_OF = {"main_cause": "cause", "relation": "relation", "sex": "sex", "health": "health",
@@ -104,6 +105,7 @@ class Result:
     errors: list                        # [{row, field, message}], by row then column
     rows: int = 0
     headers: dict = field(default_factory=dict)   # field → its column header as the file spells it
+    maybe_present: set = field(default_factory=set)   # household ids the store may have already (the job fills it)
 
     def header(self, name: str) -> str:
         return self.headers.get(name, COLUMNS[name][0])
