@@ -86,6 +86,10 @@ class HouseholdRepository:
         cursor = self.households.find(query, HIDDEN).sort("_id", ASCENDING).skip(skip).limit(limit)
         return list(cursor), self.households.count_documents(query)
 
+    def with_open_warnings(self, scope: dict, limit: int = 500) -> list[dict]:
+        """Files with an open return-to-poverty warning, in a person's scope."""
+        return list(self.households.find({**scope, "warnings.open": True}, HIDDEN).limit(limit))
+
     def as_of(self, household_id: str, day) -> dict | None:
         """The file as it stood at the end of ``day`` (from the versions the consumer keeps)."""
         end = datetime.combine(day, time.max, tzinfo=timezone.utc).isoformat()
@@ -106,15 +110,7 @@ class HouseholdRepository:
         return stored
 
     def create(self, fields: dict, by: str, household_id: str | None = None) -> dict:
-        members = self.new_members(fields["members"])
-        head = next(m for m in members if m["relation"] == "head")
-        now = utcnow_iso()
-        doc = {**{k: v for k, v in fields.items() if k != "members"}, "members": members,
-               "_id": household_id or new_household_id(fields["village_code"][:6]),
-               "county_code": fields["village_code"][:6], "area": path_of(fields["village_code"]),
-               "head_member_id": head["member_id"], "head_name": head["name"], "status": "identified",
-               "version": 1, "created_at": now, "created_by": by, "updated_at": now, "updated_by": by,
-               "applied_changes": [], "summary": new_summary(), "applied": {}, "warnings": []}
+        doc = self._new_document(fields, by, household_id or new_household_id(fields["village_code"][:6]))
         self._claim_all(doc)
         try:
             outbox.insert(self.households, doc,
@@ -241,7 +237,7 @@ class HouseholdRepository:
         return outcome
 
     def _new_document(self, fields: dict, by: str, household_id: str) -> dict:
-        # The same document create() builds.
+        """A new file as create() and create_many() write it."""
         members = self.new_members(fields["members"])
         head = next(m for m in members if m["relation"] == "head")
         now = utcnow_iso()

@@ -39,9 +39,14 @@ class DashboardSchema(Schema):
     children = fields.List(fields.Dict())
 
 
+def sees_area(principal, area_code: str) -> bool:
+    """A county-scoped person sees its own county and what lies inside it, nothing above."""
+    return not principal.county or (level_of(area_code) in ("county", "township", "village")
+                                    and area_code.startswith(principal.county))
+
+
 def _check_scope(principal, area_code: str) -> None:
-    if principal.county and not (level_of(area_code) in ("county", "township", "village")
-                                 and area_code.startswith(principal.county)):
+    if not sees_area(principal, area_code):
         abort(403, message="your role sees only its own county")
 
 

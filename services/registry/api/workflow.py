@@ -162,8 +162,7 @@ class Warnings(MethodView):
     def get(self):
         """Households with an open return-to-poverty warning (防返贫监测), in the caller's scope."""
         principal = authorize(READ)
-        items = repo().households.find({**principal.county_filter, "warnings.open": True},
-                                       {"applied": 0, "outbox": 0}).limit(500)
+        items = repo().with_open_warnings(principal.county_filter)
         return [shown(h, principal) for h in items]
 
 

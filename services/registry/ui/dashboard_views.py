@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.events.topics import PROGRAMS
-from services.registry.api.dashboard import figures
+from services.registry.api.dashboard import figures, sees_area
 from services.registry.domain.areas import level_of, parent_of
 from services.registry.domain.exit_rules import STATUSES
 
@@ -38,7 +38,7 @@ def dashboard():
         level_of(area)
     except ValueError:
         abort(404)
-    if principal.county and not (level_of(area) in ("county", "township", "village") and area.startswith(principal.county)):
+    if not sees_area(principal, area):
         abort(403, description="your role sees only its own county")
     data = figures(area)
     return render_template(

@@ -227,6 +227,5 @@ def decide_change(request_id):
 @require(READ)
 def warnings():
     principal = authorize(READ)
-    items = list(ext("households").households.find({**principal.county_filter, "warnings.open": True},
-                                                   {"applied": 0, "outbox": 0}).limit(500))
+    items = ext("households").with_open_warnings(principal.county_filter)
     return render_template("registry/warnings.html", items=items)
