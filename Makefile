@@ -21,7 +21,7 @@ TEST_KAFKA_PORT ?= 19092
 TEST_MONGO_PORT ?= 28017
 TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
 
-.PHONY: setup venv translations browser stack-fetch demo stop unit test test-only bench clean-stack
+.PHONY: setup venv translations browser stack-fetch k8s-tools demo stop unit test test-only bench clean-stack
 
 setup: venv translations stack-fetch
 
@@ -40,6 +40,10 @@ browser:
 stack-fetch: venv
 	@$(STACK) fetch
 
+# kubeconform and the Kubernetes schemas, for the manifest tests (offline afterwards).
+k8s-tools: venv
+	@$(PY) -m deploy.k8s.tools fetch
+
 demo: setup
 	@$(STACK) start --kafka-port $(KAFKA_PORT) --mongo-port $(MONGO_PORT) --data $(JINGZHUN_DATA)/stack
 	@KAFKA_PORT=$(KAFKA_PORT) MONGO_PORT=$(MONGO_PORT) JINGZHUN_DATA=$(JINGZHUN_DATA) $(PY) -m deploy.local.demo up
@@ -48,12 +52,12 @@ stop:
 	-@JINGZHUN_DATA=$(JINGZHUN_DATA) $(PY) -m deploy.local.demo down
 	@$(STACK) stop --data $(JINGZHUN_DATA)/stack
 
-unit: venv translations
+unit: venv translations k8s-tools
 	$(PY) -m pytest -q tests/unit
 
 # Each run starts on a fresh test stack: tests keep their databases and topics (unique
 # prefixes) instead of dropping them (FerretDB was seen to crash once right after a drop).
-test: setup browser
+test: setup browser k8s-tools
 	@$(STACK) stop --data $(TEST_DATA) >/dev/null 2>&1 || true
 	@rm -rf $(TEST_DATA)
 	@$(STACK) start --kafka-port $(TEST_KAFKA_PORT) --mongo-port $(TEST_MONGO_PORT) --data $(TEST_DATA)

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 
+from shared import heartbeat
 from shared.config import Settings
 from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
@@ -84,6 +85,7 @@ class Relay:
         next_sweep = 0.0
         try:
             while not self._stop.is_set():
+                heartbeat.beat()
                 sweep = time.monotonic() >= next_sweep
                 if sweep:
                     next_sweep = time.monotonic() + SWEEP_EVERY_S

@@ -20,6 +20,10 @@ from services.photovoltaic.adapters.installations import InstallationRepository
 from services.photovoltaic.domain.policy import Policy
 from services.photovoltaic.usecases.faults import check_faults
 
+# When a cluster runs each command (deploy/k8s/generate.py makes a CronJob of each; China
+# time). Early morning, after the day's fault reports are in; the job is idempotent.
+SCHEDULE = {"check-faults": "30 1 * * *"}
+
 
 def main(argv=None, env: dict | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.photovoltaic.jobs")

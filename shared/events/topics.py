@@ -42,9 +42,12 @@ class Topics:
 
     def all(self) -> dict[str, dict]:
         """Every topic with its extra config."""
-        topics = {t: {} for t in self.consumed_by_registry}
+        # Program topics and the registry's own are the record a rebuild replays: kept forever.
+        topics = {t: {"retention.ms": "-1"} for t in self.consumed_by_registry}
         topics[self.deadletter] = {"retention.ms": str(30 * 24 * 3600 * 1000)}
-        topics[self.stream] = {}
+        # The stream is read directly by the registry's feed and SSE and by the webhooks
+        # worker: a year of it stays readable; older assistance is in each household's history.
+        topics[self.stream] = {"retention.ms": str(366 * 24 * 3600 * 1000)}
         topics[self.households] = {"cleanup.policy": "compact"}
         return topics
 

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 
+from shared import heartbeat
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE, EventType, InvalidEvent
 from shared.events.envelope import Envelope, utcnow_iso
@@ -77,6 +78,7 @@ class ConsumerLoop:
         ends = None
         try:
             while not self._stop.is_set():
+                heartbeat.beat()
                 batches = self._consumer.poll(timeout_ms=500)
                 if batches:
                     self._process(batches)
