@@ -138,7 +138,10 @@ def kafka_libs() -> Path:
 
 
 def ferretdb_binary() -> Path:
-    return cache_dir() / f"ferretdb-{ferretdb_version()}" / FERRETDB_BINARY_NAME
+    # Keyed by the sources (our main.go, go.mod, patches.py): clones or branches with other
+    # patches each keep their own build in the shared cache instead of rebuilding in turn.
+    sources = _sha256(*(f.read_bytes() for f in _ferretdb_sources()))[:12]
+    return cache_dir() / f"ferretdb-{ferretdb_version()}-{sources}" / FERRETDB_BINARY_NAME
 
 
 @contextlib.contextmanager

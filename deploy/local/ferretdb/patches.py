@@ -1,4 +1,4 @@
-"""Two small patches to FerretDB 1.24, applied to a copy of its module before building.
+"""Two patches to FerretDB 1.24, applied to a copy of its module before building.
 
 1. Atomic single-document writes. FerretDB 1.x implements `update`, `findAndModify` and `delete` by querying the documents,
 applying the change in Go and writing them back, with nothing held in between: two
@@ -7,11 +7,20 @@ kept 366 of 900). MongoDB applies each single-document update atomically, and Ji
 relies on that (outbox relay, consumer and web writers touch the same documents). One
 process-wide mutex around those commands restores it; SQLite serialises writes anyway.
 
-2. Look documents up by ``_id`` whenever the filter names one. The SQLite backend reads a
-   single row only for a filter that is *exactly* ``{_id: …}``; ``{_id: x, version: 3}`` —
-   every guarded update Jingzhun makes — scanned and decoded the whole collection (270 ms
-   for 300 households, under the write lock). The handler filters the rows again anyway,
-   so narrowing by ``_id`` first changes no result.
+2. Answer filters from SQLite's indexes. FerretDB 1.24's SQLite backend pushes down only a
+   filter that is *exactly* ``{_id: …}``, and even that one scans the table: it indexes
+   ``_id`` as ``_ferretdb_sjson->"_id"`` but looks it up as ``->'$._id'``, and SQLite
+   matches index expressions by their form. Every other filter (``{_id: x, version: 3}``,
+   ``{household_id: h}``, a county's households by name) read and decoded the whole
+   collection in Go (~0.7 ms a document, under the write lock for updates). Patched:
+   ``_id`` is looked up as ``->'_id'`` (same meaning, the index's form); indexes on other
+   top-level fields are built on the field's SQL value (``->>``, strings in code-point order
+   as in MongoDB); and ``jingzhunWhere`` pushes down equality, ``$in`` and ranges on
+   strings, plus ``_id`` equality and ``$in`` (see its comment). It pushes only conditions
+   the filter implies and admits rows whose field is an array, so SQLite returns a
+   superset; the handler filters every row again, so results are unchanged (a test
+   compares each filter with the same filter evaluated without pushdown). Measured on
+   200,000 documents: a county's households by name prefix in 15 ms, by _id in 1–3 ms.
 
 Used by stack.py: it copies the module from Go's module cache, calls ``patch(dir)`` and
 builds against the copy (a ``replace`` in a go.mod kept in the cache, not in the repo)."""
@@ -39,13 +48,241 @@ ANCHORS = {
 }
 
 
-ID_PUSHDOWN_FILE = "internal/backends/sqlite/collection.go"
-ID_PUSHDOWN_FROM = """	if params.Filter.Len() == 1 {
+PUSHDOWN_FILE = "internal/backends/sqlite/collection.go"
+# The Query function's own pushdown: only a filter that is exactly {_id: …}.
+PUSHDOWN_FROM = """	if params.Filter.Len() == 1 {
 		v, _ := params.Filter.Get("_id")
 		switch v.(type) {
 		case string, types.ObjectID:
-			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)"""
-ID_PUSHDOWN_TO = ID_PUSHDOWN_FROM.replace("params.Filter.Len() == 1", "params.Filter.Len() >= 1")
+			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}
+
+	q += whereClause"""
+PUSHDOWN_TO = """	whereClause, args = jingzhunWhere(params.Filter)
+
+	q += whereClause"""
+
+# Explain shows SQLite's plan for the same WHERE clause, so a test can see the index used.
+EXPLAIN_FROM = """	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			filterPushdown = true
+			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)
+			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+		}
+	}"""
+EXPLAIN_TO = '\twhereClause, args = jingzhunWhere(params.Filter)\n\tfilterPushdown = whereClause != ""'
+
+# FerretDB indexes a field as `_ferretdb_sjson->"field"`, but looks _id up with
+# `->'$._id'`: SQLite matches index expressions by their form, so that lookup never used
+# the _id index and scanned the table. `->'_id'` means the same and matches the index.
+ID_COLUMN_FILE = "internal/backends/sqlite/metadata/metadata.go"
+ID_COLUMN_FROM = """IDColumn = DefaultColumn + "->'$._id'\""""
+ID_COLUMN_TO = """IDColumn = DefaultColumn + "->'_id'\""""
+
+# Index a top-level field (but _id) by its SQL value (`->>`), not its JSON text (`->`):
+# JSON text orders strings by their escaped form (a space sorts before the closing quote),
+# the SQL value orders them by code point, as MongoDB does. See jingzhunWhere.
+INDEX_FILE = "internal/backends/sqlite/metadata/registry.go"
+INDEX_FROM = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))"""
+INDEX_TO = """			columns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+			if len(fields) == 1 && key.Field != "_id" {
+				columns[i] = fmt.Sprintf("%s->>%s", DefaultColumn, fields[0])
+			}"""
+
+PUSHDOWN_GO = r"""// Code added by Jingzhun's deploy/local/ferretdb/patches.py.
+
+package sqlite
+
+import (
+	"strings"
+
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+)
+
+// jingzhunWhere turns the conditions of a filter that SQLite can answer from an index into
+// a WHERE clause. It pushes down only conditions the filter implies (a conjunction of
+// them), so the rows returned are a superset of the matches; the handler filters them
+// again. Pushed: _id compared with a string or ObjectID by equality or $in (on its JSON
+// text, as FerretDB indexes _id); other top-level fields compared with strings by
+// equality, $in, $gt, $gte, $lt, $lte (on their SQL value `->>`, as our patched index
+// creation indexes them: strings compare by code point, as in MongoDB). A field holding an
+// array matches when one element does, so those conditions also admit every row whose
+// field is an array (its `->>` is JSON text starting with '[').
+func jingzhunWhere(filter *types.Document) (string, []any) {
+	if filter == nil || filter.Len() == 0 {
+		return "", nil
+	}
+
+	var conds []string
+	var args []any
+
+	keys, values := filter.Keys(), filter.Values()
+	for i, key := range keys {
+		if key == "" || strings.HasPrefix(key, "$") || strings.Contains(key, ".") {
+			continue
+		}
+
+		if key == "_id" {
+			cond, condArgs := jingzhunID(values[i])
+			if cond != "" {
+				conds = append(conds, cond)
+				args = append(args, condArgs...)
+			}
+			continue
+		}
+
+		col := "_ferretdb_sjson->>'" + strings.ReplaceAll(key, "'", "''") + "'"
+		array := col + " >= '[' AND " + col + " < '\\'"
+
+		if s, ok := values[i].(string); ok {
+			conds = append(conds, "("+col+" = ? OR "+array+")")
+			args = append(args, s)
+			continue
+		}
+
+		ops, ok := values[i].(*types.Document)
+		if !ok {
+			continue
+		}
+
+		opKeys, opValues := ops.Keys(), ops.Values()
+		for j, op := range opKeys {
+			switch op {
+			case "$in":
+				strs, ok := jingzhunStrings(opValues[j])
+				if !ok {
+					continue
+				}
+				conds = append(conds, "("+col+" IN ("+jingzhunMarks(len(strs))+") OR "+array+")")
+				args = append(args, strs...)
+
+			case "$regex":
+				// An anchored literal prefix ("^王" as re.escape writes it) is a range.
+				pattern, ok := opValues[j].(string)
+				if !ok || ops.Has("$options") {
+					continue
+				}
+				lit, ok := jingzhunPrefix(pattern)
+				if !ok {
+					continue
+				}
+				conds = append(conds, "(("+col+" >= ? AND "+col+" < ?) OR "+array+")")
+				args = append(args, lit, lit+"\U0010FFFF")
+
+			case "$gt", "$gte", "$lt", "$lte":
+				s, ok := opValues[j].(string)
+				if !ok {
+					continue
+				}
+				sign := map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}[op]
+				conds = append(conds, "("+col+" "+sign+" ? OR "+array+")")
+				args = append(args, s)
+			}
+		}
+	}
+
+	if len(conds) == 0 {
+		return "", nil
+	}
+
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// jingzhunID: _id equality or $in, on the JSON text FerretDB stores and indexes.
+func jingzhunID(v any) (string, []any) {
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		return "_ferretdb_sjson->'_id' = ?", []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+	case *types.Document:
+		if v.Len() != 1 {
+			return "", nil
+		}
+		in, err := v.Get("$in")
+		if err != nil {
+			return "", nil
+		}
+		elems, ok := in.(*types.Array)
+		if !ok || elems.Len() == 0 || elems.Len() > 1000 {
+			return "", nil
+		}
+		args := make([]any, 0, elems.Len())
+		for k := 0; k < elems.Len(); k++ {
+			switch e := must.NotFail(elems.Get(k)).(type) {
+			case string, types.ObjectID:
+				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(e))))
+			default:
+				return "", nil
+			}
+		}
+		return "_ferretdb_sjson->'_id' IN (" + jingzhunMarks(len(args)) + ")", args
+	}
+
+	return "", nil
+}
+
+// jingzhunStrings: the elements of a $in array when all are strings (at most 1000).
+func jingzhunStrings(v any) ([]any, bool) {
+	elems, ok := v.(*types.Array)
+	if !ok || elems.Len() == 0 || elems.Len() > 1000 {
+		return nil, false
+	}
+	out := make([]any, 0, elems.Len())
+	for k := 0; k < elems.Len(); k++ {
+		s, ok := must.NotFail(elems.Get(k)).(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// jingzhunPrefix: the literal text a regex must start with when it is "^" then literal
+// characters (escaped or not), e.g. "^王建" or "^6212\\.0"; false when there is none.
+func jingzhunPrefix(pattern string) (string, bool) {
+	if !strings.HasPrefix(pattern, "^") {
+		return "", false
+	}
+	runes := []rune(pattern[1:])
+	var lit []rune
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if r == '\\' {
+			if i+1 >= len(runes) {
+				break
+			}
+			next := runes[i+1]
+			if (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9') {
+				break // a class such as \d or a back-reference
+			}
+			lit = append(lit, next)
+			i++
+			continue
+		}
+		if strings.ContainsRune(".^$*+?()[]{}|", r) {
+			if strings.ContainsRune("*?{", r) && len(lit) > 0 {
+				lit = lit[:len(lit)-1] // the quantifier may repeat the last character zero times
+			}
+			break
+		}
+		lit = append(lit, r)
+	}
+	if len(lit) == 0 {
+		return "", false
+	}
+	return string(lit), true
+}
+
+func jingzhunMarks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+"""
 
 
 def patch(module_dir: Path) -> None:
@@ -57,9 +294,27 @@ def patch(module_dir: Path) -> None:
         if LOCK not in text:
             path.write_text(text.replace(anchor, anchor + LOCK))
     (module_dir / "internal/handler/jingzhun_write_lock.go").write_text(LOCK_FILE)
-    path = module_dir / ID_PUSHDOWN_FILE
+    path = module_dir / PUSHDOWN_FILE
     text = path.read_text()
-    if ID_PUSHDOWN_TO not in text:
-        if ID_PUSHDOWN_FROM not in text:
-            raise RuntimeError(f"cannot patch {ID_PUSHDOWN_FILE}: the _id pushdown was not found (FerretDB changed?)")
-        path.write_text(text.replace(ID_PUSHDOWN_FROM, ID_PUSHDOWN_TO, 1))  # Query only, not Explain
+    if PUSHDOWN_TO not in text:
+        if text.count(PUSHDOWN_FROM) < 1:
+            raise RuntimeError(f"cannot patch {PUSHDOWN_FILE}: the _id pushdown was not found (FerretDB changed?)")
+        path.write_text(text.replace(PUSHDOWN_FROM, PUSHDOWN_TO, 1))
+    text = path.read_text()
+    if EXPLAIN_TO not in text:
+        if text.count(EXPLAIN_FROM) != 1:
+            raise RuntimeError(f"cannot patch {PUSHDOWN_FILE}: Explain's pushdown was not found (FerretDB changed?)")
+        path.write_text(text.replace(EXPLAIN_FROM, EXPLAIN_TO))
+    (module_dir / "internal/backends/sqlite/jingzhun_pushdown.go").write_text(PUSHDOWN_GO)
+    path = module_dir / INDEX_FILE
+    text = path.read_text()
+    if INDEX_TO not in text:
+        if text.count(INDEX_FROM) != 1:
+            raise RuntimeError(f"cannot patch {INDEX_FILE}: index creation was not found (FerretDB changed?)")
+        path.write_text(text.replace(INDEX_FROM, INDEX_TO))
+    path = module_dir / ID_COLUMN_FILE
+    text = path.read_text()
+    if ID_COLUMN_TO not in text:
+        if ID_COLUMN_FROM not in text:
+            raise RuntimeError(f"cannot patch {ID_COLUMN_FILE}: IDColumn was not found (FerretDB changed?)")
+        path.write_text(text.replace(ID_COLUMN_FROM, ID_COLUMN_TO))

@@ -1,0 +1,88 @@
+"""The local store answers filters from SQLite's indexes (deploy/local/ferretdb/patches.py)
+without changing any result, and uses those indexes.
+
+The oracle is FerretDB itself: the same filter wrapped in ``$and`` is never pushed down to
+SQLite, so FerretDB evaluates it document by document with MongoDB's rules."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from pymongo import MongoClient
+
+from tests.support import unique_prefix
+
+# Characters whose JSON text differs from the character (escapes), or sorts next to the
+# closing quote, or are outside the BMP / ASCII: where a pushdown by JSON text goes wrong.
+ALPHABET = ["a", "b", "A", " ", "!", '"', "\\", "<", ">", "&", "\t", "[", "\\u", "\u2028", "王", "建", "\U0001F600", "-", "0"]
+words = st.lists(st.sampled_from(ALPHABET), max_size=4).map("".join)
+values = st.one_of(words, st.lists(words, max_size=3), st.integers(-2, 2), st.none())
+
+
+@pytest.fixture(scope="module")
+def collection(stack):
+    client = MongoClient(stack["mongo"])
+    coll = client[unique_prefix("pushdown")]["docs"]
+    coll.create_index([("name", 1)])
+    coll.create_index([("county_code", 1), ("name", 1)])
+    yield coll
+    client.close()
+
+
+def _is_regex(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+        return True
+    except re.error:
+        return False
+
+
+def _same_as_without_pushdown(coll, flt):
+    pushed = sorted(d["_id"] for d in coll.find(flt))
+    plain = sorted(d["_id"] for d in coll.find({"$and": [flt]}))
+    assert pushed == plain, flt
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=st.lists(values, min_size=1, max_size=12), probe=words, other=words)
+def test_pushed_down_filters_find_exactly_what_mongodb_rules_find(collection, docs, probe, other):
+    collection.delete_many({})
+    collection.insert_many([{"_id": f"d{i}", "name": v, "county_code": "621202" if i % 2 else "621222"}
+                            for i, v in enumerate(docs)])
+    for flt in ({"name": probe}, {"name": {"$in": [probe, other]}},
+                {"name": {"$gte": probe}}, {"name": {"$gt": probe}},
+                {"name": {"$lt": probe}}, {"name": {"$lte": probe}},
+                {"name": {"$gte": probe, "$lt": probe + "\uffff"}},
+                {"county_code": "621202", "name": {"$gte": probe, "$lt": other}},
+                {"name": {"$regex": "^" + re.escape(probe)}}, {"name": {"$regex": "^" + re.escape(probe) + "?x*"}},
+                {"name": {"$regex": "^" + probe.replace("\\", "")}} if _is_regex(probe.replace("\\", "")) else {},
+                {"_id": "d0", "name": probe}, {"_id": {"$in": ["d0", "d3", "nope"]}}):
+        _same_as_without_pushdown(collection, flt)
+
+
+def _plan(db, collection: str, flt: dict) -> str:
+    """SQLite's query plan for a find, as FerretDB's explain reports it."""
+    return " | ".join(db.command("explain", {"find": collection, "filter": flt})["queryPlanner"]["Plan"])
+
+
+def test_lookups_by_id_and_by_indexed_fields_use_the_index(stack):
+    """A lookup that reads the whole collection costs ~0.7 ms a document (20 minutes for a
+    county's name search among 1.7 million files); through an index it reads a handful."""
+    client = MongoClient(stack["mongo"])
+    db = client[unique_prefix("pushdownplan")]
+    db["households"].create_index([("county_code", 1), ("head_name", 1)])
+    db["history"].create_index([("household_id", 1), ("occurred_at", -1)])
+    db["households"].insert_many([{"_id": f"H{i:04d}", "county_code": f"62{i % 20:04d}", "head_name": f"名{i}"}
+                                  for i in range(200)])
+    db["history"].insert_one({"_id": "e1", "household_id": "H0001", "occurred_at": "2026-11-01"})
+    for collection, flt in (("households", {"_id": "H0012"}),
+                            ("households", {"_id": "H0012", "version": 3}),
+                            ("households", {"_id": {"$in": ["H0001", "H0002"]}}),
+                            ("households", {"county_code": "620007", "head_name": {"$gte": "名5", "$lt": "名5\uffff"}}),
+                            ("history", {"household_id": "H0001"})):
+        plan = _plan(db, collection, flt)
+        assert "USING INDEX" in plan and "SCAN" not in plan, (flt, plan)
+        # The same filter out of the pushdown's reach reads every row: the check can fail.
+        assert "SCAN" in _plan(db, collection, {"$and": [flt]})
+    client.close()
