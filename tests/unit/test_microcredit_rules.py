@@ -284,3 +284,16 @@ def test_the_report_shows_outstanding_repayment_and_overdue_by_month():
     assert all(r["outstanding_fen"] == 1_200_000 for r in rows)
     assert report.totals(rows, report.months("2026-01", "2026-03"))["outstanding_fen"] == 1_200_000
     assert report.range_problems("2026-03", "2026-01")
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_every_micro_credit_code_is_translated(locale):
+    from pathlib import Path
+    from babel.messages.pofile import read_po
+    from shared.events.types.microcredit import GRADES, METHODS, REPAYMENT_SOURCES, RISK_LOAN_OVERDUE
+    codes = {f"loan_{s}" for s in STATES} | set(GRADES) | set(METHODS) | set(REPAYMENT_SOURCES) | {RISK_LOAN_OVERDUE}
+    path = Path(__file__).resolve().parents[2] / "shared/translations" / locale / "LC_MESSAGES/messages.po"
+    with open(path, "rb") as f:
+        catalog = read_po(f)
+    missing = sorted(c for c in codes if not (catalog.get(c) and catalog.get(c).string))
+    assert not missing, f"add to shared/web/vocabulary.py and translate ({locale}): {missing}"
