@@ -129,6 +129,11 @@ class Microcredit:
             if ref:
                 for repayment in loan["repayments"]:
                     if repayment.get("partner_ref") == ref and repayment.get("partner") == fields.get("partner"):
+                        if (repayment["amount_fen"], repayment["paid_on"]) != (fields["amount_fen"],
+                                                                               fields["paid_on"].isoformat()):
+                            raise Refused(f"report {ref} was recorded on {repayment['paid_on']} as "
+                                          f"{repayment['amount_fen']} fen ({repayment['id']}); a different "
+                                          f"report needs another reference", "partner_ref")
                         return loan, repayment, False
             try:
                 return (*self._record_repayment(loan, fields, by), True)
@@ -146,7 +151,7 @@ class Microcredit:
         repayment = {"id": f"{loan['_id']}-R{number}", "amount_fen": fields["amount_fen"],
                      "paid_on": paid_on.isoformat(), "interest_fen": outcome["interest_fen"],
                      "principal_fen": outcome["principal_fen"], "lines": outcome["lines"],
-                     "source": "bank" if fields.get("partner") else "operator", "partner": fields.get("partner"),
+                     "source": "bank" if fields.get("partner") or fields.get("partner_ref") else "operator", "partner": fields.get("partner"),
                      "partner_ref": fields.get("partner_ref"), "recorded_by": by}
         principal_left = loan["principal_fen"] - loan["principal_paid_fen"] - outcome["principal_fen"]
         events = [emit(ev.REPAYMENT_RECORDED, hid, {

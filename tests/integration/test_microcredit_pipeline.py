@@ -53,12 +53,17 @@ def test_a_loan_from_rating_to_closure_ends_as_timeline_and_outstanding_back_to_
     assert again["repayment"] == first["repayment"] and first["repayment"]["source"] == "bank"
     assert first["loan"]["status"] == "repaying" and len(again["loan"]["repayments"]) == 1
     assert first["repayment"]["lines"] == [{"no": 1, "interest_fen": 4350, "principal_fen": 0}]
+    other = mc.post(f"/api/loans/{loan['id']}/repayments", {**report, "amount_fen": 4000}, expect=409)
+    assert "TX-0001" in other["errors"]["json"]["partner_ref"][0]
     # An operator records the rest: interest 2 and 3 first, then the principal; the loan closes.
     rest = mc.post(f"/api/loans/{loan['id']}/repayments", {"amount_fen": 1_208_700, "paid_on": ago(1)})
     assert rest["loan"]["status"] == "closed" and rest["loan"]["subsidy_fen"] == 3 * 4350
     assert rest["repayment"]["lines"] == [{"no": 2, "interest_fen": 4350, "principal_fen": 0},
                                           {"no": 3, "interest_fen": 4350, "principal_fen": 1_200_000}]
     mc.post(f"/api/loans/{loan['id']}/repayments", {"amount_fen": 1, "paid_on": ago(0)}, expect=409)
+    # The bank's first report again after the loan closed: still the repayment recorded then.
+    late = mc.post(f"/api/loans/{loan['id']}/repayments", report, expect=200)
+    assert late["repayment"] == first["repayment"] and late["loan"]["status"] == "closed"
 
     # enrolled, rating, applied, approved, disbursed, 2 repayments, 3 subsidies, closed = 11
     file = summary_when(system, hid, lambda s: mc_events(s) == 11, "eleven micro-credit events applied")
@@ -208,8 +213,8 @@ BAD = [
     ("post", "/api/loans/{lid}/reject", {"rejected_on": 3}, {"rejected_on", "reason"}),
     ("post", "/api/loans/{lid}/disburse", {"disbursed_on": ""}, {"disbursed_on"}),
     ("post", "/api/loans/{lid}/repayments", {"amount_fen": 0, "paid_on": "2026/01/01", "partner": "",
-                                             "partner_ref": "x" * 129}, {"amount_fen", "paid_on", "partner",
-                                                                         "partner_ref"}),
+                                             "partner_ref": "x" * 129, "bank": "x"},
+     {"amount_fen", "paid_on", "partner", "partner_ref", "bank"}),
     ("post", "/api/loans/{lid}/repayments", {"amount_fen": 1.5}, {"amount_fen", "paid_on"}),
     ("post", "/api/loans/{lid}/extend", {"months": "six", "extended_on": "no"}, {"months", "extended_on", "reason"}),
     ("post", "/api/loans/{lid}/write-off", {"written_off_on": "2026-13-01"}, {"written_off_on", "reason"}),

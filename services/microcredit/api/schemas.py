@@ -108,12 +108,9 @@ class RepaymentCreateSchema(StrictSchema):
     paid_on = fields.Date(required=True)
     partner = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "bank code"})
     partner_ref = fields.String(validate=validate.Length(min=1, max=128),
-                                metadata={"description": "the bank's reference: a report sent again records nothing"})
-
-    @validates_schema
-    def _ref_needs_partner(self, data, **kwargs):
-        if data.get("partner_ref") and not data.get("partner"):
-            raise ValidationError("A partner reference needs the partner (bank code).", "partner")
+                                metadata={"description": "the bank's reference: the same report sent again (same partner, "
+                                                         "partner_ref, amount and day) records nothing and "
+                                                         "answers 200; another with that reference is a 409"})
 
 
 class ExtendSchema(StrictSchema):
