@@ -8,45 +8,25 @@ repayments' allocations), so any month can be shown as it stood at its end:
   month's end, over all principal outstanding then (the banks' 逾期率)."""
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
-from datetime import date
+
+from shared.months import last_day, months_between, range_problems as shared_range_problems, trailing
 
 MAX_MONTHS = 60
 FIGURES = ("loans", "disbursed_fen", "repaid_fen", "outstanding_fen", "overdue_fen", "due_fen", "due_paid_fen",
            "written_off_fen")
 
 
-def months(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+months = months_between
+resolve_range = trailing
 
 
 def month_end(month: str) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"
-
-
-def resolve_range(first: str | None, last: str | None, today: date, span: int = 12) -> tuple[str, str]:
-    last = last or today.isoformat()[:7]
-    if not first:
-        year, month = int(last[:4]), int(last[5:7]) - (span - 1)
-        while month < 1:
-            year, month = year - 1, month + 12
-        first = f"{year:04d}-{month:02d}"
-    return first, last
+    return last_day(month).isoformat()
 
 
 def range_problems(first: str | None, last: str | None) -> dict:
-    if first and last and first > last:
-        return {"to": ["The last month comes before the first."]}
-    if first and last and len(months(first, last)) > MAX_MONTHS:
-        return {"to": [f"At most {MAX_MONTHS} months at a time."]}
-    return {}
+    return shared_range_problems(first, last, MAX_MONTHS)
 
 
 def _paid_by(loan: dict, day: str) -> dict[int, tuple[int, int]]:
