@@ -3,6 +3,7 @@ from application (after a field error: above the credit line) to approval, disbu
 a first repayment, sees it on the loan's page and the list, and on the household's timeline
 in the registry."""
 import re
+from datetime import date
 
 import pytest
 import requests
@@ -85,6 +86,17 @@ def test_a_loan_from_rating_to_first_repayment(running, page):
 
     page.click("[data-testid=microcredit-nav] >> text=Loans")
     expect(page.get_by_test_id("loans")).to_contain_text(loan_id)
+
+    # The report: principal outstanding at the end of this month, in the table and the chart.
+    page.click("[data-testid=microcredit-nav] >> text=Report")
+    month = date.today().isoformat()[:7]
+    expect(page.get_by_test_id("report")).to_contain_text(month)
+    expect(page.get_by_test_id("total-outstanding")).to_have_text("23,087.00")
+    chart = page.evaluate("""() => { const c = Chart.getChart('chart-outstanding');
+                                      return {labels: c.data.labels, data: c.data.datasets.map(d => [d.label, d.data])}; }""")
+    assert chart["data"][0][0] == "621202" and chart["data"][0][1][chart["labels"].index(month)] == 23087
+    rates = page.evaluate("() => Chart.getChart('chart-rates').data.datasets.map(d => d.label)")
+    assert rates == ["Repayment rate", "Overdue rate"]
 
     for _ in range(60):
         page.goto(f"{registry}/households/{household_id}?lang=zh_CN")
