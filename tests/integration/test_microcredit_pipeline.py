@@ -245,3 +245,31 @@ def test_the_bad_funds_path_and_an_unknown_loan_are_4xx(system, mc):
     mc.call("post", "/api/funds/62/deposits", {"amount_fen": 5}, expect=422)
     mc.call("post", "/api/loans/L-NOPE/approve", {}, expect=404)
     mc.call("get", "/api/loans/L-NOPE", expect=404, user="auditor")
+
+
+def test_a_write_off_retried_after_a_crash_between_the_draw_and_the_loan_draws_once(system, mc):
+    hid = mc.enrolled(head="何振国")
+    loan = mc.lent(hid, 200_000, 1, "interest_only", days_ago=45)
+    assert loan["id"] in _overdue_job(system, TODAY.isoformat())["overdue_published"]
+    mc.post("/api/funds/621202/deposits", {"amount_fen": 1_000_000})
+    before = mc.get("/api/funds/621202")
+    # The first attempt drew from the fund (its event queued with the draw) and died before
+    # closing the loan: do just the draw, as that attempt did.
+    from services.microcredit.adapters.common import emit
+    from shared.events.types import microcredit as ev
+    event, _ = emit(ev.LOAN_WRITTEN_OFF, hid, {"recorded_by": "microcredit_op", "loan_id": loan["id"],
+                                               "written_off_on": TODAY.isoformat(), "principal_fen": 200_000,
+                                               "interest_fen": 725, "county_code": "621202", "reason": "失联"})
+    service = mc.app.extensions["microcredit"]
+    assert service.funds.draw("621202", loan["id"], 200_000, TODAY.isoformat(), "microcredit_op", event) == "drawn"
+    assert mc.get(f"/api/loans/{loan['id']}")["status"] == "overdue"
+
+    done = mc.post(f"/api/loans/{loan['id']}/write-off", {"reason": "失联"}, expect=200)
+    assert done["status"] == "written_off"
+    fund = mc.get("/api/funds/621202")
+    assert fund["balance_fen"] == before["balance_fen"] - 200_000
+    assert [d["loan_id"] for d in fund["draws"]].count(loan["id"]) == 1
+    # One write-off event reaches the registry, and the outstanding loan is gone.
+    summary_when(system, hid, lambda s: s.get("loans_outstanding_fen") == 0, "the write-off applied")
+    entries = wait_history(system, hid, 7, "microcredit")
+    assert [e["event_type"] for e in entries].count(PREFIX + "loan.written_off.v1") == 1
