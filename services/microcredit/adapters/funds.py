@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pymongo.database import Database
 
 from shared import outbox
-from services.microcredit.adapters.common import PUBLIC, scoped
+from services.microcredit.adapters.common import PUBLIC
 from services.microcredit.domain.errors import Refused
 
 
