@@ -174,3 +174,14 @@ RISKS = (
 
 # Program enrolment statuses (shared/programs/enrolments.py, rendered as _(e.status))
 ENROLMENT_STATUSES = (N_("enrolled"), N_("exited"))
+
+# Micro-credit (services/microcredit): loan states (domain/states.py STATES, shown as
+# _('loan_' ~ status) because "applied", "approved" … already name change-request states),
+# shared/events/types/microcredit.py GRADES, METHODS, REPAYMENT_SOURCES, RISK_LOAN_OVERDUE
+MICROCREDIT = (
+    N_("loan_applied"), N_("loan_approved"), N_("loan_rejected"), N_("loan_disbursed"), N_("loan_repaying"),
+    N_("loan_overdue"), N_("loan_extended"), N_("loan_closed"), N_("loan_written_off"),
+    N_("excellent"), N_("good"), N_("fair"), N_("poor"),
+    N_("equal_instalments"), N_("interest_only"),
+    N_("bank"),
+)

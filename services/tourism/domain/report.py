@@ -4,39 +4,19 @@ Months are those of a booking's check-in, a wage's month and a dividend's paymen
 cancelled booking counts for nothing (its cancellation reversed its income)."""
 from __future__ import annotations
 
-from datetime import date
+from shared.months import months_between, range_problems as shared_range_problems, trailing
 
 METRICS = ("bookings", "nights", "booking_income_fen", "wage_income_fen", "dividend_income_fen")
 MAX_MONTHS = 60
 
 
-def months(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` ("YYYY-MM"), both included."""
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def resolve_range(first: str | None, last: str | None, today: date, span: int = 12) -> tuple[str, str]:
-    """The months asked for; by default the ``span`` months up to ``last`` (this month)."""
-    last = last or today.isoformat()[:7]
-    if not first:
-        year, month = int(last[:4]), int(last[5:7]) - (span - 1)
-        while month < 1:
-            year, month = year - 1, month + 12
-        first = f"{year:04d}-{month:02d}"
-    return first, last
+# The month helpers every report shares (a range's months, its default, its problems).
+months = months_between
+resolve_range = trailing
 
 
 def range_problems(first: str | None, last: str | None) -> dict:
-    if first and last and first > last:
-        return {"to": ["The last month comes before the first."]}
-    if first and last and len(months(first, last)) > MAX_MONTHS:
-        return {"to": [f"At most {MAX_MONTHS} months at a time."]}
-    return {}
+    return shared_range_problems(first, last, MAX_MONTHS)
 
 
 def rows(sums: dict[str, dict[tuple[str, str], int]]) -> list[dict]:

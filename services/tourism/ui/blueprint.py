@@ -1,13 +1,11 @@
-"""The tourism pages' blueprint and what its views share: forms validated with the API's
-schemas, refusals shown at the field they concern, list paging."""
+"""The tourism pages' blueprint and what its views share: refusals shown at the field they
+concern; form and list helpers come from shared/web/pages.py."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request
-from marshmallow import Schema, ValidationError
+from flask import Blueprint, current_app
 
-from shared.auth.roles import READ
-from shared.auth.web import authorize
 from shared.web.forms import form_errors
+from shared.web.pages import filters, load, page_number, raw, record_or_404, text  # noqa: F401  (the views' helpers)
 from services.tourism.domain.errors import Refused
 
 bp = Blueprint("tourism_ui", __name__)
@@ -18,39 +16,5 @@ def tourism():
     return current_app.extensions["tourism"]
 
 
-def load(schema: Schema, payload: dict) -> tuple[dict | None, dict]:
-    """(fields, {}) or (None, {field: "message"}) for a form."""
-    try:
-        return schema.load(payload), {}
-    except ValidationError as exc:
-        return None, form_errors(exc.messages)
-
-
 def refusal(exc: Refused) -> dict:
     return form_errors(exc.errors) if exc.errors else {"_schema": exc.message}
-
-
-def text(*names: str) -> dict:
-    """The form's text fields, trimmed; those left empty are not sent (the schema's default
-    or 'required' applies, as in the API)."""
-    return {n: request.form.get(n, "").strip() for n in names if request.form.get(n, "").strip()}
-
-
-def raw(*names: str) -> dict:
-    """The form's text fields, trimmed, empty ones included: an edit form sends every field,
-    and one emptied is an error rather than 'unchanged'."""
-    return {n: request.form.get(n, "").strip() for n in names}
-
-
-def page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int))
-
-
-def filters(*names: str) -> dict:
-    return {n: request.args.get(n, "").strip() for n in names}
-
-
-def record_or_404(record: dict | None, action: str = READ) -> tuple[dict, object]:
-    if record is None:
-        abort(404)
-    return record, authorize(action, county=record["county_code"])

@@ -1,0 +1,23 @@
+"""Why a command is refused: a message for people, the fields it concerns, an HTTP status."""
+from __future__ import annotations
+
+
+class Refused(ValueError):
+    """A rule refuses the command. ``field`` names the input at fault (None: the whole
+    request); ``status`` is 409 for a conflict with what is stored (a loan's state), 422 for
+    bad input, 404 for something that does not exist."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 409, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+        self._errors = errors
+
+    @property
+    def errors(self) -> dict:
+        return self._errors or {self.field or "_schema": [self.message]}
+
+    @classmethod
+    def of(cls, errors: dict, status: int = 422) -> "Refused":
+        return cls(" ".join(m for msgs in errors.values() for m in msgs), None, status, errors)

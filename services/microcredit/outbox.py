@@ -1,0 +1,10 @@
+"""Where micro-credit's outbox events go: all to the program topic (key = household id)."""
+from shared.config import Settings
+from shared.events.topics import Topics
+
+COLLECTIONS = ["ratings", "loans", "funds", "enrolments"]
+
+
+def router(settings: Settings):
+    topic = Topics(settings.topic_prefix).program("microcredit")
+    return lambda envelope: topic

@@ -1,0 +1,47 @@
+"""The report page (month × county, with charts) and its CSV export."""
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from shared.auth.roles import READ
+from shared.auth.web import authorize, require
+from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from services.microcredit.api.schemas import ReportQuerySchema
+from services.microcredit.domain import report as rules
+from services.microcredit.ui.blueprint import bp, filters, load, microcredit
+
+
+def _report():
+    """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
+    principal = authorize(READ)
+    shown = filters("from", "to", "county_code")
+    args, errors = load(ReportQuerySchema(), {k: v for k, v in shown.items() if v})
+    args = args or {}
+    report = microcredit().report(principal.county_filter, args.get("first"), args.get("last"),
+                                  args.get("county_code"))
+    return report, shown, errors
+
+
+@bp.get("/report")
+@require(READ)
+def report():
+    data, shown, errors = _report()
+    return render_template("microcredit/report.html", r=data, series=rules.series(data["rows"], data["months"]),
+                           filters=shown, errors=errors, query=request.query_string.decode())
+
+
+def _rate(value):
+    return "" if value is None else f"{value:.2f}"
+
+
+@bp.get("/report.csv")
+@require(READ)
+def report_csv():
+    data, _shown, _errors = _report()
+    header = [_("Month"), _("County"), _("Loans disbursed"), _("Disbursed (yuan)"), _("Repaid (yuan)"),
+              _("Outstanding (yuan)"), _("Overdue (yuan)"), _("Due (yuan)"), _("Due and paid (yuan)"),
+              _("Written off (yuan)"), _("Repayment rate (%)"), _("Overdue rate (%)")]
+    rows = [[csv_cell(r["month"]), csv_cell(r["county_code"]), r["loans"], yuan_cell(r["disbursed_fen"]),
+             yuan_cell(r["repaid_fen"]), yuan_cell(r["outstanding_fen"]), yuan_cell(r["overdue_fen"]),
+             yuan_cell(r["due_fen"]), yuan_cell(r["due_paid_fen"]), yuan_cell(r["written_off_fen"]),
+             _rate(r["repayment_rate"]), _rate(r["overdue_rate"])] for r in data["rows"]]
+    return csv_response(f"microcredit-report-{data['first']}-{data['last']}.csv", header, rows)
