@@ -21,6 +21,7 @@ USERS = {
     "cadre_wudu": ("village_cadre", "621202", None),
     "ecommerce_op": ("program_operator", None, "ecommerce"),
     "tourism_op": ("program_operator", None, "tourism"),
+    "relocation_op": ("program_operator", None, "relocation"),
 }
 
 
