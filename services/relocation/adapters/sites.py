@@ -25,10 +25,11 @@ class SiteRepository:
     def get(self, site_id: str) -> dict | None:
         return self.sites.find_one({"_id": site_id}, PUBLIC)
 
-    def require(self, site_id: str, field: str = "site_id") -> dict:
+    def require(self, site_id: str, status: int = 404) -> dict:
+        """The site; Refused with 404 at its own URL, 422 when a request body names it."""
         doc = self.get(site_id)
         if doc is None:
-            raise Refused(f"no resettlement site {site_id}", field, 404 if field == "site_id" else 422)
+            raise Refused(f"no resettlement site {site_id}", "site_id", status)
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:

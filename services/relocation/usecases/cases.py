@@ -32,7 +32,7 @@ def open_case(fields: dict) -> dict:
 
 def allocate_housing(case_id: str, fields: dict) -> dict:
     case, principal, stage = _case(case_id, "allocate_housing")
-    site = ext("sites").require(fields["site_id"], "site_id")
+    site = ext("sites").require(fields["site_id"], status=422)
     if site["county_code"] != case["county_code"]:
         raise Refused(f"{site['name']} is in county {site['county_code']}, the household in {case['county_code']}",
                       "site_id", 422)
