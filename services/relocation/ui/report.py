@@ -29,9 +29,9 @@ def report():
         {"label": _("People moved in"), "data": [m["people"] for m in months]}]}
     sites = data["sites"]
     occupancy = {"labels": [x["name"] for x in sites], "datasets": [
-        {"label": _("Households (% of capacity)"), "data": [x["households_percent"] for x in sites]},
-        {"label": _("Area (% of capacity)"), "data": [x["m2_percent"] for x in sites]},
-        {"label": _("Employment rate (%)"), "data": [x["employment_rate"] for x in sites], "color": "#2e7d32"}]}
+        {"label": _("Households (percent of capacity)"), "data": [x["households_percent"] for x in sites]},
+        {"label": _("Area (percent of capacity)"), "data": [x["m2_percent"] for x in sites]},
+        {"label": _("Employment rate (percent)"), "data": [x["employment_rate"] for x in sites], "color": "#2e7d32"}]}
     return render_template("relocation/report.html", d=data, moved=moved, occupancy=occupancy, query=query,
                            errors=errors), 422 if errors else 200
 
@@ -46,7 +46,7 @@ def report_csv():
     rows.append([])
     rows.append([_("Site"), _("Capacity (households)"), _("Households allocated"), _("Capacity (m²)"),
                  _("Area allocated (m²)"), _("Households moved in"), _("With a member employed"),
-                 _("Employment rate (%)")])
+                 _("Employment rate (percent)")])
     rows.extend([csv_cell(x["name"]), str(x["capacity_households"]), str(x["households"]), str(x["capacity_m2"]),
                  str(x["m2"]), str(x["relocated"]), str(x["employed"]), str(x["employment_rate"])]
                 for x in data["sites"])
