@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("lvyou", "program_operator", None, "tourism", "乡村旅游专员 Tourism operator"),
     ("guangfu", "program_operator", None, "photovoltaic", "光伏扶贫专员 Photovoltaic operator"),
     ("cungan", "village_cadre", "621202", None, "驻村干部 Village cadre (武都区)"),
+    ("banqian", "program_operator", None, "relocation", "易地扶贫搬迁专员 Relocation operator"),
 ]
 WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 
@@ -90,6 +91,7 @@ def up() -> int:
         print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
     print("\nLog in as admin (central office), auditor, wudu (county 621202), cungan (village cadre),")
     print(f"dianshang (e-commerce), lvyou (tourism) or guangfu (photovoltaic); password {DEMO_PASSWORD}")
+    print("Relocation (易地扶贫搬迁): banqian, same password")
     print("Stop with: make stop")
     return 0
 
