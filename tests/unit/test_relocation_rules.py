@@ -6,7 +6,7 @@ import pytest
 
 from shared.events.types.relocation import STAGES
 from services.relocation.domain import lifecycle as rules
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.policy import Policy
 from services.relocation.domain.report import relocation_report
 from services.relocation.domain.sites import check_capacity_edit, check_room, occupancy

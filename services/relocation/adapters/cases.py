@@ -13,7 +13,7 @@ from shared import outbox
 from shared.events.catalogue import EventType
 from shared.events.types import relocation as ev
 from services.relocation.adapters.common import PUBLIC, SOURCE, prefix, scoped
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.history import entry
 from services.relocation.domain.lifecycle import ENROLLED, MOVED_IN, new_case_id
 

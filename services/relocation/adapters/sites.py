@@ -11,7 +11,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from services.relocation.adapters.common import PUBLIC, prefix, scoped
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.sites import check_room, new_site_id
 
 

@@ -7,7 +7,7 @@ from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from services.relocation.api import schemas as s
-from services.relocation.api.common import refusals
+from shared.programs.refusals import refusals
 from services.relocation.usecases import sites as uc
 
 blp = Blueprint("sites", __name__, url_prefix="/api/sites",

@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 
 from shared.events.types.relocation import STAGES
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.policy import Policy
 
 ENROLLED, HOUSING_ALLOCATED, MOVED_IN, SUPPORTED, RECLAIMED = STAGES

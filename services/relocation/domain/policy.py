@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from shared.programs.settings import env_int
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -21,19 +23,6 @@ class Policy:
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Policy":
         env = os.environ if env is None else env
-
-        def number(name: str, default: int, low: int, high: int) -> int:
-            raw = env.get(name, "")
-            if raw == "":
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ValueError(f"{name} must be an integer, got {raw!r}") from None
-            if not low <= value <= high:
-                raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-            return value
-
-        return cls(max_m2_per_person=number("RELOCATION_MAX_M2_PER_PERSON", cls.max_m2_per_person, 1, 200),
-                   self_paid_cap_fen=number("RELOCATION_SELF_PAID_CAP_FEN", cls.self_paid_cap_fen, 0, 10**9),
-                   no_job_months=number("RELOCATION_NO_JOB_MONTHS", cls.no_job_months, 1, 120))
+        return cls(max_m2_per_person=env_int(env, "RELOCATION_MAX_M2_PER_PERSON", cls.max_m2_per_person, 1, 200),
+                   self_paid_cap_fen=env_int(env, "RELOCATION_SELF_PAID_CAP_FEN", cls.self_paid_cap_fen, 0, 10**9),
+                   no_job_months=env_int(env, "RELOCATION_NO_JOB_MONTHS", cls.no_job_months, 1, 120))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 
 
 def new_site_id() -> str:

@@ -6,9 +6,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.relocation import STAGES, SUBSIDY_KINDS
 from services.relocation.api import schemas as s
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.lifecycle import SUBSIDY_STAGE, allowed_steps
-from services.relocation.ui.forms import PER_PAGE, args, page_number, payload, refused, validate
+from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.relocation.usecases import cases as uc
 
 bp = Blueprint("relocation_cases", __name__)

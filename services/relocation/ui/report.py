@@ -6,7 +6,7 @@ from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_cell, csv_response
 from services.relocation.api import schemas as s
-from services.relocation.ui.forms import args, validate
+from shared.programs.forms import args, validate
 from services.relocation.usecases.reports import figures
 
 bp = Blueprint("relocation_report", __name__)

@@ -6,9 +6,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.relocation import SITE_KINDS
 from services.relocation.api import schemas as s
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.relocation.domain.sites import occupancy
-from services.relocation.ui.forms import PER_PAGE, args, page_number, payload, refused, validate
+from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.relocation.usecases import sites as uc
 
 bp = Blueprint("relocation_sites", __name__)

@@ -8,8 +8,8 @@ from shared.auth.roles import WRITE
 from shared.auth.web import authorize
 from shared.events.types import relocation as ev
 from services.relocation.domain import lifecycle as rules
-from services.relocation.domain.errors import Refused
-from services.relocation.domain.months import month_of
+from shared.programs.refused import Refused
+from shared.programs.months import month_of
 from services.relocation.usecases.context import ext, policy, require_enrolled
 
 

@@ -1,14 +1,9 @@
 """Field conventions of the relocation API's schemas."""
 from marshmallow import Schema, fields, validate
 
-from shared.events.types.photovoltaic import MONTH
+from shared.programs.schemas import COUNTY_CODE  # noqa: F401  (re-exported)
 
 VILLAGE_CODE = validate.Regexp(r"^[0-9]{12}$", error="A village code has 12 digits.")
-COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="A county code has 6 digits.")
-
-
-def Month(**kw):  # noqa: N802  (reads like a field class)
-    return fields.String(validate=validate.Regexp(MONTH, error="A month is written YYYY-MM."), **kw)
 
 
 def Text(max_len: int, **kw):  # noqa: N802

@@ -1,11 +1,11 @@
-"""Form posts validated with the API's schemas, and refusals shown at their field."""
+"""Form posts of the program pages validated with the API's schemas, and refusals shown at their field."""
 from __future__ import annotations
 
 from flask import request
 from marshmallow import Schema, ValidationError
 
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 
 PER_PAGE = 50
 

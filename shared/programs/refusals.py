@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from flask_smorest import abort
 
-from services.relocation.domain.errors import Refused
+from shared.programs.refused import Refused
 
 
 @contextmanager
