@@ -184,4 +184,5 @@ RELOCATION = (
     N_("relocated_without_employment"),
     N_("allocate_housing"), N_("move_in"), N_("arrange_employment"), N_("record_training"), N_("reclaim_land"),
     N_("pay_subsidy"),
+    N_("refused"),  # a system change request the file could not take (registry adapters/system_changes.py)
 )

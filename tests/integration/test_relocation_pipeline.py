@@ -173,3 +173,32 @@ def test_moved_in_without_a_job_warns_for_the_exited_household_once(system, rel)
     risk_entries = [e for e in entries(system, exited, "relocation", 5) if "个月仍未实现就业" in e["title_zh"]]
     assert len(risk_entries) == 1
     assert not get(system, f"/api/households/{recent}", user="auditor").get("warnings")
+
+
+def test_a_file_that_cannot_move_keeps_the_event_and_the_partition_moves_on(system, rel):
+    """A household removed from the registry (wrongly identified) after its housing was
+    allocated: its moved-in event is still applied, the system change is refused with the
+    reason, and the next event of the topic is applied (no poison message)."""
+    removed, other = rel.enrolled_household(head="吴德福"), rel.enrolled_household(head="郭春花")
+    site = rel.site(name="石门安置点")
+    cases = {}
+    for hid in (removed, other):
+        cases[hid] = rel.case(hid)["id"]
+        rel.step(cases[hid], "housing", {"site_id": site["id"], "unit": hid[-3:], "area_m2": 30})
+    request = registry_post(system, f"/api/households/{removed}/change-requests",
+                            {"kind": "remove_household", "reason": "识别不准", "payload": {"reason": "识别不准"}},
+                            user="county_wudu", expect=201)
+    registry_post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
+    assert get(system, f"/api/households/{removed}")["status"] == "removed"
+
+    rel.step(cases[removed], "move-in", {})
+    rel.step(cases[other], "move-in", {})
+
+    def refused():
+        found = get(system, f"/api/change-requests?household_id={removed}", user="central")
+        return [r for r in found if r["proposed_by"] == "system/relocation" and r["status"] == "refused"] or None
+    assert "removed" in wait_until(refused, timeout=90, message="the refused system change")[0]["refusal"]
+    wait_until(lambda: get(system, f"/api/households/{other}", user="auditor")["village_code"] == SITE_VILLAGE,
+               timeout=90, message="the other household moved")
+    file = get(system, f"/api/households/{removed}", user="auditor")
+    assert file["village_code"] == HOME_VILLAGE and file["summary"]["relocation_stage"] == "moved_in"

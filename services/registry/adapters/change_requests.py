@@ -65,3 +65,7 @@ class ChangeRequests:
     def mark_applied(self, request_id: str, households: list[str]) -> None:
         self.requests.update_one({"_id": request_id}, {"$set": {"status": "applied", "applied_to": households,
                                                                "applied_at": utcnow_iso()}})
+
+    def mark_refused(self, request_id: str, reason: str) -> None:
+        self.requests.update_one({"_id": request_id}, {"$set": {"status": "refused", "refusal": reason,
+                                                               "decided_at": utcnow_iso()}})

@@ -9,9 +9,13 @@ request applied and changes nothing."""
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from services.registry.adapters.change_requests import ChangeRequests
 from services.registry.adapters.households import Conflict, HouseholdRepository
+from services.registry.domain.change_requests import ChangeRefused
+
+log = logging.getLogger(__name__)
 
 ATTEMPTS = 5  # a person may change the same file meanwhile: re-read and try again
 
@@ -47,4 +51,10 @@ class SystemChanges:
             except Conflict:
                 if attempt == ATTEMPTS - 1:
                     raise
+            except ChangeRefused as exc:
+                # The file cannot change (a removed household): the event stays applied, the
+                # request keeps the reason; retrying would refuse again, so the partition moves on.
+                log.warning("system change refused", extra={"request": rid, "reason": str(exc)})
+                self.requests.mark_refused(rid, str(exc))
+                return
         self.requests.mark_applied(rid, touched)

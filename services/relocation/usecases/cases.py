@@ -47,7 +47,9 @@ def allocate_housing(case_id: str, fields: dict) -> dict:
     try:
         return repo().step(case, sets, ev.HOUSING_ALLOCATED, data, principal.username)
     except Refused:
-        ext("sites").release(site["_id"], case_id, fields["area_m2"])
+        # Not ours to release if a concurrent request allocated this case at this site.
+        if (repo().get(case_id) or {}).get("site_id") != site["_id"]:
+            ext("sites").release(site["_id"], case_id, fields["area_m2"])
         raise
 
 
