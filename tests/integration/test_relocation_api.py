@@ -130,3 +130,20 @@ def test_only_the_program_may_write_and_everyone_may_read(rel, world, user, expe
     if user:
         assert rel.call("get", f"/api/cases/{world['case']}", user=user).status_code == 200
         assert rel.call("get", "/api/report", user=user).status_code == 200
+
+
+def test_the_pages_list_filter_and_export(rel, world):
+    """Every page renders for a reader, with filters and paging; the report exports CSV."""
+    for path, text in ((f"/sites?q=城关&kind=centralized", "城关镇易地扶贫搬迁安置点"),
+                       (f"/sites/{world['site']}", "2-301"),
+                       (f"/cases?stage=moved_in&site_id={world['site']}&employed=no&page=1", world["moved"]),
+                       (f"/cases?q={world['h1']}", world["case"]),
+                       (f"/cases/{world['case']}", world["h1"]),
+                       ("/report?lang=en", "Moved in by month and site")):
+        r = rel.call("get", path, user="auditor", expect=200)
+        assert text in r.get_data(as_text=True), path
+    listed = rel.call("get", "/cases?stage=reclaimed", user="auditor", expect=200).get_data(as_text=True)
+    assert world["moved"] not in listed
+    csv = rel.call("get", "/report.csv?lang=en", user="auditor", expect=200)
+    assert csv.mimetype == "text/csv" and "Households moved in" in csv.get_data(as_text=True)
+    assert rel.call("get", "/report?from=2026-13", user="auditor").status_code == 422
