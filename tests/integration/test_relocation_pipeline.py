@@ -2,22 +2,15 @@
 stage and subsidies in the registry, and the household's file moves to the site's village
 through a system change request — once, even when the moved-in event is delivered again.
 The daily check warns for an exited household moved in without a job, once."""
-import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 
 from shared.events.envelope import Envelope
 from shared.kafka.producer import make_producer, send_envelope
-from tests.integration.registry_support import get, post as registry_post
+from tests.integration.registry_support import READY_TO_EXIT, exit_household, get, post as registry_post, run_job
 from tests.integration.test_relocation_support import HOME_VILLAGE, SITE_VILLAGE, TODAY, Relocation
-from tests.support import ROOT, read_topic, wait_group_caught_up, wait_until
-
-READY = {"income_per_capita_fen": 520000,
-         "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
+from tests.support import read_topic, wait_group_caught_up, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -132,23 +125,13 @@ def test_a_relocation_from_enrolment_to_land_reclamation(system, rel):
     assert len(get(system, f"/api/change-requests?household_id={hid}", user="central")) == 1
 
 
-def _exit(system, hid):
-    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
-        registry_post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
-    assert get(system, f"/api/households/{hid}")["status"] == "exited"
-
-
 def _check(system, today):
-    env = {**os.environ, **system.env, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "services.relocation.jobs", "check-employment", "--today", today],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_job(system, "services.relocation.jobs", "check-employment", "--today", today)
 
 
 def test_moved_in_without_a_job_warns_for_the_exited_household_once(system, rel):
-    exited, recent = rel.enrolled_household(head="赵春花", **READY), rel.enrolled_household(head="孙永胜")
-    _exit(system, exited)
+    exited, recent = rel.enrolled_household(head="赵春花", **READY_TO_EXIT), rel.enrolled_household(head="孙永胜")
+    exit_household(system, exited)
     site = rel.site(name="何家湾安置点")
     long_ago, lately = (TODAY - timedelta(days=250)).isoformat(), (TODAY - timedelta(days=20)).isoformat()
     ids = {}
