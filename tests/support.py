@@ -22,6 +22,7 @@ USERS = {
     "ecommerce_op": ("program_operator", None, "ecommerce"),
     "tourism_op": ("program_operator", None, "tourism"),
     "microcredit_op": ("program_operator", None, "microcredit"),
+    "relocation_op": ("program_operator", None, "relocation"),
 }
 
 

@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("guangfu", "program_operator", None, "photovoltaic", "光伏扶贫专员 Photovoltaic operator"),
     ("xindai", "program_operator", None, "microcredit", "小额信贷专员 Micro-credit operator"),
     ("cungan", "village_cadre", "621202", None, "驻村干部 Village cadre (武都区)"),
+    ("banqian", "program_operator", None, "relocation", "易地扶贫搬迁专员 Relocation operator"),
 ]
 WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 
@@ -90,8 +91,8 @@ def up() -> int:
     for name in WEB:
         print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
     print("\nLog in as admin (central office), auditor, wudu (county 621202), cungan (village cadre),")
-    print(f"dianshang (e-commerce), lvyou (tourism), guangfu (photovoltaic) or xindai (micro-credit); "
-          f"password {DEMO_PASSWORD}")
+    print(f"dianshang (e-commerce), lvyou (tourism), guangfu (photovoltaic), xindai (micro-credit) or banqian "
+          f"(relocation); password {DEMO_PASSWORD}")
     print("Stop with: make stop")
     return 0
 

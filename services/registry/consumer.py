@@ -11,7 +11,11 @@ from shared.config import Settings
 from shared.events.topics import Topics
 from shared.kafka.consumer import Rejected
 from shared.kafka.serve import serve
+from services.registry.adapters.change_requests import ChangeRequests
 from services.registry.adapters.events import EventApplier
+from services.registry.adapters.households import HouseholdRepository
+from services.registry.adapters.persons import IdProtection
+from services.registry.adapters.system_changes import SystemChanges
 
 NOT_ON_INPUT_TOPICS = ("cn.jingzhun.registry.household.snapshot.v1", "cn.jingzhun.registry.assistance.recorded.v1")
 
@@ -34,7 +38,8 @@ def main() -> int:
     topics = Topics(settings.topic_prefix)
 
     def handler_for(db):
-        applier = EventApplier(db)
+        system_changes = SystemChanges(HouseholdRepository(db, IdProtection(settings)), ChangeRequests(db))
+        applier = EventApplier(db, system_changes)
         applier.ensure_indexes()
         return make_handler(applier, topics)
 

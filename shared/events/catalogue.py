@@ -42,6 +42,9 @@ class EventType:
     # Other summary fields: ((summary_field, data_field, sign), …) added, ((summary_field, value), …) set.
     summary_inc: tuple = ()
     summary_set: tuple = ()
+    # The household moves to the area these data fields name: ((file field, data field), …).
+    # The registry applies it as a "move_area" change request decided by the system.
+    moves_household_to: tuple = ()
 
     def validate(self, data: dict) -> dict:
         try:

@@ -185,3 +185,15 @@ MICROCREDIT = (
     N_("equal_instalments"), N_("interest_only"),
     N_("bank"),
 )
+
+# Relocation (services/relocation): shared/events/types/relocation.py SITE_KINDS, STAGES,
+# SUBSIDY_KINDS, RISK_NO_EMPLOYMENT; the steps of a case (domain/lifecycle.py STEPS, ui/cases.py)
+RELOCATION = (
+    N_("centralized"), N_("dispersed"),
+    N_("enrolled"), N_("housing_allocated"), N_("moved_in"), N_("supported"), N_("reclaimed"),
+    N_("housing"), N_("moving"), N_("follow_up"), N_("reclamation"),
+    N_("relocated_without_employment"),
+    N_("allocate_housing"), N_("move_in"), N_("arrange_employment"), N_("record_training"), N_("reclaim_land"),
+    N_("pay_subsidy"),
+    N_("refused"),  # a system change request the file could not take (registry adapters/system_changes.py)
+)

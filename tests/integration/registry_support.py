@@ -44,3 +44,29 @@ def registry_history(system, hid, program=None):
 def wait_history(system, hid, count, program=None, timeout=60):
     return wait_until(lambda: (lambda h: h if len(h) >= count else None)(registry_history(system, hid, program)),
                       timeout=timeout, message=f"{count} history entries for {hid}")
+
+
+READY_TO_EXIT = {"income_per_capita_fen": 520000,
+                 "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical",
+                                                  "safe_housing")}}
+
+
+def exit_household(system, hid):
+    """Take a file meeting the exit criteria through the exit workflow (notice of 0 days)."""
+    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
+        post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    assert get(system, f"/api/households/{hid}")["status"] == "exited"
+
+
+def run_job(system, module: str, *args: str) -> dict:
+    """Run a service's scheduled job as its own process; its last output line is JSON."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from tests.support import ROOT
+    env = {**os.environ, **system.env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", module, *args], env=env, capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,19 +1,13 @@
 """One month of photovoltaic work for enrolled households reaches the registry as the right
 timeline entries and income totals; a repeated distribution pays once; a station down too
 long raises the risk signal once, and the registry warns for the household that exited."""
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 
-from tests.integration.registry_support import get, post as registry_post
+from tests.integration.registry_support import READY_TO_EXIT as READY, exit_household as _exit, get, run_job
 from tests.integration.test_photovoltaic_support import (A_YEAR_AGO, LAST_MONTH, PV, TODAY, TWO_MONTHS_AGO, VILLAGE)
-from tests.support import ROOT, read_topic, wait_until
-
-READY = {"income_per_capita_fen": 520000,
-         "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
+from tests.support import read_topic, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +96,8 @@ def test_a_month_of_photovoltaic_work_reaches_the_timeline_and_the_income_totals
     assert read_topic(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.topics.deadletter, 1, timeout=3) == []
 
 
-def _exit(system, hid):
-    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
-        registry_post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
-    assert get(system, f"/api/households/{hid}")["status"] == "exited"
-
-
 def _check_faults(system, today):
-    env = {**os.environ, **system.env, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "services.photovoltaic.jobs", "check-faults", "--today", today],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    import json
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_job(system, "services.photovoltaic.jobs", "check-faults", "--today", today)
 
 
 def test_a_station_down_too_long_warns_for_its_exited_household_once(system, pv):

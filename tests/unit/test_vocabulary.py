@@ -7,12 +7,16 @@ from babel.messages.pofile import read_po
 from services.registry.domain import change_requests, exit_rules, households
 from shared.auth.roles import ROLES
 from shared.events.types.ecommerce import CHANNELS
+from shared.events.types import relocation
+from services.relocation.domain.lifecycle import STEPS as RELOCATION_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 CODES = (set(exit_rules.STATUSES) | set(households.CAUSES) | set(households.RELATIONS) | set(households.SEXES)
          | set(households.HEALTH) | set(households.EDUCATION) | set(households.LABOUR) | set(households.SCHOOLING)
          | {s for steps in exit_rules.TRANSITIONS.values() for s in steps} | set(exit_rules.GUARANTEES)
-         | set(change_requests.KINDS) | set(ROLES) | set(CHANNELS))
+         | set(change_requests.KINDS) | set(ROLES) | set(CHANNELS)
+         | set(relocation.SITE_KINDS) | set(relocation.STAGES) | set(relocation.SUBSIDY_KINDS)
+         | {relocation.RISK_NO_EMPLOYMENT} | set(RELOCATION_STEPS) | {"pay_subsidy"})
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])

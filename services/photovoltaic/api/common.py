@@ -1,16 +1,2 @@
-"""Turning a refused command into the API's one error shape, naming the field at fault."""
-from __future__ import annotations
-
-from contextlib import contextmanager
-
-from flask_smorest import abort
-
-from services.photovoltaic.domain.errors import Refused
-
-
-@contextmanager
-def refusals():
-    try:
-        yield
-    except Refused as exc:
-        abort(exc.status, message=exc.message, errors={"json": exc.errors})
+"""Refused commands in the API's error shape: shared by the program services (shared/programs/refusals.py)."""
+from shared.programs.refusals import refusals  # noqa: F401

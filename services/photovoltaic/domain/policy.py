@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from shared.programs.settings import env_int
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -20,19 +22,6 @@ class Policy:
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Policy":
         env = os.environ if env is None else env
-
-        def number(name: str, default: int, low: int, high: int) -> int:
-            raw = env.get(name, "")
-            if raw == "":
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ValueError(f"{name} must be an integer, got {raw!r}") from None
-            if not low <= value <= high:
-                raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-            return value
-
-        return cls(down_days=number("PV_DOWN_DAYS", cls.down_days, 1, 3650),
-                   reserve_percent=number("PV_RESERVE_PERCENT", cls.reserve_percent, 0, 100),
-                   revenue_tolerance_percent=number("PV_REVENUE_TOLERANCE_PERCENT", cls.revenue_tolerance_percent, 0, 100))
+        return cls(down_days=env_int(env, "PV_DOWN_DAYS", cls.down_days, 1, 3650),
+                   reserve_percent=env_int(env, "PV_RESERVE_PERCENT", cls.reserve_percent, 0, 100),
+                   revenue_tolerance_percent=env_int(env, "PV_REVENUE_TOLERANCE_PERCENT", cls.revenue_tolerance_percent, 0, 100))

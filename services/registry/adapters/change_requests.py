@@ -6,6 +6,7 @@ import secrets
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from shared.events.envelope import utcnow_iso
 from services.registry.domain.change_requests import decide
@@ -25,6 +26,21 @@ class ChangeRequests:
                    "status": "proposed", "proposed_by": by, "proposed_at": utcnow_iso(),
                    "based_on_version": household["version"]}
         self.requests.insert_one(request)
+        return request
+
+    def record_system(self, household: dict, request_id: str, kind: str, payload: dict, reason: str, by: str,
+                      event_id: str) -> dict:
+        """A change the system asks for because of an event: approved as it is recorded, once
+        per ``request_id`` (a second call returns the first)."""
+        now = utcnow_iso()
+        request = {"_id": request_id, "household_id": household["_id"], "county_code": household["county_code"],
+                   "kind": kind, "payload": payload, "reason": reason, "status": "approved", "proposed_by": by,
+                   "proposed_at": now, "based_on_version": household["version"], "decided_by": "system",
+                   "decided_at": now, "decision_note": "", "source_event_id": event_id}
+        try:
+            self.requests.insert_one(request)
+        except DuplicateKeyError:
+            return self.get(request_id)
         return request
 
     def get(self, request_id: str) -> dict | None:
@@ -49,3 +65,7 @@ class ChangeRequests:
     def mark_applied(self, request_id: str, households: list[str]) -> None:
         self.requests.update_one({"_id": request_id}, {"$set": {"status": "applied", "applied_to": households,
                                                                "applied_at": utcnow_iso()}})
+
+    def mark_refused(self, request_id: str, reason: str) -> None:
+        self.requests.update_one({"_id": request_id}, {"$set": {"status": "refused", "refusal": reason,
+                                                               "decided_at": utcnow_iso()}})

@@ -21,7 +21,10 @@ from services.registry.domain.households import new_summary
 
 
 class EventApplier:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, system_changes=None):
+        # The consumer moves files as events ask (SystemChanges); a rebuild replays those moves
+        # from the registry topic instead, so it passes none.
+        self.system_changes = system_changes
         self.households = db["households"]
         self.history = db["history"]
         self.versions = db["household_versions"]
@@ -35,7 +38,11 @@ class EventApplier:
         """Apply one event; False if its household is unknown (the caller dead-letters it)."""
         if event_type.program == "registry":
             return self._apply_file_event(envelope, event_type, position)
-        return self._apply_program_event(envelope, event_type, position)
+        if not self._apply_program_event(envelope, event_type, position):
+            return False
+        if self.system_changes is not None:
+            self.system_changes.apply(envelope, event_type)  # idempotent: also on a republished copy
+        return True
 
     # --- program events ------------------------------------------------------------
     def _apply_program_event(self, envelope, event_type, position: Position) -> bool:

@@ -171,10 +171,12 @@ class ChangeRequestSchema(Schema):
     decided_at = fields.String()
     decision_note = fields.String()
     applied_to = fields.List(fields.String())
+    source_event_id = fields.String(metadata={"description": "the event a system change was made for"})
+    refusal = fields.String(metadata={"description": "why a system change could not be applied"})
 
 
 class ChangeRequestQuerySchema(StrictSchema):
-    status = fields.String(validate=validate.OneOf(("proposed", "approved", "rejected", "applied")))
+    status = fields.String(validate=validate.OneOf(("proposed", "approved", "rejected", "applied", "refused")))
     household_id = fields.String()
 
 

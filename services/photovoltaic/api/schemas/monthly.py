@@ -1,21 +1,11 @@
 """The monthly report: request and response schemas."""
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, fields
 
-from shared.web.schemas import StrictSchema
-from services.photovoltaic.api.schemas.common import COUNTY_CODE, Month
+from shared.programs.schemas import PeriodQuerySchema
 
 
-class MonthlyQuerySchema(StrictSchema):
-    start = Month(data_key="from", metadata={"description": "first month, YYYY-MM (default: 11 months ago)"})
-    end = Month(data_key="to", metadata={"description": "last month, YYYY-MM (default: this month)"})
-    county_code = fields.String(validate=COUNTY_CODE)
-
-    @validates_schema
-    def _order(self, data, **kwargs):
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError("The first month comes after the last.", "from")
-        if data.get("start") and data.get("end") and int(data["end"][:4]) - int(data["start"][:4]) > 10:
-            raise ValidationError("A report covers at most ten years.", "to")
+class MonthlyQuerySchema(PeriodQuerySchema):
+    """?from=YYYY-MM&to=YYYY-MM&county_code="""
 
 
 class MonthlyRowSchema(Schema):

@@ -1,0 +1,25 @@
+"""Query schemas the program services' reports share: a period of months and a county."""
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.web.schemas import StrictSchema
+
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="A county code has 6 digits.")
+
+
+def Month(**kw):  # noqa: N802  (reads like a field class)
+    return fields.String(validate=validate.Regexp(MONTH, error="A month is written YYYY-MM."), **kw)
+
+
+class PeriodQuerySchema(StrictSchema):
+    """``?from=YYYY-MM&to=YYYY-MM&county_code=`` — subclass it under the report's own name."""
+    start = Month(data_key="from", metadata={"description": "first month, YYYY-MM (default: 11 months ago)"})
+    end = Month(data_key="to", metadata={"description": "last month, YYYY-MM (default: this month)"})
+    county_code = fields.String(validate=COUNTY_CODE)
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("The first month comes after the last.", "from")
+        if data.get("start") and data.get("end") and int(data["end"][:4]) - int(data["start"][:4]) > 10:
+            raise ValidationError("A report covers at most ten years.", "to")
