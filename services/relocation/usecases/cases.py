@@ -9,7 +9,7 @@ from shared.auth.web import authorize
 from shared.events.types import relocation as ev
 from services.relocation.domain import lifecycle as rules
 from shared.programs.refused import Refused
-from shared.programs.months import month_of
+from shared.months import month_of
 from services.relocation.usecases.context import ext, policy, require_enrolled
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.programs.months import months_between, period
+from shared.months import months_between, period
 from services.relocation.domain.report import relocation_report
 from services.relocation.usecases.context import ext
 
