@@ -25,7 +25,7 @@ def rotated(current: list[dict], now: datetime, overlap_seconds: float) -> list[
     """The secrets after a rotation: a new one, the ones still valid expiring after the overlap."""
     until = now + timedelta(seconds=overlap_seconds)
     kept = [{**s, "expires_at": min(s["expires_at"], until) if s.get("expires_at") else until}
-            for s in valid(current, now)]
+            for s in valid(current, now)] if overlap_seconds > 0 else []
     return [{"secret": new_secret(), "created_at": now, "expires_at": None}] + kept
 
 
