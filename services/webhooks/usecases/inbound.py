@@ -82,10 +82,12 @@ class Inbound:
         if kind.program not in partner["programs"]:
             raise Refused(403, "program_not_allowed", f"partner {partner['_id']} may not report to {kind.program}")
         try:
-            report = kind.schema().load(json.loads(body or b"null") or {})
-        except ValueError as exc:
-            if isinstance(exc, ValidationError):
-                raise Refused(422, "invalid_field", "the report has invalid fields", {"json": exc.messages}) from None
+            schema = kind.schema()
+            # Validated, then back to JSON types (dates as ISO text) for the store and the program.
+            report = schema.dump(schema.load(json.loads(body or b"null") or {}))
+        except ValidationError as exc:
+            raise Refused(422, "invalid_field", "the report has invalid fields", {"json": exc.messages}) from None
+        except (ValueError, TypeError, AttributeError):
             raise Refused(422, "invalid_field", "the body is not a JSON object") from None
         entry = self.inbox.receive(partner["_id"], kind.name, kind.program, kind.path(report),
                                    kind.command(report, partner), msg_id, _now())
