@@ -44,12 +44,13 @@ def main() -> int:
     ensure_topics(settings)
     client = make_client(settings)
     stop = threading.Event()
+    threads: list[threading.Thread] = []
     try:
         service = Webhooks.build(service_db(client, settings), AuthStore(auth_db(client, settings)), hooks,
                                  settings.service_urls)
         intake = Intake(service.partners, service.deliveries)
         dispatcher = Dispatcher(service.partners, service.deliveries, hooks, ATTEMPTS)
-        threads = [threading.Thread(target=dispatcher.run, args=(stop,), name="dispatch", daemon=True),
+        threads += [threading.Thread(target=dispatcher.run, args=(stop,), name="dispatch", daemon=True),
                    threading.Thread(target=forward_loop, args=(service, stop, max(hooks.poll_interval, 1.0)),
                                     name="forward", daemon=True)]
         for t in threads:
@@ -61,6 +62,8 @@ def main() -> int:
         loop.run()
     finally:
         stop.set()
+        for t in threads:
+            t.join(timeout=30)   # an attempt in flight finishes (bounded by the request timeout)
         client.close()
     return 0
 

@@ -245,3 +245,20 @@ def test_ssrf_private_addresses_are_refused_unless_allow_listed(world):
     r = world.client.post(f"/api/partners/{partner['id']}/endpoints", headers=world.h(),
                           json={"url": "http://127.0.0.1:23999/hook", "event_types": ["tourism.*"]})
     assert r.status_code == 422 and "event_types" in r.get_json()["errors"]["json"]
+
+
+def test_ssrf_is_checked_again_at_delivery(world, receiver):
+    """An endpoint whose address became private after it was saved (DNS changed; here: the
+    stored URL changed under the API) gets no request: each attempt is logged as refused."""
+    partner = world.partner()
+    endpoint = world.endpoint(partner["id"], receiver.url)
+    world.db["endpoints"].update_one({"_id": endpoint["id"]}, {"$set": {"url": "http://10.255.255.1/hook"}})
+    world.db["meta"].update_one({"_id": "routing"}, {"$inc": {"rev": 1}})
+    publish(world.producer, world.stream, [stream_event(household(), 1)])
+
+    def refused():
+        return [d for d in world.deliveries(endpoint["id"]) if d["attempts"] >= 2]
+    delivery = wait_until(refused, timeout=60, message="attempts refused by the SSRF guard")[0]
+    assert all(a["status_code"] is None and "private" in a["error"] for a in delivery["log"])
+    assert all(a["latency_ms"] == 0 for a in delivery["log"])      # no request was made
+    assert delivery["status"] == "pending" and not receiver.received

@@ -14,8 +14,8 @@ from shared.config import Settings
 from shared.kafka.admin import ensure_topics
 from services.webhooks.app import create_app
 from services.webhooks.config import WebhookSettings
-from tests.integration.conftest import System
-from tests.integration.webhooks_support import signed
+from tests.integration.conftest import System, ensure_running
+from tests.integration.webhooks_support import Receiver, signed
 from tests.support import isolated_env, wait_until
 
 ECOMMERCE_PORT = 22901        # this module's e-commerce process (inside our E2E port range)
@@ -35,7 +35,7 @@ def system(stack, tmp_path_factory):
     env = {**isolated_env("whin"), "ECOMMERCE_PORT": str(ECOMMERCE_PORT),
            "ECOMMERCE_URL": f"http://127.0.0.1:{ECOMMERCE_PORT}",
            "MICROCREDIT_URL": f"http://127.0.0.1:{NOWHERE_PORT}", "WEB_CONCURRENCY": "1",
-           "WEBHOOKS_POLL_INTERVAL": "0.5"}
+           "WEBHOOKS_POLL_INTERVAL": "0.5", "WEBHOOKS_ALLOWED_HOSTS": "127.0.0.1"}
     system = System(env, tmp_path_factory.mktemp("run"))
     system.settings["webhooks"] = Settings.from_env("webhooks", env)
     ensure_topics(system.settings["registry"])
@@ -148,3 +148,26 @@ def test_a_program_that_is_down_gets_the_report_later(system, hooks, partner, en
     wait_until(lambda: sales(system, "JD-3001"), timeout=60, message="the kept report applied by the worker")
     wait_until(lambda: system.db("webhooks")["inbox"].find_one({"_id": f"{partner['id']}:sales:JD-3001"})["status"]
                == "applied", timeout=30, message="the inbox entry settled")
+
+
+def test_the_partner_receives_the_sale_it_reported_once_the_registry_accepted_it(system, hooks, partner,
+                                                                                 enrolled_household):
+    """The whole loop: report in → e-commerce → its relay → registry consumer → consolidated
+    stream → webhooks worker → the partner's endpoint, signed, without names."""
+    receiver = Receiver()
+    try:
+        r = hooks.post(f"/api/partners/{partner['id']}/endpoints", headers=system.headers("central"),
+                       json={"url": receiver.url, "event_types": ["ecommerce.sale.recorded"]})
+        assert r.status_code == 201, r.get_json()
+        receiver.secrets = [r.get_json()["secrets"][0]["secret"]]
+        ensure_running(system, "ecommerce-relay", "registry-consumer", "registry-relay", "webhooks-worker")
+        hid = enrolled_household["id"]
+        assert post(hooks, partner, "sales", report(hid, "JD-4001", quantity=7)).status_code == 201
+        wait_until(lambda: [x for x in receiver.received if x["payload"]["household_id"] == hid
+                            and x["payload"]["data"].get("quantity") == 7], timeout=90,
+                   message="the sale delivered to the partner through the registry's stream")
+        payload = [x for x in receiver.received if x["payload"]["data"].get("quantity") == 7][0]["payload"]
+        assert payload["type"] == "ecommerce.sale.recorded" and payload["income_fen"] == 30000
+        assert "王建国" not in str(payload) and not receiver.unverified
+    finally:
+        receiver.close()
