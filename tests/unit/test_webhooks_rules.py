@@ -84,11 +84,12 @@ def test_disable_after_time_or_attempts():
 
 
 def test_only_the_head_of_a_household_line_is_due():
-    a = {"_id": "a", "household_id": "H1", "seq": 10, "status": "pending"}
-    b = {"_id": "b", "household_id": "H1", "seq": 12, "status": "pending"}
+    a = {"_id": "a", "line": "H1", "seq": 10, "status": "pending"}
+    b = {"_id": "b", "line": "H1", "seq": 12, "status": "pending"}
     assert is_head(a, [b]) and not is_head(b, [a])
     assert is_head(b, [{**a, "status": "delivered"}]) and is_head(b, [{**a, "status": "failed"}])
-    assert is_head({"_id": "t", "household_id": None, "seq": 0, "status": "pending"}, [a])
+    assert is_head({"_id": "t", "line": None, "seq": 0, "status": "pending"}, [a])   # a test event or replay
+    assert is_head({**b, "line": "H2"}, []) and is_head(a, [b])
 
 
 def test_payload_keeps_only_the_whitelist():

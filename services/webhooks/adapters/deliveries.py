@@ -1,6 +1,14 @@
-"""Deliveries: one document per (event, endpoint) — its ``_id`` — holding the payload, the
-state of its retries and the log of its attempts, so a restart loses nothing and a record
-read twice from Kafka is stored once."""
+"""Deliveries: one document per (event, endpoint) — its ``_id`` — holding the payload, its
+state and the log of its attempts, so a restart loses nothing and a record read twice from
+Kafka is stored once.
+
+What is still to be sent is also in a small ``delivery_queue`` collection (same ``_id``):
+the dispatcher polls it every half second, and the local store scans whole collections for
+anything but ``_id``, so the poll must not read the whole history (measured: 3–5 s a poll
+over 5,000 deliveries, milliseconds over the queue). The queue entry is written before the
+delivery and removed after the delivery's final state; a crash in between leaves an entry
+whose delivery is settled (dropped when next claimed) or, at intake, a record whose offset
+was not committed (read again, both writes are idempotent)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +23,7 @@ from services.webhooks.domain.ordering import PENDING, is_head
 DELIVERED, FAILED = "delivered", "failed"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 PARKED = datetime(9999, 1, 1, tzinfo=timezone.utc)
-EXCERPT = 500
+QUEUE_FIELDS = ("endpoint_id", "line", "seq", "next_at", "lease_until")
 
 
 def message_id(delivery_id: str) -> str:
@@ -37,60 +45,79 @@ def new_delivery(delivery_id: str, endpoint: dict, payload: dict, now: datetime,
 class DeliveryRepository:
     def __init__(self, db: Database):
         self.deliveries = db["deliveries"]
+        self.queue = db["delivery_queue"]
 
     def ensure_indexes(self) -> None:
-        self.deliveries.create_index([("status", 1), ("next_at", 1)])
-        self.deliveries.create_index([("endpoint_id", 1), ("line", 1), ("seq", 1)])
+        self.queue.create_index([("next_at", 1)])
+        self.queue.create_index([("endpoint_id", 1), ("line", 1), ("seq", 1)])
         self.deliveries.create_index([("endpoint_id", 1), ("created_at", -1)])
 
     def add(self, documents: list[dict]) -> set:
-        """Insert what is new; returns the ids already there (a record read again)."""
+        """Queue and store what is new; returns the ids already stored (a record read again)."""
+        insert_new(self.queue, [{"_id": d["_id"], **{k: d[k] for k in QUEUE_FIELDS}} for d in documents])
         return insert_new(self.deliveries, documents)
 
     def get(self, delivery_id: str) -> dict | None:
         return self.deliveries.find_one({"_id": delivery_id})
 
+    # --- the queue ------------------------------------------------------------------
     def due(self, now: datetime, limit: int = 500) -> list[dict]:
-        return list(self.deliveries.find({"status": PENDING, "next_at": {"$lte": now}, "lease_until": {"$lte": now}},
-                                         {"payload": 0, "log": 0}).sort("next_at", 1).limit(limit))
+        return list(self.queue.find({"next_at": {"$lte": now}, "lease_until": {"$lte": now}})
+                    .sort("next_at", 1).limit(limit))
 
-    def blocker(self, delivery: dict) -> dict | None:
-        """The earlier delivery of the same household still pending on this endpoint, if any."""
-        if not delivery.get("line"):
+    def blocker(self, entry: dict) -> dict | None:
+        """The earlier delivery of the same household still waiting on this endpoint, if any."""
+        if not entry.get("line"):
             return None
-        earlier = list(self.deliveries.find({"endpoint_id": delivery["endpoint_id"], "line": delivery["line"],
-                                             "status": PENDING, "seq": {"$lt": delivery["seq"]}},
-                                            {"status": 1, "seq": 1, "next_at": 1}).sort("seq", 1).limit(1))
-        return None if is_head(delivery, earlier) else earlier[0]
+        earlier = [{**e, "status": PENDING} for e in
+                   self.queue.find({"endpoint_id": entry["endpoint_id"], "line": entry["line"],
+                                    "seq": {"$lt": entry["seq"]}}).sort("seq", 1).limit(1)]
+        return None if is_head(entry, earlier) else earlier[0]
 
-    def defer(self, delivery: dict, until: datetime) -> None:
+    def defer(self, entry: dict, until: datetime) -> None:
         """Not before the delivery ahead of it: keeps waiting lines out of the due list."""
-        self.deliveries.update_one({"_id": delivery["_id"], "status": PENDING, "next_at": {"$lt": until}},
-                                   {"$set": {"next_at": until}})
+        self.queue.update_one({"_id": entry["_id"], "next_at": {"$lt": until}}, {"$set": {"next_at": until}})
 
     def park(self, endpoint_id: str) -> None:
         """An endpoint switched off: its deliveries wait (not due) until it is switched on."""
-        self.deliveries.update_many({"endpoint_id": endpoint_id, "status": PENDING}, {"$set": {"next_at": PARKED}})
+        self.queue.update_many({"endpoint_id": endpoint_id}, {"$set": {"next_at": PARKED}})
 
     def unpark(self, endpoint_id: str, now: datetime) -> None:
-        self.deliveries.update_many({"endpoint_id": endpoint_id, "status": PENDING, "next_at": PARKED},
-                                    {"$set": {"next_at": now}})
+        self.queue.update_many({"endpoint_id": endpoint_id, "next_at": PARKED}, {"$set": {"next_at": now}})
+
+    def waiting(self, endpoint_id: str) -> int:
+        return self.queue.count_documents({"endpoint_id": endpoint_id})
 
     def claim(self, delivery_id: str, now: datetime, lease_seconds: float) -> dict | None:
         """Take a delivery for one attempt; another worker (or this one after a crash) may
-        take it again only once the lease ran out."""
-        return self.deliveries.find_one_and_update(
-            {"_id": delivery_id, "status": PENDING, "lease_until": {"$lte": now}},
+        take it again only once the lease ran out. None: not due, or already settled."""
+        entry = self.queue.find_one_and_update(
+            {"_id": delivery_id, "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + timedelta(seconds=lease_seconds)}}, return_document=ReturnDocument.AFTER)
+        if entry is None:
+            return None
+        delivery = self.get(delivery_id)
+        if delivery is None:   # its record was not committed: the consumer writes it again
+            self.queue.update_one({"_id": delivery_id}, {"$set": {"lease_until": EPOCH}})
+            return None
+        if delivery["status"] != PENDING:   # settled just before a crash: the entry is stale
+            self.queue.delete_one({"_id": delivery_id})
+            return None
+        return delivery
 
     def record_attempt(self, delivery: dict, entry: dict, status: str, next_at: datetime | None) -> None:
-        change = {"$set": {"status": status, "lease_until": EPOCH, "last_status_code": entry.get("status_code"),
+        change = {"$set": {"status": status, "last_status_code": entry.get("status_code"),
                            "next_at": next_at or entry["at"]},
                   "$inc": {"attempts": 1}, "$push": {"log": entry}}
         if status == DELIVERED:
             change["$set"]["delivered_at"] = entry["at"]
         self.deliveries.update_one({"_id": delivery["_id"]}, change)
+        if status == PENDING:
+            self.queue.update_one({"_id": delivery["_id"]}, {"$set": {"next_at": next_at, "lease_until": EPOCH}})
+        else:
+            self.queue.delete_one({"_id": delivery["_id"]})
 
+    # --- the log --------------------------------------------------------------------
     def for_endpoint(self, endpoint_id: str, status: str | None = None, skip: int = 0,
                      limit: int = 50) -> tuple[list[dict], int]:
         query = {"endpoint_id": endpoint_id, **({"status": status} if status else {})}
@@ -108,9 +135,5 @@ class DeliveryRepository:
                            original.get("household_id"), original.get("seq", 0), original.get("event_id"),
                            kind="replay", msg_id=original["msg_id"])
         doc["replay_of"] = original["_id"]
-        self.deliveries.insert_one(doc)
+        self.add([doc])
         return doc
-
-    def counts(self, endpoint_id: str) -> dict:
-        return {s: self.deliveries.count_documents({"endpoint_id": endpoint_id, "status": s})
-                for s in (PENDING, DELIVERED, FAILED)}

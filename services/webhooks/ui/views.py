@@ -121,7 +121,7 @@ def endpoint(endpoint_id):
     now = datetime.now(timezone.utc)
     return render_template("webhooks/endpoint.html", e=e, p=webhooks().partners.partner(e["partner_id"]),
                            items=items, total=total, page=page, per_page=PER_PAGE, principal=principal,
-                           counts=webhooks().deliveries.counts(endpoint_id), status=status or "",
+                           waiting=webhooks().deliveries.waiting(endpoint_id), status=status or "",
                            valid_secrets=[x for x in e["secrets"] if not x.get("expires_at") or x["expires_at"] > now])
 
 

@@ -1,9 +1,10 @@
 """Delivering: a loop finds due deliveries and hands each endpoint's to a thread pool, one
 job per endpoint at a time, so a slow or dead partner holds one thread and nobody else.
 
-Within an endpoint only the head of each household's line is attempted (domain/ordering.py).
-A delivery is claimed with a lease before its attempt; the attempt's result, the next try and
-the log entry are one write. A worker killed mid-attempt leaves the lease to run out and the
+The loop reads the queue of what is still to be sent (adapters/deliveries.py). Within an
+endpoint only the head of each household's line is attempted (domain/ordering.py). A delivery
+is claimed with a lease before its attempt; the attempt's result, the next try and the log
+entry are one write on the delivery. A worker killed mid-attempt leaves the lease to run out and the
 attempt is made again: at-least-once, and receivers dedupe by ``webhook-id``."""
 from __future__ import annotations
 
