@@ -262,3 +262,72 @@ def test_ssrf_is_checked_again_at_delivery(world, receiver):
     assert all(a["status_code"] is None and "private" in a["error"] for a in delivery["log"])
     assert all(a["latency_ms"] == 0 for a in delivery["log"])      # no request was made
     assert delivery["status"] == "pending" and not receiver.received
+
+
+@pytest.fixture
+def own(world):
+    """A webhooks database of its own with the dispatcher in this process (the module's worker
+    does not read it), with a short schedule and a limit of three failed attempts in a row."""
+    from services.webhooks.domain.schedule import DisablePolicy
+    from services.webhooks.service import Webhooks
+    from services.webhooks.usecases.dispatch import Dispatcher
+    from services.webhooks.usecases.intake import Intake
+    settings = world.settings.with_(db_prefix=world.settings.db_prefix + "own")
+    hooks = WebhookSettings(retry_schedule=(0, 0.1, 0.1, 0.1, 0.1, 0.1), disable=DisablePolicy(3600, 3),
+                            allowed_hosts=frozenset({"127.0.0.1"}), request_timeout=2, threads=2)
+    service = Webhooks.build(world.mongo[settings.database_name], None, hooks, {})
+    dispatcher = Dispatcher(service.partners, service.deliveries, hooks)
+    yield service, Intake(service.partners, service.deliveries), dispatcher
+    dispatcher.pool.shutdown(wait=True)
+
+
+def run_ticks(dispatcher, until, timeout=30):
+    def done():
+        dispatcher.tick()
+        time.sleep(0.15)
+        return until()
+    wait_until(done, timeout=timeout, interval=0.05, message="the dispatcher's work")
+
+
+def feed(intake, envelopes, offset=0):
+    from shared.events.catalogue import CATALOGUE
+    from shared.kafka.position import Position
+    for i, envelope in enumerate(envelopes):
+        intake.handle(envelope, CATALOGUE.check(envelope), Position("stream", 0, offset + i))
+
+
+def test_continuous_failure_switches_the_endpoint_off_and_flags_the_partner(own, receiver):
+    service, intake, dispatcher = own
+    partner = service.create_partner({"name": "失联企业", "kind": "bank", "contact": "信贷部 0939-1",
+                                      "programs": ["ecommerce"], "areas": []}, "test")
+    endpoint = service.create_endpoint(partner, {"url": receiver.url, "event_types": ["*"]}, "test")
+    receiver.mode = "down"
+    h1 = household()
+    feed(intake, [stream_event(h1, 1), stream_event(h1, 2)])
+    run_ticks(dispatcher, lambda: service.partners.endpoint(endpoint["_id"])["status"] == "disabled")
+    flagged = service.partners.partner(partner["_id"])
+    assert flagged["needs_action"] and "3 attempts in a row" in flagged["action_reason"]
+    first, second = sorted(service.deliveries.deliveries.find({"endpoint_id": endpoint["_id"]}), key=lambda d: d["seq"])
+    assert (first["status"], first["attempts"], second["attempts"]) == ("pending", 3, 0)  # waiting, not given up
+    run_ticks(dispatcher, lambda: service.deliveries.waiting(endpoint["_id"]) == 2 and all(
+        e["next_at"].year == 9999 for e in service.deliveries.queue.find({"endpoint_id": endpoint["_id"]})))
+
+    receiver.mode, receiver.secrets = "up", [endpoint["secrets"][0]["secret"]]
+    service.edit_endpoint(endpoint, {"status": "active"})
+    run_ticks(dispatcher, lambda: len(receiver.received) == 2)
+    assert sale_numbers(receiver.first_arrivals(), h1) == [1, 2]
+    assert service.partners.endpoint(endpoint["_id"])["consecutive_failures"] == 0
+
+
+def test_retry_after_is_honoured(own, receiver):
+    service, intake, dispatcher = own
+    partner = service.create_partner({"name": "限流企业", "kind": "bank", "contact": "-", "programs": ["ecommerce"],
+                                      "areas": []}, "test")
+    endpoint = service.create_endpoint(partner, {"url": receiver.url, "event_types": ["*"]}, "test")
+    receiver.mode = "busy"
+    feed(intake, [stream_event(household(), 1)], offset=100)
+    run_ticks(dispatcher, lambda: any(d["attempts"] for d in service.deliveries.deliveries.find(
+        {"endpoint_id": endpoint["_id"]})))
+    delivery = service.deliveries.deliveries.find_one({"endpoint_id": endpoint["_id"]})
+    assert delivery["log"][0]["status_code"] == 429
+    assert (delivery["next_at"] - delivery["log"][0]["at"]).total_seconds() >= 2    # not the schedule's 0.1 s

@@ -18,7 +18,7 @@ from shared.kafka.producer import send_envelope
 
 
 class Receiver:
-    """mode: "up" (204), "down" (503), "gone" (410). Every request that does not verify with
+    """mode: "up" (204), "down" (503), "gone" (410), "busy" (429, Retry-After: 2). Every request that does not verify with
     one of ``secrets`` is recorded as a failure and answered 400."""
 
     def __init__(self, secrets: list[str] | None = None, delay: float = 0.0):
@@ -51,7 +51,9 @@ class Receiver:
         if self.delay:
             time.sleep(self.delay)
         if self.mode != "up":
-            request.send_response(503 if self.mode == "down" else 410)
+            request.send_response({"down": 503, "gone": 410, "busy": 429}[self.mode])
+            if self.mode == "busy":
+                request.send_header("Retry-After", "2")
             request.end_headers()
             return
         headers = {k: v for k, v in request.headers.items()}
