@@ -4,6 +4,7 @@ when sent three times; each refusal with its own reason and nothing changed; a p
 is down gets the report later from the worker."""
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -18,15 +19,22 @@ from tests.integration.conftest import System, ensure_running
 from tests.integration.webhooks_support import Receiver, signed
 from tests.support import isolated_env, wait_until
 
-ECOMMERCE_PORT = 22901        # this module's e-commerce process (inside our E2E port range)
-NOWHERE_PORT = 22904          # nothing listens here: a program that is down
+# This module's e-commerce process, and a port where nothing listens (a program that is down):
+# beside the e2e ports of the run (E2E_PORT_BASE), clear of the services' own.
+ECOMMERCE_PORT = int(os.environ.get("E2E_PORT_BASE", "18000")) + 901
+PHOTOVOLTAIC_PORT = ECOMMERCE_PORT + 2
+NOWHERE_PORT = ECOMMERCE_PORT + 3
+
+
+def _ready(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def _ecommerce_ready() -> bool:
-    try:
-        return requests.get(f"http://127.0.0.1:{ECOMMERCE_PORT}/readyz", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    return _ready(ECOMMERCE_PORT)
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +42,12 @@ def system(stack, tmp_path_factory):
     """The integration System, with e-commerce as a real web process on our own port."""
     env = {**isolated_env("whin"), "ECOMMERCE_PORT": str(ECOMMERCE_PORT),
            "ECOMMERCE_URL": f"http://127.0.0.1:{ECOMMERCE_PORT}",
+           "PHOTOVOLTAIC_PORT": str(PHOTOVOLTAIC_PORT), "PHOTOVOLTAIC_URL": f"http://127.0.0.1:{PHOTOVOLTAIC_PORT}",
            "MICROCREDIT_URL": f"http://127.0.0.1:{NOWHERE_PORT}", "WEB_CONCURRENCY": "1",
            "WEBHOOKS_POLL_INTERVAL": "0.5", "WEBHOOKS_ALLOWED_HOSTS": "127.0.0.1"}
     system = System(env, tmp_path_factory.mktemp("run"))
     system.settings["webhooks"] = Settings.from_env("webhooks", env)
+    system.settings["photovoltaic"] = Settings.from_env("photovoltaic", env)
     ensure_topics(system.settings["registry"])
     system.create_users()
     system.procs.start("ecommerce")
@@ -119,7 +129,7 @@ def test_each_refusal_has_its_own_reason_and_changes_nothing(system, hooks, part
     assert len(sales(system, "JD-2003")) == 1
     # Only the one good report entered the inbox (the unknown household's refusal is kept as refused).
     inbox = list(system.db("webhooks")["inbox"].find({"_id": {"$regex": "JD-200"}}))
-    assert sorted((d["command"]["partner_ref"], d["status"]) for d in inbox) == [("JD-2003", "applied"),
+    assert sorted((d["partner_ref"], d["status"]) for d in inbox) == [("JD-2003", "applied"),
                                                                                   ("JD-2006", "refused")]
     assert system.db("webhooks")["inbox"].count_documents({}) == inbox_before + 2
     # A refused report leaves its webhook-id free: the corrected report may use it.
@@ -171,3 +181,26 @@ def test_the_partner_receives_the_sale_it_reported_once_the_registry_accepted_it
         assert "王建国" not in str(payload) and not receiver.unverified
     finally:
         receiver.close()
+
+
+def test_a_power_company_reports_generation_once(system, hooks):
+    r = hooks.post("/api/partners", headers=system.headers("central"), json={
+        "name": "国网陇南供电公司", "kind": "power_company", "contact": "营销部", "programs": ["photovoltaic"]})
+    company = r.get_json()
+    r = system.client("photovoltaic").post("/api/installations", headers=system.headers("central"), json={
+        "kind": "station", "name": "寺背村光伏电站", "capacity_kw": 100, "commissioned_on": "2025-01-01",
+        "village_code": "621202100201"})
+    assert r.status_code == 201, r.get_json()
+    station = r.get_json()["id"]
+    system.procs.start("photovoltaic")
+    wait_until(lambda: _ready(PHOTOVOLTAIC_PORT), timeout=60, message="the photovoltaic process")
+    reading = {"partner_ref": "GRID-2026-10-1", "installation_id": station, "month": "2026-10", "kwh": 9000,
+               "tariff_fen_per_kwh": 35.0}
+    answers = [post(hooks, company, "generation", reading) for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 200], [a.get_json() for a in answers]
+    reports = list(system.db("photovoltaic")["reports"].find({"installation_id": station}))
+    assert len(reports) == 1 and reports[0]["kwh"] == 9000 and reports[0]["source"] == "power_company"
+    # Another reading of the same month under another reference: the program's refusal, passed on.
+    other = post(hooks, company, "generation", {**reading, "partner_ref": "GRID-2026-10-2", "kwh": 9100})
+    assert other.status_code == 409 and other.get_json()["reason"] == "refused_by_program", other.get_json()
+    assert system.db("photovoltaic")["reports"].count_documents({"installation_id": station}) == 1

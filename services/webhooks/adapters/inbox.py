@@ -30,11 +30,11 @@ class InboxRepository:
         """A refused report leaves no trace: the partner may send the corrected one again."""
         self.seen.delete_one({"_id": f"{partner_id}:{msg_id}"})
 
-    def receive(self, partner_id: str, kind: str, program: str, path: str, command: dict, msg_id: str,
-                now: datetime) -> dict:
-        doc_id = f"{partner_id}:{kind}:{command['partner_ref']}" if "partner_ref" in command else None
-        entry_id = doc_id or f"{partner_id}:{kind}:{msg_id}"
-        doc = {"_id": entry_id, "partner_id": partner_id, "kind": kind, "program": program, "path": path,
+    def receive(self, partner_id: str, kind: str, partner_ref: str, program: str, path: str, command: dict,
+                msg_id: str, now: datetime) -> dict:
+        entry_id = f"{partner_id}:{kind}:{partner_ref}"
+        doc = {"_id": entry_id, "partner_id": partner_id, "kind": kind, "partner_ref": partner_ref,
+               "program": program, "path": path,
                "command": command, "msg_id": msg_id, "status": PENDING, "attempts": 0, "next_at": now,
                "received_at": now, "result": None}
         try:

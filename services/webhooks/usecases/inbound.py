@@ -89,7 +89,7 @@ class Inbound:
             raise Refused(422, "invalid_field", "the report has invalid fields", {"json": exc.messages}) from None
         except (ValueError, TypeError, AttributeError):
             raise Refused(422, "invalid_field", "the body is not a JSON object") from None
-        entry = self.inbox.receive(partner["_id"], kind.name, kind.program, kind.path(report),
+        entry = self.inbox.receive(partner["_id"], kind.name, report["partner_ref"], kind.program, kind.path(report),
                                    kind.command(report, partner), msg_id, _now())
         if entry["status"] == APPLIED:
             return 200, {"status": "applied", "report_id": entry["_id"], "repeated": True,
