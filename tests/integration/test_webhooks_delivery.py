@@ -5,6 +5,7 @@ was down, nothing lost when the worker is SIGKILLed; secret rotation, 410 Gone, 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -118,6 +119,14 @@ def test_each_matching_event_arrives_once_signed_and_stripped(world, receiver):
     assert first["log"][0]["status_code"] == 204 and first["log"][0]["latency_ms"] >= 0
     assert world.client.get(f"/api/endpoints/{endpoint['id']}/deliveries",
                             headers=world.h("county_wudu")).status_code == 403
+
+    # Replay of a time range: every event of the range again, with the same webhook-ids.
+    now = datetime.now(timezone.utc)
+    r = world.client.post(f"/api/endpoints/{endpoint['id']}/replay", headers=world.h(),
+                          json={"from": (now - timedelta(hours=1)).isoformat(), "to": now.isoformat()})
+    assert r.status_code == 202 and len(r.get_json()["items"]) == 6
+    wait_until(lambda: len(receiver.received) >= 12, timeout=60, message="the replayed range")
+    assert sorted(receiver.ids()[6:]) == sorted(receiver.ids()[:6])
 
 
 def test_receiver_down_then_up_gets_everything_in_order(world, receiver):

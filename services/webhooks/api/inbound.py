@@ -4,6 +4,8 @@ Authenticated by the Standard Webhooks signature with the partner's inbound secr
 login or token. Refusals carry ``reason``: missing_headers, bad_signature, stale_timestamp,
 replayed, unknown_partner, unknown_report_kind, program_not_allowed, invalid_field,
 unknown_household, refused_by_program."""
+import logging
+
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -13,6 +15,7 @@ from services.webhooks.api.schemas import InboundResultSchema
 from services.webhooks.domain.errors import Refused
 from services.webhooks.domain.reports import REPORT_KINDS
 
+log = logging.getLogger(__name__)
 blp = Blueprint("inbound", __name__, url_prefix="/api/inbound",
                 description="Reports from partners (sales, generation readings, repayments), signed the Standard "
                             "Webhooks way with the partner's inbound secret. Kinds: " + ", ".join(
@@ -40,5 +43,9 @@ class InboundReport(MethodView):
             status, body = webhooks().inbound.receive(partner_id, report_kind, request.get_data(),
                                                       dict(request.headers))
         except Refused as exc:
+            log.warning("inbound report refused", extra={"partner_id": partner_id, "report_kind": report_kind,
+                                                         "reason": exc.reason, "status": exc.status})
             refused(exc)
+        log.info("inbound report", extra={"partner_id": partner_id, "report_kind": report_kind, "status": status,
+                                          "report_id": body.get("report_id")})
         return body, status
