@@ -43,6 +43,13 @@ def test_partner_endpoint_test_event_and_delivery_log(running, page):
         page.click("[data-testid=partner-form] button")
         expect(page.locator("h1")).to_contain_text("陇南花椒电商")
         expect(page.get_by_test_id("inbound-secret")).to_contain_text("whsec_")
+        page.click("text=Edit partner")
+        expect(page.locator("input[name=programs][value=ecommerce]")).to_be_checked()
+        expect(page.locator("input[name=areas]")).to_have_value("621202")
+        page.fill("input[name=contact]", "赵经理 0939-7654321")
+        page.click("[data-testid=partner-form] button")
+        expect(page.locator(".flash")).to_contain_text("Partner saved.")
+        expect(page.get_by_test_id("partner")).to_contain_text("赵经理")
 
         page.fill("[data-testid=endpoint-form] input[name=url]", "http://10.1.2.3/hook")
         page.fill("[data-testid=endpoint-form] input[name=event_types]", "ecommerce.sale.*")

@@ -66,6 +66,35 @@ def new_partner():
                            programs=s.VISIBLE_PROGRAMS, platforms=s.PLATFORMS), 422 if errors else 200
 
 
+@bp.route("/partners/<partner_id>/edit", methods=["GET", "POST"])
+@require(WRITE)
+def edit_partner(partner_id):
+    gate(WRITE)
+    record = _or_404(webhooks().partners.partner(partner_id))
+    errors, values = {}, request.form
+    if request.method == "POST":
+        payload = {k: request.form.get(k, "").strip() for k in ("name", "kind", "contact")}
+        payload.update(programs=request.form.getlist("programs"), areas=_split("areas"),
+                       platform=request.form.get("platform") or None)
+        fields, errors = _load(s.PartnerEditSchema(), payload)
+        if fields:
+            webhooks().edit_partner(record, fields)
+            flash(_("Partner saved."))
+            return redirect(url_for("webhooks_ui.partner", partner_id=partner_id))
+    else:
+        values = _FormValues({**record, "areas": ", ".join(record.get("areas") or [])})
+    return render_template("webhooks/partner_form.html", errors=errors, values=values, kinds=s.KINDS, editing=record,
+                           programs=s.VISIBLE_PROGRAMS, platforms=s.PLATFORMS), 422 if errors else 200
+
+
+class _FormValues(dict):
+    """A stored record shown in a form: ``getlist`` like the submitted form's."""
+
+    def getlist(self, name):
+        value = self.get(name) or []
+        return value if isinstance(value, list) else [value]
+
+
 def _partner_page(partner_id: str, errors=None, values=None, status=200):
     principal = gate()
     partner = _or_404(webhooks().partners.partner(partner_id))
