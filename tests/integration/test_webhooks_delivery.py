@@ -183,6 +183,11 @@ def test_during_a_rotation_deliveries_verify_with_either_secret(world, receiver)
     new = r.get_json()["secrets"][0]["secret"]
     assert new != old and [s["secret"] for s in r.get_json()["secrets"]] == [new, old]
     receiver.secrets = [old, new]
+    # Secrets are the central office's: an auditor reads the endpoint with hints only.
+    assert world.client.get(f"/api/endpoints/{endpoint['id']}/secrets", headers=world.h("auditor")).status_code == 403
+    seen = world.client.get(f"/api/endpoints/{endpoint['id']}", headers=world.h("auditor")).get_json()
+    assert "secrets" not in seen and len(seen["secret_hints"]) == 2 and new not in str(seen)
+    assert "inbound_secret" not in world.client.get(f"/api/partners/{partner['id']}", headers=world.h("auditor")).get_json()
     h1 = household()
     publish(world.producer, world.stream, [stream_event(h1, 1)])
     wait_until(lambda: receiver.received, timeout=60, message="a delivery during the overlap")
