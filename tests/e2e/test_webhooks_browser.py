@@ -72,6 +72,17 @@ def test_partner_endpoint_test_event_and_delivery_log(running, page):
         expect(row).to_contain_text("204")
         assert receiver.received and receiver.received[0]["payload"]["type"] == "webhooks.test"
 
+        page.click("text=Edit endpoint")
+        page.fill("[data-testid=endpoint-edit-form] input[name=url]", "http://192.168.0.7/hook")
+        page.click("[data-testid=endpoint-edit-form] button")
+        expect(page.locator("[data-error-for=url]")).to_contain_text("private")
+        page.fill("[data-testid=endpoint-edit-form] input[name=url]", receiver.url)
+        page.fill("[data-testid=endpoint-edit-form] input[name=event_types]", "ecommerce.*")
+        page.click("[data-testid=endpoint-edit-form] button")
+        expect(page.locator(".flash")).to_contain_text("Endpoint saved.")
+        expect(page.get_by_test_id("endpoint")).to_contain_text("ecommerce.*")
+
+        row = page.locator("[data-testid=deliveries] tr[data-status=delivered]")
         row.locator("a").first.click()
         expect(page.get_by_test_id("attempts")).to_contain_text("204")
         expect(page.get_by_test_id("payload")).to_contain_text("webhooks.test")

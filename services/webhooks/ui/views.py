@@ -142,6 +142,29 @@ def new_endpoint(partner_id):
 @bp.get("/endpoints/<endpoint_id>")
 @require(READ)
 def endpoint(endpoint_id):
+    return _endpoint_page(endpoint_id)
+
+
+@bp.post("/endpoints/<endpoint_id>/edit")
+@require(WRITE)
+def edit_endpoint(endpoint_id):
+    gate(WRITE)
+    e = _or_404(webhooks().partners.endpoint(endpoint_id))
+    payload = {"url": request.form.get("url", "").strip(), "event_types": _split("event_types"),
+               "areas": _split("areas")}
+    fields, errors = _load(s.EndpointEditSchema(), payload)
+    if fields:
+        try:
+            webhooks().edit_endpoint(e, fields)
+        except Refused as exc:
+            errors = form_errors(exc.errors.get("json", {}))
+        else:
+            flash(_("Endpoint saved."))
+            return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint_id))
+    return _endpoint_page(endpoint_id, errors, request.form, 422)
+
+
+def _endpoint_page(endpoint_id: str, errors=None, values=None, code: int = 200):
     principal = gate()
     e = _or_404(webhooks().partners.endpoint(endpoint_id))
     page = max(1, request.args.get("page", 1, type=int))
@@ -151,7 +174,9 @@ def endpoint(endpoint_id):
     return render_template("webhooks/endpoint.html", e=e, p=webhooks().partners.partner(e["partner_id"]),
                            items=items, total=total, page=page, per_page=PER_PAGE, principal=principal,
                            waiting=webhooks().deliveries.waiting(endpoint_id), status=status or "",
-                           valid_secrets=[x for x in e["secrets"] if not x.get("expires_at") or x["expires_at"] > now])
+                           valid_secrets=[x for x in e["secrets"] if not x.get("expires_at") or x["expires_at"] > now],
+                           errors=errors or {}, values=values or {"url": e["url"], "event_types": ", ".join(e["event_types"]),
+                                                                  "areas": ", ".join(e["areas"])}), code
 
 
 @bp.post("/endpoints/<endpoint_id>/test")
