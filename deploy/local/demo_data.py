@@ -92,6 +92,9 @@ def load(urls: dict[str, str], token: str, households: int = 300, seed: int = 20
         _wait_known(session, urls[program], chosen)
         counts[program] = module.load(urls[program], token, chosen, rng)
         print(f"  {program}: {counts[program]}", flush=True)
+    if "webhooks" in urls:
+        from deploy.local import demo_webhooks
+        counts["webhooks"] = demo_webhooks.load(urls["webhooks"], token)
     return counts
 
 

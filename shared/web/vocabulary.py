@@ -197,3 +197,15 @@ RELOCATION = (
     N_("pay_subsidy"),
     N_("refused"),  # a system change request the file could not take (registry adapters/system_changes.py)
 )
+
+# Webhooks (services/webhooks): partner kinds (api/schemas.py KINDS), endpoint statuses,
+# delivery statuses and kinds (adapters/deliveries.py), inbox statuses (adapters/inbox.py)
+WEBHOOKS = (
+    N_("ecommerce_platform"), N_("tour_operator"), N_("power_company"), N_("bank"), N_("leading_enterprise"),
+    N_("active"), N_("disabled"),
+    N_("pending"), N_("delivered"), N_("failed"),
+    N_("event"), N_("test"), N_("replay"),
+    N_("applied"), N_("refused"),
+    N_("registry"), N_("ecommerce"), N_("tourism"), N_("photovoltaic"), N_("microcredit"), N_("relocation"),
+    N_("Webhooks"),
+)

@@ -28,6 +28,8 @@ def running(stack, tmp_path_factory):
         env[f"{name.upper()}_PORT"] = str(port)
         env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     env["WEB_CONCURRENCY"] = "2"
+    env["WEBHOOKS_ALLOWED_HOSTS"] = "127.0.0.1"   # the tests' partner receivers listen there
+    env["WEBHOOKS_POLL_INTERVAL"] = "0.3"
     settings = Settings.from_env("registry", env)
     ensure_topics(settings)
     mongo = make_client(settings)

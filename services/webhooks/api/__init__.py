@@ -1,0 +1,1 @@
+"""The webhooks HTTP API (flask-smorest): partners, endpoints, deliveries, inbound reports."""

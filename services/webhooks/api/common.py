@@ -1,0 +1,38 @@
+"""What the webhooks resources share: the service object, who may see partners, 404s and
+refusals in the API's one error shape (with a ``reason`` code)."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import abort
+
+from shared.auth.roles import AUDITOR, CENTRAL, READ, WRITE
+from shared.auth.web import authorize
+from services.webhooks.domain.errors import Refused
+
+ROLES_THAT_SEE = (CENTRAL, AUDITOR)
+
+
+def webhooks():
+    return current_app.extensions["webhooks"]
+
+
+def gate(action: str = READ):
+    """Partners and their traffic are the central office's business: it writes, auditors read."""
+    principal = authorize(action)
+    if principal.role not in ROLES_THAT_SEE:
+        abort(403, message="Only the central office and auditors see partners.")
+    return principal
+
+
+def can_write(principal) -> bool:
+    return principal is not None and principal.can(WRITE, "webhooks")
+
+
+def refused(exc: Refused):
+    abort(exc.status, message=exc.message, reason=exc.reason, **({"errors": exc.errors} if exc.errors else {}))
+
+
+def found(record: dict | None, what: str, record_id: str) -> dict:
+    if record is None:
+        abort(404, message=f"no {what} {record_id}")
+    return record

@@ -1,0 +1,1 @@
+"""Webhooks rules in plain Python: matching, retry schedule, ordering, payloads, SSRF, secrets."""
