@@ -58,6 +58,7 @@ def isolated_env(label: str) -> dict:
         "SECRET_KEY": "test-secret-" + prefix,
         "RELAY_INTERVAL_MS": "100",
         "LOG_LEVEL": "INFO",
+        "JINGZHUN_DEV": "1",
     }
 
 

@@ -20,22 +20,18 @@ from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
 blp = Blueprint("imports", __name__, url_prefix="/api/imports",
                 description="Bulk import of household files from CSV or Excel (.xlsx); see docs/import-format.md")
 
-# The app caps bodies at 2 MiB; an import file may be up to 20 MB (plus the multipart wrapping).
-UPLOAD_LIMIT = MAX_BYTES + 256 * 1024
 
 
-def raise_upload_limit() -> None:
-    """Before anything reads the body (the app's own API guard reads the form for the CSRF
-    token of cookie callers), let the import upload be larger than other requests."""
-    if request.method == "POST" and request.path == "/api/imports":
-        request.max_content_length = UPLOAD_LIMIT
+def upload_limit() -> int:
+    """The app caps bodies at MAX_BODY_BYTES; an import file may be up to MAX_UPLOAD_BYTES
+    (at most the parser's own MAX_BYTES). Views marked ``large_upload`` get this limit from
+    the app factory before anything reads the body."""
+    return min(current_app.extensions["settings"].max_upload_bytes, MAX_BYTES)
 
 
 def _set_up(state) -> None:
-    # Runs when the app registers this blueprint: the job store, and the upload limit hook
-    # put first, ahead of the factory's API guard (a later hook would run too late).
+    # Runs when the app registers this blueprint: the job store.
     import_jobs.importer_for(state.app.extensions)
-    state.app.before_request_funcs.setdefault(None, []).insert(0, raise_upload_limit)
 
 
 blp.record_once(_set_up)
@@ -101,9 +97,10 @@ def job_or_404(job_id: str, action: str = READ) -> dict:
 def start_import(file_storage, dry_run: bool) -> dict:
     """Store the upload, make the job, start it in the background; the job document."""
     principal = authorize(WRITE)
-    data = file_storage.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        abort(413, message=f"The file is larger than {MAX_BYTES // 2**20} MB; split it.")
+    limit = upload_limit()
+    data = file_storage.read(limit + 1)
+    if len(data) > limit:
+        abort(413, message=f"The file is larger than {limit / 2**20:g} MB; split it.")
     try:
         kind_of(data, file_storage.filename or "")
     except FileRefused as exc:
@@ -127,6 +124,7 @@ def resume_job(job_id: str) -> dict:
 
 @blp.route("")
 class Imports(MethodView):
+    large_upload = True
     @blp.response(200, ImportJobSummarySchema(many=True))
     def get(self):
         """The latest import jobs (of the caller's county, for county-scoped roles)."""

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
-from services.registry.api.imports import UPLOAD_LIMIT, importer, job_or_404, resume_job, start_import
+from services.registry.api.imports import importer, job_or_404, resume_job, start_import
 from services.registry.imports.jobs import FINAL, ImportJobs
 from services.registry.imports.validation import COLUMNS, LABELS, REQUIRED
 
@@ -35,7 +35,6 @@ TEMPLATE_ROWS = [
 def imports():
     error = None
     if request.method == "POST":
-        request.max_content_length = UPLOAD_LIMIT   # before the form is read (the CSRF check reads it)
         authorize(WRITE)
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -47,6 +46,9 @@ def imports():
     return render_template("registry/imports.html", jobs=importer().jobs.recent(principal.county), error=error,
                            can_write=principal.can(WRITE, "registry"), columns=COLUMNS, required=REQUIRED,
                            labels=LABELS), 422 if error else 200
+
+
+imports.large_upload = True   # the app factory raises the body limit before the form is read
 
 
 @bp.get("/imports/<job_id>")
