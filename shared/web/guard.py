@@ -6,7 +6,7 @@ code on some servers, and a key with a dot addresses a nested field. Schemas alr
 most of this (a string field does not load a dict), but one forgotten ``fields.Dict`` or a
 raw ``request.args`` lookup would let it through, so every request is checked here, the same
 way in every service: no key in the JSON body, the query string or a form may start with
-``$``, contain a ``.`` or a NUL. What is refused gets 400 in the project's JSON error shape.
+``$``, contain a ``.`` or a NUL (no legitimate key contains ``$`` at all, so none may). What is refused gets 400 in the project's JSON error shape.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ MAX_DEPTH = 32
 def bad_key(key) -> str | None:
     """Why a mapping key cannot reach the store, or None."""
     key = str(key)
-    if key.startswith("$"):
-        return "keys may not start with '$' (query operators are not accepted)"
+    if "$" in key:
+        return "keys may not contain '$' (query operators are not accepted)"
     if "." in key:
         return "keys may not contain '.'"
     if "\x00" in key:

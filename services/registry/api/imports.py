@@ -2,10 +2,7 @@
 the results as CSV. The work runs in the background (services.registry.imports.jobs)."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, current_app, request, url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from flask_smorest.fields import Upload
@@ -13,6 +10,7 @@ from marshmallow import Schema, fields
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
+from shared.web.csv_export import csv_response, csv_text
 from shared.web.schemas import StrictSchema
 from services.registry.imports import jobs as import_jobs
 from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
@@ -169,20 +167,16 @@ class ImportResults(MethodView):
     def get(self, job_id):
         """What became of each household: its reference, its id, created or already present."""
         job_or_404(job_id)
-        return Response(results_csv(importer().jobs.results_of(job_id)), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="import-{job_id}.csv"'})
+        # A reference comes from an uploaded file: csv_response keeps it from becoming a formula.
+        return csv_response(f"import-{job_id}.csv", RESULT_COLUMNS, results_rows(importer().jobs.results_of(job_id)))
+
+
+RESULT_COLUMNS = ["household_ref", "household_id", "status", "row"]
+
+
+def results_rows(results):
+    return ([r["household_ref"], r["household_id"], r["status"], r["row"]] for r in results)
 
 
 def results_csv(results) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
-    writer = csv.writer(out)
-    writer.writerow(["household_ref", "household_id", "status", "row"])
-    for r in results:
-        writer.writerow([_safe(r["household_ref"]), r["household_id"], r["status"], r["row"]])
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A reference from an uploaded file must not become a formula when the CSV is opened.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_text(RESULT_COLUMNS, results_rows(results))

@@ -2,14 +2,13 @@
 
 The upload answers at once with a redirect to the job page; the job runs in the
 background and the page polls the job's JSON (GET /api/imports/<id>) every second."""
-import csv
-import io
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
+from shared.web.csv_export import csv_response
 from services.registry.api.imports import importer, job_or_404, resume_job, start_import
 from services.registry.imports.jobs import FINAL, ImportJobs
 from services.registry.imports.validation import COLUMNS, LABELS, REQUIRED
@@ -69,8 +68,4 @@ def resume(job_id):
 @bp.get("/imports/template.csv")
 @require(READ)
 def template():
-    out = io.StringIO()
-    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
-    csv.writer(out).writerows(TEMPLATE_ROWS)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="household-import-template.csv"'})
+    return csv_response("household-import-template.csv", TEMPLATE_ROWS[0], TEMPLATE_ROWS[1:])
