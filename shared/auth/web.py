@@ -79,6 +79,7 @@ def require(action: str = READ):
                 return redirect(url_for("auth.login", next=request.full_path))
             authorize(action)
             return view(*args, **kwargs)
+        wrapped.required_action = action   # what the access matrix test expects of each page
         return wrapped
     return decorator
 
