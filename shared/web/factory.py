@@ -116,6 +116,12 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
             read_only = getattr(getattr(view, "view_class", view), "read_only", False)
             auth_web.authorize(READ if read_only or request.method in ("GET", "HEAD", "OPTIONS") else WRITE)
 
+    @app.before_request
+    def _ui_posts_need_the_csrf_token():
+        # Every form, before its view looks anything up: a view cannot forget it.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/"):
+            auth_web.check_csrf_form()
+
     init_guard(app)
     init_audit(app)
 
