@@ -87,6 +87,7 @@ class Settings:
     login_max_failures: int = 5         # per user name, and 4x that per client address
     login_window_s: int = 900           # failures counted over this window …
     login_lockout_s: int = 900          # … and the lock-out that follows
+    max_event_bytes: int = 256 * 1024   # a consumed record larger than this is dead-lettered
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -125,6 +126,7 @@ class Settings:
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_window_s=_int(env, "LOGIN_WINDOW_S", cls.login_window_s),
             login_lockout_s=_int(env, "LOGIN_LOCKOUT_S", cls.login_lockout_s),
+            max_event_bytes=_int(env, "MAX_EVENT_BYTES", cls.max_event_bytes),
         )
 
     def with_(self, **changes) -> "Settings":
