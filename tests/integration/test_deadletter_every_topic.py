@@ -19,9 +19,7 @@ from shared.store import make_client
 from deploy.local.processes import Processes, procfile
 from tests.integration.conftest import NEW_HOUSEHOLD
 from tests.integration.hardening_support import create_apps
-from tests.support import PASSWORD, USERS, isolated_env, read_topic, wait_until
-from shared.auth.store import AuthStore
-from shared.store import auth_db
+from tests.support import USERS, isolated_env, read_topic, users_with_tokens, wait_until
 
 CATALOGUE = load_all_types()
 MAX_EVENT = 32 * 1024
@@ -54,8 +52,7 @@ def test_bad_records_on_every_topic_are_deadlettered_and_the_partition_moves_on(
     settings = Settings.from_env("registry", env)
     topics = Topics(env["JINGZHUN_TOPIC_PREFIX"])
     mongo = make_client(settings)
-    AuthStore(auth_db(mongo, settings)).upsert_user("central", PASSWORD, *USERS["central"])
-    token = AuthStore(auth_db(mongo, settings)).issue_token("central", "tests")
+    token = users_with_tokens(mongo, settings, users={"central": USERS["central"]})["central"]
     readmodels = [name for name in procfile() if name.endswith("-households")]
     procs = Processes(tmp_path, env)
     producer = make_producer(settings, client_id="tests")

@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from shared.auth.roles import APPROVE, READ, WRITE, Principal
-from shared.auth.store import AuthStore
 from shared.kafka.admin import ensure_topics
 from shared.config import Settings
-from shared.store import auth_db, make_client
+from shared.store import make_client
 from deploy.local.processes import Processes, procfile
 from tests.integration.conftest import NEW_HOUSEHOLD
 from tests.integration.hardening_support import (bounded_query, create_apps, fill, is_read, login_session,
                                                  routes, web_services)
-from tests.support import PASSWORD, USERS, isolated_env, wait_until
+from tests.support import USERS, isolated_env, users_with_tokens, wait_until
 
 MAX_BODY = 64 * 1024
 MAX_UPLOAD = 256 * 1024
@@ -40,11 +39,7 @@ def world(stack, tmp_path_factory):
     settings = Settings.from_env("registry", env)
     ensure_topics(settings)
     mongo = make_client(settings)
-    store = AuthStore(auth_db(mongo, settings))
-    tokens = {}
-    for username, (role, county, program) in USERS.items():
-        store.upsert_user(username, PASSWORD, role, county, program)
-        tokens[username] = store.issue_token(username, "tests")
+    tokens = users_with_tokens(mongo, settings)
     apps = create_apps(env)
     households = {}
     for county, village in ((WUDU, "621202100201"), (WENXIAN, "621222100201")):

@@ -20,12 +20,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from shared.auth.store import AuthStore
 from shared.config import Settings
 from shared.kafka.admin import ensure_topics
-from shared.store import auth_db, make_client
+from shared.store import make_client
 from tests.integration.hardening_support import create_apps
-from tests.support import PASSWORD, USERS, isolated_env
+from tests.support import USERS, isolated_env, users_with_tokens
 
 EXAMPLES = int(os.environ.get("JINGZHUN_SCHEMATHESIS_EXAMPLES", "4"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -52,9 +51,7 @@ def fuzzed(stack):
     settings_ = Settings.from_env("registry", env)
     ensure_topics(settings_)
     mongo = make_client(settings_)
-    store = AuthStore(auth_db(mongo, settings_))
-    store.upsert_user("central", PASSWORD, *USERS["central"])
-    token = store.issue_token("central", "schemathesis")
+    token = users_with_tokens(mongo, settings_, "schemathesis", {"central": USERS["central"]})["central"]
     apps = create_apps(env)
     schemas = {name: schemathesis.openapi.from_wsgi("/openapi.json", app) for name, app in apps.items()}
     yield schemas, {"Authorization": f"Bearer {token}"}
