@@ -119,7 +119,10 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
     @app.before_request
     def _ui_posts_need_the_csrf_token():
         # Every form, before its view looks anything up: a view cannot forget it.
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/"):
+        # A caller with an API token sends no cookie a third party could ride on: exempt,
+        # as in the API (its session is not even read then).
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/") \
+                and not request.headers.get("Authorization", "").startswith("Bearer "):
             auth_web.check_csrf_form()
 
     init_guard(app)
