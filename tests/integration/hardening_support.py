@@ -81,3 +81,25 @@ def login_session(client, username: str) -> str:
         sess["user"] = username
         sess["csrf"] = "csrf-" + username
     return "csrf-" + username
+
+
+def query_parameters(app: Flask, rule, method: str = "get") -> list[str]:
+    """The query parameters the OpenAPI document gives this route and method."""
+    spec = app.extensions["api"].spec.to_dict()
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+    operation = spec.get("paths", {}).get(path, {}).get(method.lower(), {})
+    return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+
+
+def queries_aimed_at(app: Flask, rule, county: str, household_id: str) -> list[str]:
+    """Each documented filter of a list that can name a county, an area or a household,
+    pointed at another county's: a scope must hold whatever the caller asks for."""
+    aimed = []
+    for name in query_parameters(app, rule):
+        if "household" in name:
+            aimed.append(f"{name}={household_id}")
+        elif "county" in name or "area" in name:
+            aimed.append(f"{name}={county}")
+        elif name in ("q", "search", "village", "village_code"):
+            aimed.append(f"{name}={household_id if name in ('q', 'search') else county + '100201'}")
+    return aimed

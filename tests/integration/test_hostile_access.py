@@ -12,7 +12,7 @@ from shared.store import make_client
 from deploy.local.processes import Processes, procfile
 from tests.integration.conftest import NEW_HOUSEHOLD
 from tests.integration.hardening_support import (bounded_query, create_apps, fill, is_read, login_session,
-                                                 routes, web_services)
+                                                 queries_aimed_at, routes, web_services)
 from tests.support import USERS, isolated_env, users_with_tokens, wait_until
 
 MAX_BODY = 64 * 1024
@@ -224,6 +224,11 @@ def test_a_county_operator_sees_and_changes_nothing_of_another_county(world, ser
                 problems.append(f"{method} {rule.rule} ({theirs}) as {user}: {r.status_code}")
             elif method == "GET" and r.status_code == 200 and theirs in body:
                 problems.append(f"GET {rule.rule} as {user} shows {theirs}")
+            if method == "GET" and rule.rule.startswith("/api/") and not names_household:
+                for query in queries_aimed_at(app, rule, WENXIAN, theirs):
+                    r = _call(world, service, rule.rule, method, user=user, household=theirs, query=query)
+                    if r.status_code >= 500 or (r.status_code == 200 and theirs in r.get_data(as_text=True)):
+                        problems.append(f"GET {rule.rule}?{query} as {user}: {r.status_code}, shows {theirs}")
     after = app.extensions["mongo"][Settings.from_env("registry", world.env).database_name]["households"] \
         .find_one({"_id": theirs})
     assert not problems, "\n".join(problems)
