@@ -52,9 +52,7 @@ def fill(rule, household_id: str = OTHER_HOUSEHOLD) -> str:
     """A concrete path: household ids where the rule names one, a harmless token elsewhere."""
     path = rule.rule
     for arg in rule.arguments:
-        value = household_id if "household" in arg or arg in ("hid", "id") and "/households" in path else "x1"
-        if arg in ("year",):
-            value = "2026"
+        value = household_id if "household" in arg else "x1"
         path = re.sub(r"<(?:[^:<>]+:)?%s>" % re.escape(arg), value, path)
     return path
 
