@@ -29,6 +29,30 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def secret(env: dict, name: str, default: str = "") -> str:
+    """A secret from ``<NAME>_FILE`` (a path, e.g. a Docker secret under /run/secrets) or
+    ``<NAME>``; the file wins. Secrets never live in the repository."""
+    path = env.get(f"{name}_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read().strip()
+        except OSError as exc:
+            raise ValueError(f"{name}_FILE={path!r} cannot be read: {exc}") from exc
+    return env.get(name, default)
+
+
+def _flag(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+# Only for the demo and the tests (JINGZHUN_DEV=1): a served site refuses to start with it.
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+
+
 @dataclass(frozen=True)
 class Settings:
     service: str = "registry"
@@ -40,7 +64,7 @@ class Settings:
     topic_prefix: str = "jingzhun"
     topic_partitions: int = 3
     topic_replication: int = 1
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
     session_cookie_secure: bool = False
     log_level: str = "INFO"
     default_locale: str = "zh_CN"
@@ -56,6 +80,14 @@ class Settings:
     id_number_key: str = ""          # Fernet key for ID numbers; derived from SECRET_KEY if empty
     poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
     exit_notice_days: int = 7
+    # Hardening (README, "Guarantees: hostile input and access").
+    dev_mode: bool = True               # JINGZHUN_DEV=1: demo and tests (http, dev secret)
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+    login_max_failures: int = 5         # per user name, and 4x that per client address
+    login_window_s: int = 900           # failures counted over this window …
+    login_lockout_s: int = 900          # … and the lock-out that follows
+    max_event_bytes: int = 256 * 1024   # a consumed record larger than this is dead-lettered
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -73,8 +105,9 @@ class Settings:
             topic_prefix=env.get("JINGZHUN_TOPIC_PREFIX", cls.topic_prefix),
             topic_partitions=_int(env, "TOPIC_PARTITIONS", cls.topic_partitions),
             topic_replication=_int(env, "TOPIC_REPLICATION", cls.topic_replication),
-            secret_key=env.get("SECRET_KEY", cls.secret_key),
-            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "") in ("1", "true", "yes"),
+            secret_key=secret(env, "SECRET_KEY", cls.secret_key),
+            # Served over HTTPS unless said otherwise; the demo and tests (JINGZHUN_DEV=1) run on http.
+            session_cookie_secure=_flag(env, "SESSION_COOKIE_SECURE", not _flag(env, "JINGZHUN_DEV", False)),
             log_level=env.get("LOG_LEVEL", cls.log_level),
             default_locale=env.get("DEFAULT_LOCALE", cls.default_locale),
             host=env.get("HOST", cls.host),
@@ -84,9 +117,16 @@ class Settings:
             consumer_group=env.get("CONSUMER_GROUP", f"{env.get('JINGZHUN_TOPIC_PREFIX', cls.topic_prefix)}.{service}"),
             relay_fault=env.get("JINGZHUN_RELAY_FAULT", ""),
             service_urls=urls,
-            id_number_key=env.get("ID_NUMBER_KEY", ""),
+            id_number_key=secret(env, "ID_NUMBER_KEY", ""),
             poverty_lines=env.get("POVERTY_LINES", ""),
             exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
+            dev_mode=_flag(env, "JINGZHUN_DEV", False),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            login_max_failures=_int(env, "LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_window_s=_int(env, "LOGIN_WINDOW_S", cls.login_window_s),
+            login_lockout_s=_int(env, "LOGIN_LOCKOUT_S", cls.login_lockout_s),
+            max_event_bytes=_int(env, "MAX_EVENT_BYTES", cls.max_event_bytes),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -60,6 +60,7 @@ def isolated_env(label: str) -> dict:
         "SECRET_KEY": "test-secret-" + prefix,
         "RELAY_INTERVAL_MS": "100",
         "LOG_LEVEL": "INFO",
+        "JINGZHUN_DEV": "1",
     }
 
 
@@ -93,3 +94,15 @@ def wait_group_caught_up(bootstrap: str, group: str, topic: str, timeout: float 
             consumer.close(autocommit=False)
 
     wait_until(caught_up, timeout=timeout, interval=0.5, message=f"group {group} caught up on {topic}")
+
+
+def users_with_tokens(mongo, settings, token_name: str = "tests", users: dict | None = None) -> dict:
+    """Every user of USERS (or ``users``) in the auth store, each with a fresh API token."""
+    from shared.auth.store import AuthStore
+    from shared.store import auth_db
+    store = AuthStore(auth_db(mongo, settings))
+    tokens = {}
+    for username, (role, county, program) in (users or USERS).items():
+        store.upsert_user(username, PASSWORD, role, county, program, display_name=username)
+        tokens[username] = store.issue_token(username, token_name)
+    return tokens

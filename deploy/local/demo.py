@@ -37,7 +37,19 @@ WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 def _env() -> dict:
     kafka_port = os.environ.get("KAFKA_PORT", "9092")
     mongo_port = os.environ.get("MONGO_PORT", "27017")
-    return {"KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}", "MONGO_URL": f"mongodb://127.0.0.1:{mongo_port}"}
+    return {"KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}", "MONGO_URL": f"mongodb://127.0.0.1:{mongo_port}",
+            # Plain http on 127.0.0.1, and a session key made for this demo (never from the repo).
+            "JINGZHUN_DEV": "1", "SECRET_KEY_FILE": str(_demo_secret())}
+
+
+def _demo_secret() -> Path:
+    path = Path(os.environ.get("JINGZHUN_DATA", Path.home() / ".local/state/jingzhun")) / "demo-secret-key"
+    if not path.exists():
+        import secrets
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path
 
 
 def _run_dir() -> Path:

@@ -2,6 +2,8 @@
 
     python -m shared.auth.cli create-user NAME --role county_operator --county 621202
     python -m shared.auth.cli create-token NAME --name "bank integration"
+    python -m shared.auth.cli list-tokens [NAME]
+    python -m shared.auth.cli revoke-token NAME (TOKEN_OR_ID | --all)
 """
 from __future__ import annotations
 
@@ -29,7 +31,15 @@ def main(argv=None) -> int:
     token = sub.add_parser("create-token", help="issue an API token for a user (printed once)")
     token.add_argument("username")
     token.add_argument("--name", default="api")
+    listing = sub.add_parser("list-tokens", help="list API tokens (ids, never the tokens)")
+    listing.add_argument("username", nargs="?")
+    revoke = sub.add_parser("revoke-token", help="revoke one API token of a user, or all of them")
+    revoke.add_argument("username")
+    revoke.add_argument("token", nargs="?", help="the token, or its id from list-tokens")
+    revoke.add_argument("--all", action="store_true", help="every token of the user")
     args = parser.parse_args(argv)
+    if args.command == "revoke-token" and bool(args.token) == bool(args.all):
+        parser.error("revoke-token needs a token (or id) or --all, not both")
 
     settings = Settings.from_env("auth")
     client = make_client(settings)
@@ -39,8 +49,17 @@ def main(argv=None) -> int:
             password = args.password or os.environ.get("JINGZHUN_PASSWORD") or getpass.getpass()
             p = store.upsert_user(args.username, password, args.role, args.county, args.program, args.display_name)
             print(f"user {p.username}: role={p.role} county={p.county or '-'} program={p.program or '-'}")
-        else:
+        elif args.command == "create-token":
             print(store.issue_token(args.username, args.name))
+        elif args.command == "list-tokens":
+            for t in store.list_tokens(args.username):
+                print(f"{t['id']}  {t['username']}  {t['name']}  {t['created_at']:%Y-%m-%d %H:%M}")
+        else:
+            gone = (store.revoke_all_tokens(args.username) if args.all
+                    else store.revoke_token(args.token, args.username))
+            print(f"revoked {gone} token(s)")
+            if not gone:
+                return 1
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -56,6 +56,30 @@ class AuthStore:
                                 "created_at": datetime.now(timezone.utc)})
         return token
 
+    def list_tokens(self, username: str | None = None) -> list[dict]:
+        """Tokens as {id (the start of the hash), username, name, created_at}: never the token."""
+        query = {"username": username} if username else {}
+        return [{"id": doc["_id"][:12], "username": doc["username"], "name": doc.get("name", ""),
+                 "created_at": doc.get("created_at")} for doc in self.tokens.find(query).sort("created_at", 1)]
+
+    def revoke_token(self, token_or_id: str, username: str | None = None) -> int:
+        """Revoke one token, given as the token itself or its listed id; how many went."""
+        if token_or_id.startswith(TOKEN_PREFIX):
+            query = {"_id": _token_key(token_or_id)}
+        elif len(token_or_id) >= 8 and all(c in "0123456789abcdef" for c in token_or_id):
+            query = {"_id": {"$regex": "^" + token_or_id}}
+        else:
+            raise ValueError("give the token or the id that list-tokens shows (8+ hex digits)")
+        if username:
+            query["username"] = username
+        matches = list(self.tokens.find(query, {"_id": 1}))
+        if len(matches) > 1:
+            raise ValueError(f"{token_or_id} names {len(matches)} tokens; give more of the id")
+        return self.tokens.delete_many({"_id": {"$in": [m["_id"] for m in matches]}}).deleted_count
+
+    def revoke_all_tokens(self, username: str) -> int:
+        return self.tokens.delete_many({"username": username}).deleted_count
+
     def principal_for_token(self, token: str) -> Principal | None:
         if not token.startswith(TOKEN_PREFIX):
             return None

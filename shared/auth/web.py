@@ -79,6 +79,7 @@ def require(action: str = READ):
                 return redirect(url_for("auth.login", next=request.full_path))
             authorize(action)
             return view(*args, **kwargs)
+        wrapped.required_action = action   # what the access matrix test expects of each page
         return wrapped
     return decorator
 
@@ -95,12 +96,22 @@ def login():
     error = None
     if request.method == "POST":
         check_csrf_form()
-        principal = auth_store().authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        username = request.form.get("username", "")
+        throttle = current_app.extensions["login_throttle"]
+        wait = throttle.locked_for(username, request.remote_addr)
+        if wait:
+            # The same answer whether or not the password is right: a lock-out tells a
+            # guesser nothing, and the person waits (the page says how long).
+            error = _("Too many failed logins; try again in %(minutes)s minutes.", minutes=max(1, wait // 60))
+            return render_template("login.html", error=error), 429, {"Retry-After": str(wait)}
+        principal = auth_store().authenticate(username, request.form.get("password", ""))
         if principal:
+            throttle.succeeded(username)
             session.clear()
             session[SESSION_USER] = principal.username
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
+        throttle.failed(username, request.remote_addr)
         error = _("Wrong user name or password.")
     return render_template("login.html", error=error), 401 if error else 200
 

@@ -109,6 +109,13 @@ class ConsumerLoop:
             self._consumer.commit(offsets)
 
     def _handle(self, record):
+        size = len(record.value or b"")
+        if size > self.settings.max_event_bytes:
+            # Events are small (ids, dates, money): a huge one is an attack or a bug, and
+            # parsing it would cost every consumer's memory. Keep its start for a person.
+            self._deadletter(record, f"record too large: {size} bytes (at most {self.settings.max_event_bytes})",
+                             value=(record.value or b"")[:64 * 1024])
+            return
         try:
             envelope = Envelope.from_kafka(record.key, record.value, record.headers)
             event_type = CATALOGUE.check(envelope)
@@ -117,7 +124,7 @@ class ConsumerLoop:
         except (InvalidEvent, ValueError, Rejected) as exc:
             self._deadletter(record, str(exc))
 
-    def _deadletter(self, record, reason: str):
+    def _deadletter(self, record, reason: str, value: bytes | None = None):
         log.warning("dead-lettered", extra={"topic": record.topic, "partition": record.partition,
                                             "offset": record.offset, "reason": reason})
         headers = list(record.headers or []) + [
@@ -130,7 +137,8 @@ class ConsumerLoop:
         ]
         self.deadlettered += 1
         if self.deadletter_topic:
-            self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"", headers=headers)
+            value = (record.value or b"") if value is None else value
+            self._producer.send(self.deadletter_topic, key=record.key, value=value, headers=headers)
         self._count("deadlettered", record.topic)
 
     def _count(self, outcome: str, topic: str):

@@ -15,20 +15,22 @@ from flask import Blueprint, Flask, current_app, jsonify, request, send_from_dir
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
+from shared.audit.web import init_audit
 from shared.auth import web as auth_web
 from shared.auth.roles import READ, WRITE
 from shared.auth.store import AuthStore
-from shared.config import Settings
+from shared.auth.throttle import Limits, LoginThrottle
+from shared.config import DEV_SECRET_KEY, Settings
 from shared.events.asyncapi import document as asyncapi_document
 from shared.logs import configure_logging
 from shared.store import auth_db, make_client, service_db
 from shared.web import health
 from shared.web.errors import register_error_handlers
+from shared.web.guard import init_guard
 from shared.web.forms import yuan
 from shared.web.i18n import LOCALES, init_i18n, select_locale
 
 SHARED_DIR = Path(__file__).resolve().parent.parent
-MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 def _shared_assets() -> Blueprint:
@@ -50,6 +52,9 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
                        settings: Settings | None = None, template_folder: str | None = None) -> Flask:
     settings = settings or Settings.from_env(service)
     configure_logging(service, settings.log_level)
+    if not settings.dev_mode and (settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < 16):
+        raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set to a secret of 16+ characters; "
+                           "the built-in one is for the demo and tests only (JINGZHUN_DEV=1)")
     app = Flask(service, template_folder=template_folder,
                 static_folder=str(SHARED_DIR / "web" / "static"), static_url_path="/static")
     app.config.update(
@@ -60,7 +65,7 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
         API_TITLE=f"Jingzhun {title} API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -81,6 +86,8 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         mongo=client,
         db=service_db(client, settings),
         auth_store=AuthStore(auth_db(client, settings)),
+        login_throttle=LoginThrottle(auth_db(client, settings), Limits(
+            settings.login_max_failures, settings.login_window_s, settings.login_lockout_s)),
         metrics=metrics,
     )
     init_i18n(app, str(SHARED_DIR / "translations"))
@@ -93,6 +100,14 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
     app.register_blueprint(_shared_assets())
 
     @app.before_request
+    def _upload_limit():
+        # First, before anything reads the body: a view marked ``large_upload`` (the
+        # registry's import) takes a file larger than MAX_BODY_BYTES.
+        view = app.view_functions.get(request.endpoint)
+        if getattr(getattr(view, "view_class", view), "large_upload", False):
+            request.max_content_length = settings.max_upload_bytes + 256 * 1024
+
+    @app.before_request
     def _api_requires_a_principal():
         # Before any argument parsing: who may not write learns nothing about the input.
         if request.path.startswith("/api/"):
@@ -103,6 +118,18 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
             if getattr(getattr(view, "view_class", view), "signed_by_partner", False):
                 return
             auth_web.authorize(READ if read_only or request.method in ("GET", "HEAD", "OPTIONS") else WRITE)
+
+    @app.before_request
+    def _ui_posts_need_the_csrf_token():
+        # Every form, before its view looks anything up: a view cannot forget it.
+        # A caller with an API token sends no cookie a third party could ride on: exempt,
+        # as in the API (its session is not even read then).
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not request.path.startswith("/api/") \
+                and not request.headers.get("Authorization", "").startswith("Bearer "):
+            auth_web.check_csrf_form()
+
+    init_guard(app)
+    init_audit(app)
 
     @app.context_processor
     def _layout_context():

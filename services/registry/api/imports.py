@@ -2,10 +2,7 @@
 the results as CSV. The work runs in the background (services.registry.imports.jobs)."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, current_app, request, url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from flask_smorest.fields import Upload
@@ -13,6 +10,7 @@ from marshmallow import Schema, fields
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
+from shared.web.csv_export import csv_response, csv_text
 from shared.web.schemas import StrictSchema
 from services.registry.imports import jobs as import_jobs
 from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
@@ -20,22 +18,18 @@ from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
 blp = Blueprint("imports", __name__, url_prefix="/api/imports",
                 description="Bulk import of household files from CSV or Excel (.xlsx); see docs/import-format.md")
 
-# The app caps bodies at 2 MiB; an import file may be up to 20 MB (plus the multipart wrapping).
-UPLOAD_LIMIT = MAX_BYTES + 256 * 1024
 
 
-def raise_upload_limit() -> None:
-    """Before anything reads the body (the app's own API guard reads the form for the CSRF
-    token of cookie callers), let the import upload be larger than other requests."""
-    if request.method == "POST" and request.path == "/api/imports":
-        request.max_content_length = UPLOAD_LIMIT
+def upload_limit() -> int:
+    """The app caps bodies at MAX_BODY_BYTES; an import file may be up to MAX_UPLOAD_BYTES
+    (at most the parser's own MAX_BYTES). Views marked ``large_upload`` get this limit from
+    the app factory before anything reads the body."""
+    return min(current_app.extensions["settings"].max_upload_bytes, MAX_BYTES)
 
 
 def _set_up(state) -> None:
-    # Runs when the app registers this blueprint: the job store, and the upload limit hook
-    # put first, ahead of the factory's API guard (a later hook would run too late).
+    # Runs when the app registers this blueprint: the job store.
     import_jobs.importer_for(state.app.extensions)
-    state.app.before_request_funcs.setdefault(None, []).insert(0, raise_upload_limit)
 
 
 blp.record_once(_set_up)
@@ -101,9 +95,10 @@ def job_or_404(job_id: str, action: str = READ) -> dict:
 def start_import(file_storage, dry_run: bool) -> dict:
     """Store the upload, make the job, start it in the background; the job document."""
     principal = authorize(WRITE)
-    data = file_storage.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        abort(413, message=f"The file is larger than {MAX_BYTES // 2**20} MB; split it.")
+    limit = upload_limit()
+    data = file_storage.read(limit + 1)
+    if len(data) > limit:
+        abort(413, message=f"The file is larger than {limit / 2**20:g} MB; split it.")
     try:
         kind_of(data, file_storage.filename or "")
     except FileRefused as exc:
@@ -127,6 +122,7 @@ def resume_job(job_id: str) -> dict:
 
 @blp.route("")
 class Imports(MethodView):
+    large_upload = True
     @blp.response(200, ImportJobSummarySchema(many=True))
     def get(self):
         """The latest import jobs (of the caller's county, for county-scoped roles)."""
@@ -171,20 +167,16 @@ class ImportResults(MethodView):
     def get(self, job_id):
         """What became of each household: its reference, its id, created or already present."""
         job_or_404(job_id)
-        return Response(results_csv(importer().jobs.results_of(job_id)), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="import-{job_id}.csv"'})
+        # A reference comes from an uploaded file: csv_response keeps it from becoming a formula.
+        return csv_response(f"import-{job_id}.csv", RESULT_COLUMNS, results_rows(importer().jobs.results_of(job_id)))
+
+
+RESULT_COLUMNS = ["household_ref", "household_id", "status", "row"]
+
+
+def results_rows(results):
+    return ([r["household_ref"], r["household_id"], r["status"], r["row"]] for r in results)
 
 
 def results_csv(results) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
-    writer = csv.writer(out)
-    writer.writerow(["household_ref", "household_id", "status", "row"])
-    for r in results:
-        writer.writerow([_safe(r["household_ref"]), r["household_id"], r["status"], r["row"]])
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A reference from an uploaded file must not become a formula when the CSV is opened.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_text(RESULT_COLUMNS, results_rows(results))

@@ -2,15 +2,14 @@
 
 The upload answers at once with a redirect to the job page; the job runs in the
 background and the page polls the job's JSON (GET /api/imports/<id>) every second."""
-import csv
-import io
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
-from services.registry.api.imports import UPLOAD_LIMIT, importer, job_or_404, resume_job, start_import
+from shared.web.csv_export import csv_response
+from services.registry.api.imports import importer, job_or_404, resume_job, start_import
 from services.registry.imports.jobs import FINAL, ImportJobs
 from services.registry.imports.validation import COLUMNS, LABELS, REQUIRED
 
@@ -35,7 +34,6 @@ TEMPLATE_ROWS = [
 def imports():
     error = None
     if request.method == "POST":
-        request.max_content_length = UPLOAD_LIMIT   # before the form is read (the CSRF check reads it)
         authorize(WRITE)
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -47,6 +45,9 @@ def imports():
     return render_template("registry/imports.html", jobs=importer().jobs.recent(principal.county), error=error,
                            can_write=principal.can(WRITE, "registry"), columns=COLUMNS, required=REQUIRED,
                            labels=LABELS), 422 if error else 200
+
+
+imports.large_upload = True   # the app factory raises the body limit before the form is read
 
 
 @bp.get("/imports/<job_id>")
@@ -67,8 +68,4 @@ def resume(job_id):
 @bp.get("/imports/template.csv")
 @require(READ)
 def template():
-    out = io.StringIO()
-    out.write("\ufeff")   # Excel opens a UTF-8 CSV correctly only with the BOM
-    csv.writer(out).writerows(TEMPLATE_ROWS)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="household-import-template.csv"'})
+    return csv_response("household-import-template.csv", TEMPLATE_ROWS[0], TEMPLATE_ROWS[1:])

@@ -3,7 +3,7 @@ workflow, change requests and history, the change-request queue and the warnings
 Forms validate with the API's schemas and post to the same repository methods."""
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -204,6 +204,8 @@ def change_requests():
 @require(WRITE)
 def decide_change(request_id):
     request_doc = ext("change_requests").get(request_id)
+    if request_doc is None:   # an unknown id was a 500 (found by the access matrix test)
+        abort(404)
     principal = authorize(APPROVE, county=request_doc["county_code"])
     decision, note = request.form.get("decision"), request.form.get("note", "")
     if request_doc["status"] != "proposed" or decision not in ("approve", "reject"):

@@ -1,0 +1,36 @@
+"""python -m shared.audit verify   — check the audit chain (exit 1 on any break)
+python -m shared.audit tail [N]    — the last N entries"""
+from __future__ import annotations
+
+import sys
+
+from shared.audit import AuditLog, audit_db_name
+from shared.config import Settings
+from shared.store import make_client
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in ("verify", "tail"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    settings = Settings.from_env("audit")
+    client = make_client(settings)
+    try:
+        log = AuditLog(client[audit_db_name(settings.db_prefix)])
+        if argv[0] == "tail":
+            for e in reversed(log.recent(int(argv[1]) if len(argv) > 1 else 20)):
+                print(f"{e['_id']:>8}  {e['at']}  {e['who'] or '-'}  {e['service']}  {e['action']}  {e['what']}")
+            return 0
+        problems = log.verify()
+        count = log.entries.count_documents({})
+        for problem in problems:
+            print(problem)
+        print(f"audit log: {count} entries, " + ("intact" if not problems else f"{len(problems)} problem(s)"))
+        return 1 if problems else 0
+    finally:
+        client.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
