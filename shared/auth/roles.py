@@ -9,6 +9,9 @@ VILLAGE_CADRE = "village_cadre"        # village task force (驻村工作队): p
 PROGRAM_OPERATOR = "program_operator"  # runs one program (optionally in one county)
 AUDITOR = "auditor"                    # reads everything, changes nothing
 ROLES = (CENTRAL, COUNTY_OPERATOR, VILLAGE_CADRE, PROGRAM_OPERATOR, AUDITOR)
+# Services that are the central office's own business (partners and their traffic): only it
+# and auditors see them; counties and programs work with partners through their reports.
+CENTRAL_OFFICE_SERVICES = ("webhooks",)
 
 READ, WRITE, APPROVE = "read", "write", "approve"
 
@@ -37,6 +40,8 @@ class Principal:
             return False
         if self.role == CENTRAL:
             return True
+        if service in CENTRAL_OFFICE_SERVICES and self.role != AUDITOR:
+            return False
         if action == READ:
             return True
         if self.role == COUNTY_OPERATOR:

@@ -29,8 +29,13 @@ from shared.web.errors import register_error_handlers
 from shared.web.guard import init_guard
 from shared.web.forms import yuan
 from shared.web.i18n import LOCALES, init_i18n, select_locale
+from shared.web.schemas import ErrorSchema
 
 SHARED_DIR = Path(__file__).resolve().parent.parent
+
+
+class _Api(Api):
+    ERROR_SCHEMA = ErrorSchema   # documents the refusal fields our errors carry
 
 
 def _shared_assets() -> Blueprint:
@@ -91,7 +96,7 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         metrics=metrics,
     )
     init_i18n(app, str(SHARED_DIR / "translations"))
-    api = Api(app)
+    api = _Api(app)
     app.extensions["api"] = api
     register_error_handlers(app)
     health.instrument(app, metrics)

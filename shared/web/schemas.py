@@ -1,7 +1,7 @@
 """Schema conventions of every API: unknown fields refused; paged lists."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
 
 class StrictSchema(Schema):
@@ -36,3 +36,17 @@ def page_args(args: dict) -> tuple[int, int, int]:
 
 def page_result(items: list, total: int, args: dict) -> dict:
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+class ErrorSchema(Schema):
+    """The one JSON error shape (shared/web/errors.py), as every API documents it."""
+
+    class Meta:
+        # Some refusals add fields of their own (where a duplicate already is, …).
+        unknown = INCLUDE
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status name"})
+    message = fields.String(metadata={"description": "what went wrong, for people"})
+    errors = fields.Dict(metadata={"description": "each field's problems: {location: {field: [problem, …]}}"})
+    reason = fields.String(metadata={"description": "a code for the kind of refusal, for programs (where given)"})

@@ -45,6 +45,8 @@ def is_read(app: Flask, endpoint: str, method: str, rule=None) -> bool:
     view = app.view_functions.get(endpoint)
     if method == "GET" and getattr(view, "required_action", "read") != "read":
         return False
+    if getattr(getattr(view, "view_class", view), "reveals_secret", False):
+        return False   # a secret is read only by those who may write
     return method in SAFE or bool(getattr(getattr(view, "view_class", view), "read_only", False))
 
 

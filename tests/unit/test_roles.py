@@ -44,3 +44,14 @@ def test_scopes_are_required():
 def test_county_filter():
     assert WUDU.county_filter == {"county_code": "621202"}
     assert CENTRAL.county_filter == {}
+
+
+def test_partners_are_the_central_offices_business():
+    from shared.auth.roles import Principal, READ, WRITE
+    assert Principal("c", "central").can(WRITE, "webhooks")
+    auditor = Principal("a", "auditor")
+    assert auditor.can(READ, "webhooks") and not auditor.can(WRITE, "webhooks")
+    for who in (Principal("w", "county_operator", "621202"), Principal("v", "village_cadre", "621202"),
+                Principal("p", "program_operator", None, "ecommerce")):
+        assert not who.can(READ, "webhooks") and not who.can(WRITE, "webhooks")
+        assert who.can(READ, "tourism")   # everyone else still reads the programs

@@ -39,6 +39,9 @@ class Endpoint(MethodView):
 
 @blp.route("/endpoints/<endpoint_id>/secrets")
 class Secrets(MethodView):
+    # Reading a secret lets one sign as us or as the partner: only those who may write.
+    reveals_secret = True
+
     @blp.response(200, s.EndpointWithSecretsSchema)
     def get(self, endpoint_id):
         """The endpoint's signing secrets (central office only)."""

@@ -51,6 +51,9 @@ class Partner(MethodView):
 
 @blp.route("/<partner_id>/inbound-secret")
 class InboundSecret(MethodView):
+    # Reading a secret lets one sign as us or as the partner: only those who may write.
+    reveals_secret = True
+
     @blp.response(200, s.PartnerCreatedSchema)
     def get(self, partner_id):
         """The partner's inbound secret (central office only)."""
