@@ -56,6 +56,8 @@ class Settings:
     id_number_key: str = ""          # Fernet key for ID numbers; derived from SECRET_KEY if empty
     poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
     exit_notice_days: int = 7
+    # How long the group waits for a silent consumer before giving its partitions to others.
+    consumer_session_timeout_ms: int = 45000
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -87,6 +89,7 @@ class Settings:
             id_number_key=env.get("ID_NUMBER_KEY", ""),
             poverty_lines=env.get("POVERTY_LINES", ""),
             exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
+            consumer_session_timeout_ms=_int(env, "CONSUMER_SESSION_TIMEOUT_MS", cls.consumer_session_timeout_ms),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -4,17 +4,26 @@ The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`
 be idempotent (a record may be
 delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
-topic with the reason, and the partition keeps moving. Any other exception (the store is
-down, say) stops the loop without committing, so the record is retried after restart.
+topic with the reason, and the partition keeps moving. When the store is unreachable, or a
+dead letter was not acknowledged, nothing of the batch is committed: the loop seeks back to
+the batch's start and tries again after a pause (the handler is idempotent), instead of
+exiting — a store restart must not stop the pipeline where no supervisor restarts it. Any
+other exception stops the loop without committing, so the record is retried after restart.
+If the group rebalanced meanwhile, the commit is refused and the partition's new owner
+reads those records again; if the broker is away, the next batch's commit covers it. Both
+are logged, not fatal (the process used to exit when the broker stopped mid-commit).
 """
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+import time
 from typing import Callable, Iterable
 
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from pymongo.errors import ConnectionFailure
 
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE, EventType, InvalidEvent
@@ -28,6 +37,14 @@ log = logging.getLogger(__name__)
 
 class Rejected(Exception):
     """Raised by a handler for an event that can never be applied (e.g. unknown household)."""
+
+
+class DeadLetterNotSent(Exception):
+    """The broker did not acknowledge a dead letter: the batch must not be committed."""
+
+
+RETRY_AFTER_S = 1.0
+STALL_CHECK_S = 15.0
 
 
 Handler = Callable[[Envelope, EventType, Position], None]
@@ -58,6 +75,10 @@ class ConsumerLoop:
         signal.signal(signal.SIGINT, self.stop)
 
     def _open(self):
+        self._open_consumer()
+        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
+
+    def _open_consumer(self):
         self._consumer = KafkaConsumer(
             *self.topics,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -67,8 +88,40 @@ class ConsumerLoop:
             auto_offset_reset=self.auto_offset_reset,
             max_poll_records=500,
             isolation_level="read_committed",
+            session_timeout_ms=self.settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=min(3000, self.settings.consumer_session_timeout_ms // 3),
         )
-        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
+        self._watch = {}
+        self._next_watch = time.monotonic() + STALL_CHECK_S
+
+    def _reopen_if_stalled(self):
+        """kafka-python 3.0.12 was seen (tests/faults) to stop fetching some assigned
+        partitions for good after the broker restarted, while others kept flowing: their
+        position stays unknown (the offset validation after the leader epoch moved never
+        completes). Every STALL_CHECK_S: a partition with no position, or behind its end with
+        a position that has not moved since the last check, twice in a row, is stalled; then
+        open a fresh consumer, which resumes from the committed offsets (anything applied but
+        uncommitted is applied again, idempotently)."""
+        if time.monotonic() < self._next_watch:
+            return
+        self._next_watch = time.monotonic() + STALL_CHECK_S
+        try:
+            assigned = list(self._consumer.assignment())
+            ends = self._consumer.end_offsets(assigned) if assigned else {}
+            positions = {tp: self._consumer.position(tp, timeout_ms=1000) for tp in assigned}
+        except (KafkaError, AssertionError, IllegalStateError):
+            return
+        behind = {tp: pos for tp, pos in positions.items() if pos is None or pos < ends.get(tp, 0)}
+        # (position, checks seen there); a busy consumer may leave a partition waiting a
+        # while, so one that merely lags must sit still for a minute, not one check.
+        self._watch = {tp: (pos, self._watch[tp][1] + 1 if tp in self._watch and self._watch[tp][0] == pos else 1)
+                       for tp, pos in behind.items()}
+        stalled = [tp for tp, (pos, seen) in self._watch.items() if seen >= (2 if pos is None else 5)]
+        if stalled:
+            log.warning("partitions stalled; reopening the consumer",
+                        extra={"partitions": [f"{tp.topic}:{tp.partition}" for tp in stalled][:20]})
+            self._consumer.close(autocommit=False)
+            self._open_consumer()
 
     def run(self, stop_at_end: bool = False, progress=None):
         """Poll until stop() (SIGTERM). With ``stop_at_end``, stop once every assigned
@@ -77,11 +130,18 @@ class ConsumerLoop:
         ends = None
         try:
             while not self._stop.is_set():
-                batches = self._consumer.poll(timeout_ms=500)
+                try:
+                    batches = self._consumer.poll(timeout_ms=500)
+                except KafkaError as exc:  # the broker is away: wait for it, do not exit
+                    log.warning("poll failed; retrying", extra={"error": repr(exc)[:500]})
+                    self._stop.wait(RETRY_AFTER_S)
+                    continue
                 if batches:
                     self._process(batches)
                     if progress:
                         progress(sum(len(r) for r in batches.values()))
+                if not stop_at_end:
+                    self._reopen_if_stalled()
                 if stop_at_end:
                     assigned = self._consumer.assignment()
                     if assigned and ends is None:
@@ -92,30 +152,57 @@ class ConsumerLoop:
             self.close()
 
     def _process(self, batches: dict):
-        offsets = {}
-        for tp, records in batches.items():
-            for record in records:
-                self._handle(record)
-                offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+        offsets, sends = {}, []
+        try:
+            for tp, records in batches.items():
+                for record in records:
+                    sends += self._handle(record)
+                    offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+                    if self._stop.is_set():
+                        break
                 if self._stop.is_set():
                     break
-            if self._stop.is_set():
-                break
-        # Dead-letters must be durable before we move past their records.
-        self._producer.flush()
+            # Dead-letters must be durable before we move past their records.
+            self._producer.flush()
+            failed = [f.exception for f in sends if f.failed()]
+            if failed:
+                raise DeadLetterNotSent(repr(failed[0]))
+        except (ConnectionFailure, DeadLetterNotSent, KafkaError) as exc:
+            log.warning("batch not applied; retrying it", extra={"error": repr(exc)[:500]})
+            self._rewind(batches)
+            self._stop.wait(RETRY_AFTER_S)
+            return
         if offsets:
-            self._consumer.commit(offsets)
+            try:
+                self._consumer.commit(offsets)
+            except CommitFailedError as exc:
+                log.warning("offsets not committed (the group rebalanced); the new owner re-reads them",
+                            extra={"error": str(exc)[:500]})
+            except KafkaError as exc:
+                # The broker went away during the commit. Everything up to here is applied;
+                # the next commit (offsets are absolute) covers it, or a restart re-reads it.
+                log.warning("offsets not committed (broker unreachable); committing with the next batch",
+                            extra={"error": repr(exc)[:500]})
 
-    def _handle(self, record):
+    def _rewind(self, batches: dict):
+        for tp, records in batches.items():
+            try:
+                self._consumer.seek(tp, records[0].offset)
+            except (IllegalStateError, AssertionError, KafkaError):
+                pass  # no longer ours after a rebalance: its new owner starts from the commit
+
+    def _handle(self, record) -> list:
+        """Apply one record; returns the dead-letter send it made, if any."""
         try:
             envelope = Envelope.from_kafka(record.key, record.value, record.headers)
             event_type = CATALOGUE.check(envelope)
             self.handler(envelope, event_type, Position(record.topic, record.partition, record.offset))
             self._count("applied", record.topic)
+            return []
         except (InvalidEvent, ValueError, Rejected) as exc:
-            self._deadletter(record, str(exc))
+            return self._deadletter(record, str(exc))
 
-    def _deadletter(self, record, reason: str):
+    def _deadletter(self, record, reason: str) -> list:
         log.warning("dead-lettered", extra={"topic": record.topic, "partition": record.partition,
                                             "offset": record.offset, "reason": reason})
         headers = list(record.headers or []) + [
@@ -127,9 +214,11 @@ class ConsumerLoop:
             ("dlq_time", utcnow_iso().encode()),
         ]
         self.deadlettered += 1
-        if self.deadletter_topic:
-            self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"", headers=headers)
         self._count("deadlettered", record.topic)
+        if self.deadletter_topic:
+            return [self._producer.send(self.deadletter_topic, key=record.key, value=record.value or b"",
+                                        headers=headers)]
+        return []
 
     def _count(self, outcome: str, topic: str):
         if self.metrics is not None:
