@@ -27,7 +27,7 @@ from deploy.local.processes import Processes, procfile
 from shared.auth.store import AuthStore
 from shared.config import SERVICE_PORTS, Settings
 from shared.events.envelope import Envelope
-from shared.events.topics import Topics
+from shared.events.topics import PROGRAMS, Topics
 from shared.kafka.admin import ensure_topics
 from shared.kafka.topic_reader import read_all
 from shared.store import auth_db, make_client
@@ -84,7 +84,9 @@ class FaultSystem:
         for name, port in self.web.items():
             self.env[f"{name.upper()}_PORT"] = str(port)
             self.env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
-        self.programs = [name for name in self.web if name != "registry"]
+        # Program services (they have the program kit); other web processes (webhooks) are
+        # killed and restarted like every process, but not loaded here.
+        self.programs = [name for name in self.web if name in PROGRAMS]
         self.settings = Settings.from_env("registry", self.env)
         self.topics = Topics(self.env["JINGZHUN_TOPIC_PREFIX"])
         self.procs = Processes(run_dir, self.env)
