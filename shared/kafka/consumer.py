@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from typing import Callable, Iterable
 
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
@@ -44,7 +43,6 @@ class DeadLetterNotSent(Exception):
 
 
 RETRY_AFTER_S = 1.0
-STALL_CHECK_S = 15.0
 
 
 Handler = Callable[[Envelope, EventType, Position], None]
@@ -75,10 +73,6 @@ class ConsumerLoop:
         signal.signal(signal.SIGINT, self.stop)
 
     def _open(self):
-        self._open_consumer()
-        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
-
-    def _open_consumer(self):
         self._consumer = KafkaConsumer(
             *self.topics,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
@@ -91,37 +85,7 @@ class ConsumerLoop:
             session_timeout_ms=self.settings.consumer_session_timeout_ms,
             heartbeat_interval_ms=min(3000, self.settings.consumer_session_timeout_ms // 3),
         )
-        self._watch = {}
-        self._next_watch = time.monotonic() + STALL_CHECK_S
-
-    def _reopen_if_stalled(self):
-        """A guard. In the fault tests (kafka-python 3.0.12), after a broker restart whole
-        topics were once left unread for minutes while others flowed; the cause was not
-        pinned down (the consumer was also slow under that load), so this watches for it:
-        every STALL_CHECK_S, a partition with no position for two checks, or behind its end
-        and not moving for five, is stalled; then open a fresh consumer, which resumes from
-        the committed offsets (anything applied but uncommitted is applied again,
-        idempotently). It logs when it fires."""
-        if time.monotonic() < self._next_watch:
-            return
-        self._next_watch = time.monotonic() + STALL_CHECK_S
-        try:
-            assigned = list(self._consumer.assignment())
-            ends = self._consumer.end_offsets(assigned) if assigned else {}
-            positions = {tp: self._consumer.position(tp, timeout_ms=1000) for tp in assigned}
-        except (KafkaError, AssertionError, IllegalStateError):
-            return
-        behind = {tp: pos for tp, pos in positions.items() if pos is None or pos < ends.get(tp, 0)}
-        # (position, checks seen there); a busy consumer may leave a partition waiting a
-        # while, so one that merely lags must sit still for a minute, not one check.
-        self._watch = {tp: (pos, self._watch[tp][1] + 1 if tp in self._watch and self._watch[tp][0] == pos else 1)
-                       for tp, pos in behind.items()}
-        stalled = [tp for tp, (pos, seen) in self._watch.items() if seen >= (2 if pos is None else 5)]
-        if stalled:
-            log.warning("partitions stalled; reopening the consumer",
-                        extra={"partitions": [f"{tp.topic}:{tp.partition}" for tp in stalled][:20]})
-            self._consumer.close(autocommit=False)
-            self._open_consumer()
+        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
 
     def run(self, stop_at_end: bool = False, progress=None):
         """Poll until stop() (SIGTERM). With ``stop_at_end``, stop once every assigned
@@ -140,8 +104,6 @@ class ConsumerLoop:
                     self._process(batches)
                     if progress:
                         progress(sum(len(r) for r in batches.values()))
-                if not stop_at_end:
-                    self._reopen_if_stalled()
                 if stop_at_end:
                     assigned = self._consumer.assignment()
                     if assigned and ends is None:
