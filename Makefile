@@ -3,6 +3,7 @@
 #   make stop   — stop what make demo started
 #   make test   — every test (unit, integration on the real broker and store, browser e2e)
 #   make unit   — the fast unit tests alone
+#   make soak   — the fault suite's long form (SOAK_SECONDS, SOAK_REQUESTS), on its own stack; writes reports/soak-*.md
 SHELL := /bin/bash
 PYTHON ?= python3
 JINGZHUN_CACHE ?= $(HOME)/.cache/jingzhun
@@ -21,7 +22,7 @@ TEST_KAFKA_PORT ?= 19092
 TEST_MONGO_PORT ?= 28017
 TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
 
-.PHONY: setup venv translations browser stack-fetch k8s-tools demo stop unit test test-only bench clean-stack
+.PHONY: setup venv translations browser stack-fetch k8s-tools demo stop unit test test-only bench clean-stack soak
 
 setup: venv translations stack-fetch
 
@@ -69,3 +70,21 @@ test: setup browser k8s-tools
 clean-stack:
 	-@$(STACK) stop --data $(TEST_DATA)
 	rm -rf $(TEST_DATA)
+
+# The long form of the fault suite: its own stack, ports and data, so it runs beside a demo
+# or a test run. Bounded: SOAK_SECONDS (600) of faults, SOAK_REQUESTS (6000) at most.
+SOAK_KAFKA_PORT ?= 19192
+SOAK_MONGO_PORT ?= 28117
+SOAK_PORT_BASE ?= 18100
+SOAK_DATA ?= $(JINGZHUN_CACHE)/soak-stack
+SOAK_SECONDS ?= 600
+SOAK_REQUESTS ?= 6000
+soak: setup
+	@$(STACK) stop --data $(SOAK_DATA) >/dev/null 2>&1 || true
+	@rm -rf $(SOAK_DATA)
+	@$(STACK) start --kafka-port $(SOAK_KAFKA_PORT) --mongo-port $(SOAK_MONGO_PORT) --data $(SOAK_DATA)
+	@status=0; \
+	  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(SOAK_KAFKA_PORT) MONGO_URL=mongodb://127.0.0.1:$(SOAK_MONGO_PORT) \
+	  SOAK_DATA=$(SOAK_DATA) SOAK_PORT_BASE=$(SOAK_PORT_BASE) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_REQUESTS=$(SOAK_REQUESTS) \
+	  $(PY) -m tests.faults.soak || status=$$?; \
+	  $(STACK) stop --data $(SOAK_DATA); exit $$status

@@ -88,6 +88,8 @@ class Settings:
     login_window_s: int = 900           # failures counted over this window …
     login_lockout_s: int = 900          # … and the lock-out that follows
     max_event_bytes: int = 256 * 1024   # a consumed record larger than this is dead-lettered
+    # How long the group waits for a silent consumer before giving its partitions to others.
+    consumer_session_timeout_ms: int = 45000
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -127,6 +129,7 @@ class Settings:
             login_window_s=_int(env, "LOGIN_WINDOW_S", cls.login_window_s),
             login_lockout_s=_int(env, "LOGIN_LOCKOUT_S", cls.login_lockout_s),
             max_event_bytes=_int(env, "MAX_EVENT_BYTES", cls.max_event_bytes),
+            consumer_session_timeout_ms=_int(env, "CONSUMER_SESSION_TIMEOUT_MS", cls.consumer_session_timeout_ms),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -14,6 +14,9 @@ import sys
 import threading
 import time
 
+from kafka.errors import KafkaError
+from pymongo.errors import ConnectionFailure
+
 from shared import heartbeat
 from shared.config import Settings
 from shared.kafka.admin import ensure_topics
@@ -25,6 +28,11 @@ from shared.store import make_client, service_db
 log = logging.getLogger(__name__)
 # A writer that died between its write and its mark is found by this sweep.
 SWEEP_EVERY_S = 60
+RETRY_AFTER_S = 1.0
+
+
+class NotPublished(Exception):
+    """The broker did not acknowledge part of a batch; nothing of it is marked sent."""
 
 
 class Relay:
@@ -57,11 +65,15 @@ class Relay:
             # Oldest first across documents, so one household's events keep their order.
             batch.sort(key=lambda item: item[2][0].time)
             self._fault("crash_before_publish")
-            for _, _, envelopes in batch:
-                for envelope in envelopes:
-                    send_envelope(producer, self.route(envelope), envelope)
+            futures = [[send_envelope(producer, self.route(envelope), envelope) for envelope in envelopes]
+                       for _, _, envelopes in batch]
             producer.flush()
             self._fault("crash_after_publish")
+            # flush() also returns when a send has failed (delivery timeout with the broker
+            # away): mark sent only what the broker acknowledged, or it would be lost.
+            failed = [f.exception for sends in futures for f in sends if f.failed()]
+            if failed:
+                raise NotPublished(f"{len(failed)} event(s) not acknowledged by the broker: {failed[0]!r}")
             for name, doc, envelopes in batch:
                 mark_sent(db[name], doc, [e.id for e in envelopes])
         for mark in marks:
@@ -89,7 +101,17 @@ class Relay:
                 sweep = time.monotonic() >= next_sweep
                 if sweep:
                     next_sweep = time.monotonic() + SWEEP_EVERY_S
-                if self.run_once(db, producer, sweep=sweep) == 0:
+                try:
+                    sent = self.run_once(db, producer, sweep=sweep)
+                except (ConnectionFailure, KafkaError, NotPublished) as exc:
+                    # The store or the broker is away: nothing was marked sent, so the same
+                    # events go out once it is back (consumers deduplicate a second copy).
+                    # Waiting here, not exiting, keeps a local run without a supervisor alive.
+                    log.warning("relay waiting for the store or broker", extra={"error": repr(exc)[:500]})
+                    next_sweep = 0.0
+                    self._stop.wait(RETRY_AFTER_S)
+                    continue
+                if sent == 0:
                     self._stop.wait(self.settings.relay_interval_ms / 1000)
         finally:
             producer.close(timeout=10)  # bounded, so SIGTERM ends us even with the broker gone

@@ -42,9 +42,29 @@ def ensure_topics(settings: Settings, wait_s: float = 60.0) -> list[str]:
                 pass
         if created:
             log.info("topics created", extra={"topics": created})
+            _wait_for_leaders(admin, created, deadline=time.monotonic() + 30)
         return created
     finally:
         admin.close()
+
+
+def _wait_for_leaders(admin: KafkaAdminClient, topics: list[str], deadline: float) -> None:
+    """Until every partition of the new topics has a leader. A consumer that subscribes
+    before that is assigned only the partitions it saw, and ignores the others until its
+    next metadata refresh (5 minutes): the fault tests, which create their topics and start
+    every process at once, saw whole topics left unread, and a households read model that
+    never learnt of a new household."""
+    while time.monotonic() < deadline:
+        try:
+            described = admin.describe_topics(topics)
+        except KafkaError:
+            described = []
+        if len(described) == len(topics) and all(
+                t["error_code"] == 0 and t["partitions"] and all(p["leader_id"] >= 0 for p in t["partitions"])
+                for t in described):
+            return
+        time.sleep(0.2)
+    log.warning("topics created but not all partitions have a leader yet", extra={"topics": topics})
 
 
 def main() -> int:

@@ -4,8 +4,14 @@ The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`
 be idempotent (a record may be
 delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
-topic with the reason, and the partition keeps moving. Any other exception (the store is
-down, say) stops the loop without committing, so the record is retried after restart.
+topic with the reason, and the partition keeps moving. When the store is unreachable, or a
+dead letter was not acknowledged, nothing of the batch is committed: the loop seeks back to
+the batch's start and tries again after a pause (the handler is idempotent), instead of
+exiting — a store restart must not stop the pipeline where no supervisor restarts it. Any
+other exception stops the loop without committing, so the record is retried after restart.
+If the group rebalanced meanwhile, the commit is refused and the partition's new owner
+reads those records again; if the broker is away, the next batch's commit covers it. Both
+are logged, not fatal (the process used to exit when the broker stopped mid-commit).
 """
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ import threading
 from typing import Callable, Iterable
 
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from pymongo.errors import ConnectionFailure
 
 from shared import heartbeat
 from shared.config import Settings
@@ -29,6 +37,13 @@ log = logging.getLogger(__name__)
 
 class Rejected(Exception):
     """Raised by a handler for an event that can never be applied (e.g. unknown household)."""
+
+
+class DeadLetterNotSent(Exception):
+    """The broker did not acknowledge a dead letter: the batch must not be committed."""
+
+
+RETRY_AFTER_S = 1.0
 
 
 Handler = Callable[[Envelope, EventType, Position], None]
@@ -68,6 +83,8 @@ class ConsumerLoop:
             auto_offset_reset=self.auto_offset_reset,
             max_poll_records=500,
             isolation_level="read_committed",
+            session_timeout_ms=self.settings.consumer_session_timeout_ms,
+            heartbeat_interval_ms=min(3000, self.settings.consumer_session_timeout_ms // 3),
         )
         self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
 
@@ -79,7 +96,12 @@ class ConsumerLoop:
         try:
             while not self._stop.is_set():
                 heartbeat.beat()
-                batches = self._consumer.poll(timeout_ms=500)
+                try:
+                    batches = self._consumer.poll(timeout_ms=500)
+                except KafkaError as exc:  # the broker is away: wait for it, do not exit
+                    log.warning("poll failed; retrying", extra={"error": repr(exc)[:500]})
+                    self._stop.wait(RETRY_AFTER_S)
+                    continue
                 if batches:
                     self._process(batches)
                     if progress:
@@ -94,37 +116,63 @@ class ConsumerLoop:
             self.close()
 
     def _process(self, batches: dict):
-        offsets = {}
-        for tp, records in batches.items():
-            for record in records:
-                self._handle(record)
-                offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+        offsets, sends = {}, []
+        try:
+            for tp, records in batches.items():
+                for record in records:
+                    sends += self._handle(record)
+                    offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+                    if self._stop.is_set():
+                        break
                 if self._stop.is_set():
                     break
-            if self._stop.is_set():
-                break
-        # Dead-letters must be durable before we move past their records.
-        self._producer.flush()
+            # Dead-letters must be durable before we move past their records.
+            self._producer.flush()
+            failed = [f.exception for f in sends if f.failed()]
+            if failed:
+                raise DeadLetterNotSent(repr(failed[0]))
+        except (ConnectionFailure, DeadLetterNotSent, KafkaError) as exc:
+            log.warning("batch not applied; retrying it", extra={"error": repr(exc)[:500]})
+            self._rewind(batches)
+            self._stop.wait(RETRY_AFTER_S)
+            return
         if offsets:
-            self._consumer.commit(offsets)
+            try:
+                self._consumer.commit(offsets)
+            except CommitFailedError as exc:
+                log.warning("offsets not committed (the group rebalanced); the new owner re-reads them",
+                            extra={"error": str(exc)[:500]})
+            except KafkaError as exc:
+                # The broker went away during the commit. Everything up to here is applied;
+                # the next commit (offsets are absolute) covers it, or a restart re-reads it.
+                log.warning("offsets not committed (broker unreachable); committing with the next batch",
+                            extra={"error": repr(exc)[:500]})
 
-    def _handle(self, record):
+    def _rewind(self, batches: dict):
+        for tp, records in batches.items():
+            try:
+                self._consumer.seek(tp, records[0].offset)
+            except (IllegalStateError, AssertionError, KafkaError):
+                pass  # no longer ours after a rebalance: its new owner starts from the commit
+
+    def _handle(self, record) -> list:
+        """Apply one record; returns the dead-letter send it made, if any."""
         size = len(record.value or b"")
         if size > self.settings.max_event_bytes:
             # Events are small (ids, dates, money): a huge one is an attack or a bug, and
             # parsing it would cost every consumer's memory. Keep its start for a person.
-            self._deadletter(record, f"record too large: {size} bytes (at most {self.settings.max_event_bytes})",
-                             value=(record.value or b"")[:64 * 1024])
-            return
+            return self._deadletter(record, f"record too large: {size} bytes (at most {self.settings.max_event_bytes})",
+                                    value=(record.value or b"")[:64 * 1024])
         try:
             envelope = Envelope.from_kafka(record.key, record.value, record.headers)
             event_type = CATALOGUE.check(envelope)
             self.handler(envelope, event_type, Position(record.topic, record.partition, record.offset))
             self._count("applied", record.topic)
+            return []
         except (InvalidEvent, ValueError, Rejected) as exc:
-            self._deadletter(record, str(exc))
+            return self._deadletter(record, str(exc))
 
-    def _deadletter(self, record, reason: str, value: bytes | None = None):
+    def _deadletter(self, record, reason: str, value: bytes | None = None) -> list:
         log.warning("dead-lettered", extra={"topic": record.topic, "partition": record.partition,
                                             "offset": record.offset, "reason": reason})
         headers = list(record.headers or []) + [
@@ -136,10 +184,11 @@ class ConsumerLoop:
             ("dlq_time", utcnow_iso().encode()),
         ]
         self.deadlettered += 1
+        self._count("deadlettered", record.topic)
         if self.deadletter_topic:
             value = (record.value or b"") if value is None else value
-            self._producer.send(self.deadletter_topic, key=record.key, value=value, headers=headers)
-        self._count("deadlettered", record.topic)
+            return [self._producer.send(self.deadletter_topic, key=record.key, value=value, headers=headers)]
+        return []
 
     def _count(self, outcome: str, topic: str):
         if self.metrics is not None:

@@ -2,7 +2,9 @@
 Every consumer entry point (registry consumer, read models) is this plus its handler."""
 from __future__ import annotations
 
+import faulthandler
 import logging
+import signal
 from typing import Callable
 
 from pymongo.database import Database
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 
 def serve(settings: Settings, process: str, topics: list[str], handler_for: Callable[[Database], Handler]) -> int:
     configure_logging(process, settings.log_level)
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every thread's stack on stderr
     ensure_topics(settings)
     client = make_client(settings)
     try:

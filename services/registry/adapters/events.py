@@ -16,7 +16,7 @@ from shared import outbox
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from services.registry.adapters.stats import Stats
-from services.registry.domain.assistance import serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
+from services.registry.domain.assistance import file_counter, serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
 from services.registry.domain.households import new_summary
 
 
@@ -131,10 +131,7 @@ class EventApplier:
         if "after" in data:
             self.stats.add(position.partition_key, position.offset, "households", "-",
                            status_counts(data.get("before"), data["after"]))
-            moves = {"exited": "exits", "returned": "returns"}
-            counter = moves.get(data["after"]["status"]) if data.get("to_status") else None
-            if data.get("before") is None:
-                counter = "identified"
+            counter = file_counter(data)
             if counter:
                 self.stats.add(position.partition_key, position.offset, "registry", month,
                                [(data["after"]["village_code"], {counter: 1})])

@@ -85,3 +85,11 @@ def serious_illness_risk(data: dict) -> str | None:
     added_ill = data.get("kind") == "add_member" and any(m.get("health") == "serious_illness"
                                                          for m in file.get("members", [])[-1:])
     return "serious_illness" if ill or added_ill else None
+
+
+def file_counter(data: dict) -> str | None:
+    """Which registry counter a file event moves: a new file, an exit, a return to poverty."""
+    if data.get("before") is None:
+        return "identified"
+    moves = {"exited": "exits", "returned": "returns"}
+    return moves.get(data["after"]["status"]) if data.get("to_status") else None
