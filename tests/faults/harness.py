@@ -77,6 +77,7 @@ class FaultSystem:
             "WEB_CONCURRENCY": str(web_concurrency), "HOST": "127.0.0.1",
             # A killed worker's partitions go to the others after this (Kafka's floor is 6 s).
             "CONSUMER_SESSION_TIMEOUT_MS": "10000",
+            "JINGZHUN_DEV": "1",   # plain http on 127.0.0.1
         }
         self.env["JINGZHUN_TOPIC_PREFIX"] = self.env["JINGZHUN_DB_PREFIX"]
         self.processes = list(procfile())
