@@ -3,6 +3,7 @@
 #   make stop   — stop what make demo started
 #   make test   — every test (unit, integration on the real broker and store, browser e2e)
 #   make unit   — the fast unit tests alone
+#   make bench  — the benchmarks on a stack of their own; writes docs/benchmarks.md
 SHELL := /bin/bash
 PYTHON ?= python3
 JINGZHUN_CACHE ?= $(HOME)/.cache/jingzhun
@@ -20,6 +21,11 @@ JINGZHUN_DATA ?= $(HOME)/.local/state/jingzhun
 TEST_KAFKA_PORT ?= 19092
 TEST_MONGO_PORT ?= 28017
 TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
+BENCH_KAFKA_PORT ?= 19292
+BENCH_MONGO_PORT ?= 28217
+BENCH_WEB_PORT ?= 26000
+BENCH_DATA ?= $(JINGZHUN_CACHE)/bench-stack
+BENCH_ARGS ?=
 
 .PHONY: setup venv translations browser stack-fetch demo stop unit test test-only bench clean-stack
 
@@ -65,3 +71,15 @@ test: setup browser
 clean-stack:
 	-@$(STACK) stop --data $(TEST_DATA)
 	rm -rf $(TEST_DATA)
+
+# Full size by default (BENCH_ARGS=--quick for the tiny form, or e.g. --events 50000); a fresh
+# stack of its own, stopped after, so the figures are not shared with anything else it runs.
+bench: setup
+	@$(STACK) stop --data $(BENCH_DATA) >/dev/null 2>&1 || true
+	@rm -rf $(BENCH_DATA)
+	@$(STACK) start --kafka-port $(BENCH_KAFKA_PORT) --controller-port $$(($(BENCH_KAFKA_PORT) + 1)) \
+	  --mongo-port $(BENCH_MONGO_PORT) --data $(BENCH_DATA)
+	@set -o pipefail; status=0; \
+	  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(BENCH_KAFKA_PORT) MONGO_URL=mongodb://127.0.0.1:$(BENCH_MONGO_PORT) \
+	  $(PY) -m bench --port-base $(BENCH_WEB_PORT) $(BENCH_ARGS) || status=$$?; \
+	  $(STACK) stop --data $(BENCH_DATA); exit $$status

@@ -1,7 +1,8 @@
 """A consumer loop that commits offsets only after the handler has written to the store.
 
 The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`` and must
-be idempotent (a record may be
+be idempotent. A handler may have a ``flush()`` for writes it batches per poll: the loop
+calls it after the poll's records and before committing their offsets (a record may be
 delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. Any other exception (the store is
@@ -101,7 +102,10 @@ class ConsumerLoop:
                     break
             if self._stop.is_set():
                 break
-        # Dead-letters must be durable before we move past their records.
+        # Batched store writes and dead-letters must be durable before we move past their records.
+        flush = getattr(self.handler, "flush", None)
+        if flush is not None:
+            flush()
         self._producer.flush()
         if offsets:
             self._consumer.commit(offsets)

@@ -4,7 +4,12 @@ history, versions and the area statistics — each exactly once.
 - The household update is guarded by the event id (``applied.<id>`` records which copy
   of the event, topic:partition:offset, applied it) and queues the consolidated-stream
   event in the same atomic write.
-- The history entry and the file version are upserts keyed by the event id / version.
+- The history entry and the file version are keyed by the event id / version. History
+  entries and statistics are written once per poll (``flush``, which the consumer loop
+  calls before it commits the poll's offsets): one insert for the entries, one update per
+  counter document. A crash before it leaves the offsets uncommitted, the records come
+  again, and the household guard lets a copy from the same position queue them again (an
+  entry already there is skipped, a counter ignores what it counted).
 - Statistics are guarded per partition by offset (see stats.py). A republished copy of an
   event (another offset) is recognised by ``applied`` and changes nothing."""
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
+from shared.store import insert_new
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from services.registry.adapters.stats import Stats
@@ -26,6 +32,8 @@ class EventApplier:
         self.history = db["history"]
         self.versions = db["household_versions"]
         self.stats = Stats(db)
+        self._history_queue: list[dict] = []
+        self._stats_queue: list = []
 
     def ensure_indexes(self) -> None:
         self.history.create_index([("household_id", 1), ("occurred_at", -1)])
@@ -65,7 +73,7 @@ class EventApplier:
             outbox.update(self.households, {"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
                           update, *events)
         self._history(entry)
-        self.stats.add(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
+        self._count(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
             (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
                                          "amount_fen": entry["amount_fen"], "households_reached": int(first)})])
         return True
@@ -122,14 +130,14 @@ class EventApplier:
         self._history(entry)
         month = envelope.time[:7]
         if "after" in data:
-            self.stats.add(position.partition_key, position.offset, "households", "-",
+            self._count(position.partition_key, position.offset, "households", "-",
                            status_counts(data.get("before"), data["after"]))
             moves = {"exited": "exits", "returned": "returns"}
             counter = moves.get(data["after"]["status"]) if data.get("to_status") else None
             if data.get("before") is None:
                 counter = "identified"
             if counter:
-                self.stats.add(position.partition_key, position.offset, "registry", month,
+                self._count(position.partition_key, position.offset, "registry", month,
                                [(data["after"]["village_code"], {counter: 1})])
         return True
 
@@ -148,4 +156,15 @@ class EventApplier:
         self.households.update_one({"_id": household_id, "warnings": {"$exists": False}}, {"$set": {"warnings": []}})
 
     def _history(self, entry: dict) -> None:
-        self.history.update_one({"_id": entry["_id"]}, {"$setOnInsert": entry}, upsert=True)
+        self._history_queue.append(entry)
+
+    def flush(self) -> None:
+        """Write the history entries queued since the last flush (one insert; those already
+        there are skipped). Must run before the offsets of their records are committed."""
+        queued, self._history_queue = self._history_queue, []
+        insert_new(self.history, queued)
+        counted, self._stats_queue = self._stats_queue, []
+        self.stats.add_many(counted)
+
+    def _count(self, position: str, offset: int, group: str, month: str, changes: list) -> None:
+        self._stats_queue.append((position, offset, group, month, changes))
