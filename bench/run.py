@@ -22,17 +22,18 @@ class Sizes:
     hammer_seconds: float = 20
     hammer_count: int = 20_000
     hammer_threads: int = 8
-    latency_rate: float = 50        # requests/s (200 on an idle machine with more cores)
+    latency_rate: float = 20        # requests/s: what a shared 2-core machine sustains (200 wants more cores)
     latency_seconds: float = 60
     scale_workers: tuple = (1, 2, 3)
-    scale_events: int = 30_000
-    ingest_timeout: float = 900
+    scale_events: int = 6_000
+    ingest_timeout: float = 720     # bounds: the whole run stays under 30 minutes on 2 cores
+    scale_timeout: float = 240
 
     @classmethod
     def quick(cls) -> "Sizes":
         return cls(households=200, events=1000, relay_events=300, web_households=4, hammer_seconds=3,
                    hammer_count=150, hammer_threads=4, latency_rate=4, latency_seconds=4, scale_workers=(),
-                   scale_events=0, ingest_timeout=600)
+                   scale_events=0, ingest_timeout=600, scale_timeout=60)
 
 
 def run(sizes: Sizes, run_dir: Path, port_base: int, profile: bool = True, log=print) -> dict:
@@ -111,7 +112,7 @@ def _scale_out(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) 
             events = workload.events([hid for hid, _ in items], sizes.scale_events)
             ingest.prefill_store(ctx, items)
             ingest.produce(ctx, events)
-            r = ingest.registry_ingest(ctx, PROGRAMS, sizes.scale_events, workers=workers, timeout=sizes.ingest_timeout)
+            r = ingest.registry_ingest(ctx, PROGRAMS, sizes.scale_events, workers=workers, timeout=sizes.scale_timeout)
             r.pop("profile", None)
             r["verify"] = ingest.verify(ctx, events)
             runs.append(r)
