@@ -100,7 +100,10 @@ class WebSetup:
         deadline = time.monotonic() + timeout
         while read_model.estimated_document_count() < len(self.ids):
             if time.monotonic() > deadline:
-                raise RuntimeError("the households did not reach e-commerce's read model")
+                logs = "\n".join(f"--- {name}:\n{ctx.procs.log_tail(name, 15)}"
+                                 for name in ("registry-relay", "ecommerce-households"))
+                raise RuntimeError(f"{read_model.estimated_document_count()} of {len(self.ids)} households reached "
+                                   f"e-commerce's read model in {timeout:.0f} s\n{logs}")
             time.sleep(0.5)
         self._wait_http(self.ecommerce_port)
         session = requests.Session()

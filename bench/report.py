@@ -89,8 +89,10 @@ def _ingest(r, s, charts_dir) -> list[str]:
              f"{'met' if ratio and ratio >= 0.8 else 'not met'}. Rates are over the steady part (first progress to the "
              f"end); the whole run including start-up and group join was {_r(reg['rate'])} events/s. "
              f"CPU used: the worker {reg['worker_cpu_seconds']} s, the store {reg['store_cpu_seconds']} s.", "",
-             f"Check: {v['history_entries']:,} history entries and {v['summary_events']:,} events in the summaries for "
-             f"{v['expected']:,} sent — {'all applied, once' if v['ok'] else '**not all applied within the bound**'}.", "",
+             f"Check: {v['history_entries']:,} history entries and {v['statistics_events']:,} events in the area "
+             f"statistics for {v['expected']:,} sent; {v['summaries_checked'] - v['summaries_wrong']} of "
+             f"{v['summaries_checked']} households' summaries checked count their events — "
+             f"{'all applied, once' if v['ok'] else '**not all applied within the time bound**'}.", "",
              f"Filling the topics (kafka-python, the project's idempotent producer, acks=all): "
              f"{_r(r['produce']['rate'])} events/s. Writing the households with the bulk import path: "
              f"{_r(r['prefill_store']['seconds'], 1)} s.", "",
