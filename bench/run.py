@@ -26,7 +26,7 @@ class Sizes:
     latency_seconds: float = 60
     scale_workers: tuple = (1, 2, 3)
     scale_events: int = 6_000
-    ingest_timeout: float = 720     # bounds: the whole run stays under 30 minutes on 2 cores
+    ingest_timeout: float = 540     # bounds: the whole run stays under 30 minutes on 2 cores
     scale_timeout: float = 240
 
     @classmethod
