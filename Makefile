@@ -4,6 +4,7 @@
 #   make test   — every test (unit, integration on the real broker and store, browser e2e)
 #   make unit   — the fast unit tests alone
 #   make soak   — the fault suite's long form (SOAK_SECONDS, SOAK_REQUESTS), on its own stack; writes reports/soak-*.md
+#   make bench  — the benchmarks on a stack of their own; writes docs/benchmarks.md
 SHELL := /bin/bash
 PYTHON ?= python3
 JINGZHUN_CACHE ?= $(HOME)/.cache/jingzhun
@@ -21,6 +22,11 @@ JINGZHUN_DATA ?= $(HOME)/.local/state/jingzhun
 TEST_KAFKA_PORT ?= 19092
 TEST_MONGO_PORT ?= 28017
 TEST_DATA ?= $(JINGZHUN_CACHE)/test-stack
+BENCH_KAFKA_PORT ?= 19292
+BENCH_MONGO_PORT ?= 28217
+BENCH_WEB_PORT ?= 26000
+BENCH_DATA ?= $(JINGZHUN_CACHE)/bench-stack
+BENCH_ARGS ?=
 
 .PHONY: setup venv translations browser stack-fetch k8s-tools demo stop unit test test-only bench clean-stack soak
 
@@ -88,3 +94,15 @@ soak: setup
 	  SOAK_DATA=$(SOAK_DATA) SOAK_PORT_BASE=$(SOAK_PORT_BASE) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_REQUESTS=$(SOAK_REQUESTS) \
 	  $(PY) -m tests.faults.soak || status=$$?; \
 	  $(STACK) stop --data $(SOAK_DATA); exit $$status
+
+# Full size by default (BENCH_ARGS=--quick for the tiny form, or e.g. --events 50000); a fresh
+# stack of its own, stopped after, so the figures are not shared with anything else it runs.
+bench: setup
+	@$(STACK) stop --data $(BENCH_DATA) >/dev/null 2>&1 || true
+	@rm -rf $(BENCH_DATA)
+	@$(STACK) start --kafka-port $(BENCH_KAFKA_PORT) --controller-port $$(($(BENCH_KAFKA_PORT) + 1)) \
+	  --mongo-port $(BENCH_MONGO_PORT) --data $(BENCH_DATA)
+	@set -o pipefail; status=0; \
+	  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(BENCH_KAFKA_PORT) MONGO_URL=mongodb://127.0.0.1:$(BENCH_MONGO_PORT) \
+	  $(PY) -m bench --port-base $(BENCH_WEB_PORT) $(BENCH_ARGS) || status=$$?; \
+	  $(STACK) stop --data $(BENCH_DATA); exit $$status

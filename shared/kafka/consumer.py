@@ -1,7 +1,9 @@
 """A consumer loop that commits offsets only after the handler has written to the store.
 
 The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`` and must
-be idempotent (a record may be
+be idempotent. A handler may have a ``flush()`` for writes it batches per poll: the loop
+calls it after the poll's records and before committing their offsets, and ``discard()``
+when the batch is to be handled again (a record may be
 delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. When the store is unreachable, or a
@@ -126,13 +128,20 @@ class ConsumerLoop:
                         break
                 if self._stop.is_set():
                     break
-            # Dead-letters must be durable before we move past their records.
+            # Batched store writes and dead-letters must be durable before we move past their records.
+            flush = getattr(self.handler, "flush", None)
+            if flush is not None:
+                flush()
             self._producer.flush()
             failed = [f.exception for f in sends if f.failed()]
             if failed:
                 raise DeadLetterNotSent(repr(failed[0]))
         except (ConnectionFailure, DeadLetterNotSent, KafkaError) as exc:
             log.warning("batch not applied; retrying it", extra={"error": repr(exc)[:500]})
+            # What the handler queued for this batch is dropped: the batch is handled again.
+            discard = getattr(self.handler, "discard", None)
+            if discard is not None:
+                discard()
             self._rewind(batches)
             self._stop.wait(RETRY_AFTER_S)
             return

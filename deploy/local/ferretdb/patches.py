@@ -21,6 +21,8 @@ process-wide mutex around those commands restores it; SQLite serialises writes a
    superset; the handler filters every row again, so results are unchanged (a test
    compares each filter with the same filter evaluated without pushdown). Measured on
    200,000 documents: a county's households by name prefix in 15 ms, by _id in 1–3 ms.
+   Before it, ``make bench`` found the registry consumer spending ~85 ms of store CPU per
+   event (a lookup by _id among 200 households took 18 ms; after, 0.005 ms).
 
 Used by stack.py: it copies the module from Go's module cache, calls ``patch(dir)`` and
 builds against the copy (a ``replace`` in a go.mod kept in the cache, not in the repo)."""

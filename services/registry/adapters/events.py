@@ -4,7 +4,12 @@ history, versions and the area statistics — each exactly once.
 - The household update is guarded by the event id (``applied.<id>`` records which copy
   of the event, topic:partition:offset, applied it) and queues the consolidated-stream
   event in the same atomic write.
-- The history entry and the file version are upserts keyed by the event id / version.
+- The history entry and the file version are keyed by the event id / version. History
+  entries and statistics are written once per poll (``flush``, which the consumer loop
+  calls before it commits the poll's offsets): one insert for the entries, one update per
+  counter document. A crash before it leaves the offsets uncommitted, the records come
+  again, and the household guard lets a copy from the same position queue them again (an
+  entry already there is skipped, a counter ignores what it counted).
 - Statistics are guarded per partition by offset (see stats.py). A republished copy of an
   event (another offset) is recognised by ``applied`` and changes nothing."""
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
+from shared.store import insert_new
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from services.registry.adapters.stats import Stats
@@ -29,6 +35,8 @@ class EventApplier:
         self.history = db["history"]
         self.versions = db["household_versions"]
         self.stats = Stats(db)
+        self._history_queue: list[dict] = []
+        self._stats_queue: list = []
 
     def ensure_indexes(self) -> None:
         self.history.create_index([("household_id", 1), ("occurred_at", -1)])
@@ -72,7 +80,7 @@ class EventApplier:
             outbox.update(self.households, {"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}},
                           update, *events)
         self._history(entry)
-        self.stats.add(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
+        self._count(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
             (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
                                          "amount_fen": entry["amount_fen"], "households_reached": int(first)})])
         return True
@@ -129,11 +137,11 @@ class EventApplier:
         self._history(entry)
         month = envelope.time[:7]
         if "after" in data:
-            self.stats.add(position.partition_key, position.offset, "households", "-",
+            self._count(position.partition_key, position.offset, "households", "-",
                            status_counts(data.get("before"), data["after"]))
             counter = file_counter(data)
             if counter:
-                self.stats.add(position.partition_key, position.offset, "registry", month,
+                self._count(position.partition_key, position.offset, "registry", month,
                                [(data["after"]["village_code"], {counter: 1})])
         return True
 
@@ -152,4 +160,19 @@ class EventApplier:
         self.households.update_one({"_id": household_id, "warnings": {"$exists": False}}, {"$set": {"warnings": []}})
 
     def _history(self, entry: dict) -> None:
-        self.history.update_one({"_id": entry["_id"]}, {"$setOnInsert": entry}, upsert=True)
+        self._history_queue.append(entry)
+
+    def flush(self) -> None:
+        """Write the history entries queued since the last flush (one insert; those already
+        there are skipped). Must run before the offsets of their records are committed."""
+        queued, self._history_queue = self._history_queue, []
+        insert_new(self.history, queued)
+        counted, self._stats_queue = self._stats_queue, []
+        self.stats.add_many(counted)
+
+    def discard(self) -> None:
+        """Forget what was queued: the consumer loop will hand the same records again."""
+        self._history_queue, self._stats_queue = [], []
+
+    def _count(self, position: str, offset: int, group: str, month: str, changes: list) -> None:
+        self._stats_queue.append((position, offset, group, month, changes))

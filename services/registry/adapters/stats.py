@@ -28,24 +28,47 @@ class Stats:
     def add(self, position: str, offset: int, group: str, month: str, changes: list[tuple[str, dict]]) -> None:
         """Add each (village_code, increments) to the counters of its village, township and
         county, once for this record (``position`` 'topic:partition', ``offset``)."""
-        merged: dict = defaultdict(lambda: defaultdict(int))
-        for village_code, inc in changes:
-            path = path_of(village_code)
-            for level in COUNTED_LEVELS:
+        for doc_id, (area, level), inc in _counters(position, group, month, changes):
+            if inc:
+                self._inc(doc_id, area, level, group, month, offset, offset, inc)
+
+    def add_many(self, records: list[tuple[str, int, str, str, list[tuple[str, dict]]]]) -> None:
+        """``add`` for many records (as a consumer's poll gives them, each partition in
+        offset order) in one write per counter document instead of one per record.
+
+        A document's merged increment is guarded by the first offset it sums: if the
+        document already counted any of them (a redelivery after a crash, with other batch
+        boundaries), the records are added one by one, each guarded by its own offset."""
+        merged: dict = {}
+        for position, offset, group, month, changes in records:
+            for doc_id, where, inc in _counters(position, group, month, changes):
+                if not inc:
+                    continue  # changes nothing, as in add()
+                entry = merged.setdefault(doc_id, {"where": where, "group": group, "month": month, "parts": []})
+                entry["parts"].append((offset, inc))
+        for doc_id, entry in merged.items():
+            parts = entry["parts"]
+            # Keys that sum to 0 are kept: add() would have created them with 0.
+            total: dict = defaultdict(int)
+            for _, inc in parts:
                 for key, value in inc.items():
-                    merged[(level, path[level])][key] += value
-        for (level, area), inc in merged.items():
-            inc = {k: v for k, v in inc.items() if v}
-            if not inc:
-                continue
-            try:
-                self.stats.update_one(
-                    {"_id": f"{area}|{group}|{month}|{position}", "offset": {"$lt": offset}},
-                    {"$inc": inc, "$set": {"offset": offset},
-                     "$setOnInsert": {"area": area, "level": level, "group": group, "month": month}},
-                    upsert=True)
-            except DuplicateKeyError:
-                pass  # the document exists with offset >= ours: already applied
+                    total[key] += value
+            area, level = entry["where"]
+            if not self._inc(doc_id, area, level, entry["group"], entry["month"], parts[0][0], parts[-1][0], dict(total)):
+                for offset, inc in parts:
+                    self._inc(doc_id, area, level, entry["group"], entry["month"], offset, offset, inc)
+
+    def _inc(self, doc_id: str, area: str, level: str, group: str, month: str, first: int, last: int, inc: dict) -> bool:
+        """Apply ``inc`` unless the document counted offset ``first`` already; False if it had."""
+        try:
+            self.stats.update_one(
+                {"_id": doc_id, "offset": {"$lt": first}},
+                {"$inc": inc, "$set": {"offset": last},
+                 "$setOnInsert": {"area": area, "level": level, "group": group, "month": month}},
+                upsert=True)
+            return True
+        except DuplicateKeyError:
+            return False  # the document exists with offset >= first: (some) already applied
 
     def totals(self, area: str, group: str, month: str | None = None) -> dict:
         """Counters of an area (any level; province and prefecture sum their counties)."""
@@ -93,6 +116,18 @@ class Stats:
         if level in COUNTED_LEVELS:
             return {"area": area, "level": level}
         return {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
+
+
+def _counters(position: str, group: str, month: str, changes: list[tuple[str, dict]]):
+    """(document id, (area, level), increments) of the counters one record changes."""
+    merged: dict = defaultdict(lambda: defaultdict(int))
+    for village_code, inc in changes:
+        path = path_of(village_code)
+        for level in COUNTED_LEVELS:
+            for key, value in inc.items():
+                merged[(level, path[level])][key] += value
+    for (level, area), inc in merged.items():
+        yield f"{area}|{group}|{month}|{position}", (area, level), {k: v for k, v in inc.items() if v}
 
 
 def _merge(total: dict, doc: dict) -> None:

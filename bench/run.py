@@ -1,0 +1,122 @@
+"""Run the benchmarks in priority order and return every figure as one dict (the JSON)."""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench import ingest, publish, workload
+from bench.context import BenchContext
+from bench.machine import describe
+
+PROGRAMS = ["ecommerce", "tourism", "photovoltaic"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    households: int = 50_000
+    events: int = 200_000
+    relay_events: int = 20_000
+    web_households: int = 100
+    hammer_seconds: float = 20
+    hammer_count: int = 20_000
+    hammer_threads: int = 8
+    latency_rate: float = 20        # requests/s: what a shared 2-core machine sustains (200 wants more cores)
+    latency_seconds: float = 60
+    scale_workers: tuple = (1, 2, 3)
+    scale_events: int = 6_000
+    ingest_timeout: float = 540     # bounds: the whole run stays under 30 minutes on 2 cores
+    scale_timeout: float = 240
+
+    @classmethod
+    def quick(cls) -> "Sizes":
+        return cls(households=200, events=1000, relay_events=300, web_households=4, hammer_seconds=3,
+                   hammer_count=150, hammer_threads=4, latency_rate=4, latency_seconds=4, scale_workers=(),
+                   scale_events=0, ingest_timeout=600, scale_timeout=60)
+
+
+def run(sizes: Sizes, run_dir: Path, port_base: int, profile: bool = True, log=print) -> dict:
+    result = {"machine": describe(), "sizes": asdict(sizes), "errors": {}}
+    started = time.monotonic()
+    for name, part in (("ingest", _ingest), ("publish", _publish), ("scale_out", _scale_out)):
+        log(f"bench: {name} …")
+        try:
+            result[name] = part(sizes, run_dir / name, port_base, profile, log)
+        except Exception as exc:  # a part that fails is reported; the others still run
+            result["errors"][name] = f"{exc.__class__.__name__}: {exc}"
+            log(traceback.format_exc())
+    result["total_seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def _ingest(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> dict:
+    ctx = BenchContext(run_dir, "ing")
+    try:
+        ctx.ensure_topics()
+        items = workload.households(sizes.households)
+        events = workload.events([hid for hid, _ in items], sizes.events)
+        out = {"prefill_store": ingest.prefill_store(ctx, items)}
+        log(f"bench:   households in the store {out['prefill_store']}")
+        out["produce"] = ingest.produce(ctx, events)
+        log(f"bench:   topics filled {out['produce']}")
+        out["raw_consume"] = ingest.raw_consume(ctx, PROGRAMS, sizes.events)
+        log(f"bench:   raw consume {out['raw_consume']}")
+        out["raw_store"] = ingest.raw_store(ctx, events)
+        log(f"bench:   raw store {out['raw_store']}")
+        out["registry"] = ingest.registry_ingest(ctx, PROGRAMS, sizes.events,
+                                                 profile_to=(run_dir / "py-spy.txt") if profile else None,
+                                                 timeout=sizes.ingest_timeout)
+        log(f"bench:   registry {({k: v for k, v in out['registry'].items() if k not in ('samples', 'profile')})}")
+        out["verify"] = ingest.verify(ctx, events)
+        out["memory"] = dict(ctx.memory.peaks)
+        return out
+    finally:
+        ctx.close()
+
+
+def _publish(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> dict:
+    out = {}
+    ctx = BenchContext(run_dir / "relay", "rel")
+    try:
+        ctx.ensure_topics()
+        out["relay"] = publish.relay_vs_produce(ctx, sizes.relay_events)
+        log(f"bench:   relay {out['relay']}")
+        out["memory"] = dict(ctx.memory.peaks)
+    finally:
+        ctx.close()
+    ctx = BenchContext(run_dir / "web", "web")
+    try:
+        ctx.ensure_topics()
+        web = publish.WebSetup(ctx, sizes.web_households, port_base)
+        web.start()
+        out["latency"] = publish.latency(web, sizes.latency_rate, sizes.latency_seconds)
+        log(f"bench:   latency {out['latency']}")
+        out["http"] = publish.web_vs_bare(web, sizes.hammer_count, sizes.hammer_seconds, sizes.hammer_threads)
+        log(f"bench:   http {out['http']}")
+        for kind, peak in ctx.memory.peaks.items():
+            out["memory"][kind] = max(peak, out["memory"].get(kind, 0))
+    finally:
+        ctx.close()
+    return out
+
+
+def _scale_out(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> dict:
+    """The same events on 6-partition topics, applied by 1, 2, then 3 workers of one group."""
+    runs = []
+    for workers in sizes.scale_workers:
+        ctx = BenchContext(run_dir / f"w{workers}", f"s{workers}")
+        try:
+            ctx.ensure_topics(partitions=6)
+            items = workload.households(max(sizes.scale_events // 4, 1))
+            events = workload.events([hid for hid, _ in items], sizes.scale_events)
+            ingest.prefill_store(ctx, items)
+            ingest.produce(ctx, events)
+            r = ingest.registry_ingest(ctx, PROGRAMS, sizes.scale_events, workers=workers, timeout=sizes.scale_timeout)
+            r.pop("profile", None)
+            r["verify"] = ingest.verify(ctx, events)
+            runs.append(r)
+            log(f"bench:   {workers} worker(s): {r['rate']:.0f} events/s")
+        finally:
+            ctx.close()
+    return {"runs": runs}
