@@ -94,6 +94,28 @@ def ensure_running(system, *names):
             system.procs.start(name)
 
 
+def start_web(system, service: str) -> str:
+    """Start a service's web process (gunicorn, one worker) on a free port; its URL once ready."""
+    import socket
+
+    import requests
+    from tests.support import wait_until
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    system.procs.start(service, {f"{service.upper()}_PORT": str(port), "WEB_CONCURRENCY": "1"})
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        try:
+            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+    wait_until(ready, timeout=60, message=f"the {service} web process")
+    return url
+
+
 @pytest.fixture
 def enrolled_household(system, household):
     """A household the e-commerce service knows (from the registry's households topic,

@@ -1,33 +1,17 @@
 """The e-commerce demo loader works against the real web process (gunicorn, HTTP API)."""
 import random
-import socket
 
 import requests
 
 from deploy.local.demo_ecommerce import load
-from tests.integration.conftest import ensure_running
+from tests.integration.conftest import ensure_running, start_web
 from tests.integration.registry_support import new_household
 from tests.support import wait_until
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_demo_loader_records_a_few_months_of_activity(system):
     ensure_running(system, "registry-relay", "ecommerce-households")
-    port = _free_port()
-    system.procs.start("ecommerce", {"ECOMMERCE_PORT": str(port), "WEB_CONCURRENCY": "1"})
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-    wait_until(ready, timeout=60, message="the e-commerce web process")
+    url = start_web(system, "ecommerce")
     ids = [new_household(system, village_code=village, head=head)["id"]
            for village, head in [("621202100201", "王建国"), ("621202100202", "李德福"), ("621202100201", "张春花"),
                                  ("621222100301", "赵永胜"), ("621222100301", "刘海燕"), ("621202100202", "马志强")]]

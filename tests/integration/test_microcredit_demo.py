@@ -1,33 +1,17 @@
 """The micro-credit demo loader works against the real web process (gunicorn, HTTP API)."""
 import random
-import socket
 
 import requests
 
 from deploy.local.demo_microcredit import load
-from tests.integration.conftest import ensure_running
+from tests.integration.conftest import ensure_running, start_web
 from tests.integration.registry_support import new_household
 from tests.support import wait_until
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_demo_loader_rates_lends_and_records_repayments(system):
     ensure_running(system, "registry-relay", "microcredit-households")
-    port = _free_port()
-    system.procs.start("microcredit", {"MICROCREDIT_PORT": str(port), "WEB_CONCURRENCY": "1"})
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-    wait_until(ready, timeout=60, message="the micro-credit web process")
+    url = start_web(system, "microcredit")
     ids = [new_household(system, village_code=village, head=f"户主{n}")["id"]
            for n, village in enumerate(["621202100201", "621202100202", "621222100301"] * 5)]
     mc_db = system.mongo[f"{system.env['JINGZHUN_DB_PREFIX']}_microcredit"]

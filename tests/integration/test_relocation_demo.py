@@ -1,34 +1,18 @@
 """The relocation demo loader works against the real web process (gunicorn, HTTP API)."""
 import random
-import socket
 
 import requests
 
 from deploy.local.demo_relocation import load
 from shared.config import Settings
-from tests.integration.conftest import ensure_running
+from tests.integration.conftest import ensure_running, start_web
 from tests.integration.registry_support import new_household
 from tests.support import wait_until
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_demo_loader_takes_households_through_their_cases(system):
     ensure_running(system, "registry-relay", "relocation-households")
-    port = _free_port()
-    system.procs.start("relocation", {"RELOCATION_PORT": str(port), "WEB_CONCURRENCY": "1"})
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(f"{url}/readyz", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-    wait_until(ready, timeout=60, message="the relocation web process")
+    url = start_web(system, "relocation")
     ids = [new_household(system, village_code="621202100201" if i % 2 else "621222100301", head=f"王{i}")["id"]
            for i in range(24)]
     db = system.mongo[Settings.from_env("relocation", system.env).database_name]

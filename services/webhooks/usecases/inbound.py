@@ -89,8 +89,14 @@ class Inbound:
             raise Refused(422, "invalid_field", "the report has invalid fields", {"json": exc.messages}) from None
         except (ValueError, TypeError, AttributeError):
             raise Refused(422, "invalid_field", "the body is not a JSON object") from None
+        command = kind.command(report, partner)
         entry = self.inbox.receive(partner["_id"], kind.name, report["partner_ref"], kind.program, kind.path(report),
-                                   kind.command(report, partner), msg_id, _now())
+                                   command, msg_id, _now())
+        if entry["command"] != command or entry["path"] != kind.path(report):
+            # The same reference for another report: a partner's mistake to tell, not to hide.
+            raise Refused(409, "partner_ref_reused",
+                          f"partner_ref {report['partner_ref']} was already used for a different report",
+                          {"json": {"partner_ref": ["already used for a different report"]}})
         if entry["status"] == APPLIED:
             return 200, {"status": "applied", "report_id": entry["_id"], "repeated": True,
                          "program_status": entry["result"]["status_code"], "record": entry["result"]["body"]}
