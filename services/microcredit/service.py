@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.events.types import microcredit as ev
+from shared.programs.refused import Refused
 from services.microcredit.adapters.common import emit
 from services.microcredit.adapters.funds import FundRepository
 from services.microcredit.adapters.loans import LoanRepository, new_loan_id
@@ -16,7 +17,6 @@ from services.microcredit.domain import loans as rules
 from services.microcredit.domain import overdue as overdue_rules
 from services.microcredit.domain import ratings as rating_rules
 from services.microcredit.domain import report as report_rules
-from services.microcredit.domain.errors import Refused
 from services.microcredit.domain.policy import Policy
 from services.microcredit.domain.states import APPROVE, DISBURSE, OVERDUE, REJECT, transition
 

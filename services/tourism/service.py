@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shared.programs.refused import Refused
 from services.tourism.adapters.bookings import BookingRepository
 from services.tourism.adapters.cooperatives import CooperativeRepository
 from services.tourism.adapters.dividends import DividendRunRepository
@@ -16,7 +17,6 @@ from services.tourism.adapters.wages import WageRepository
 from services.tourism.domain import bookings as booking_rules
 from services.tourism.domain import jobs as job_rules
 from services.tourism.domain import report as report_rules
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.homestays import INSPECTION_VALID_DAYS, capacity_problems, inspection_problem
 
 
@@ -49,17 +49,17 @@ class Tourism:
         and the household was enrolled."""
         household = self.household_view.get(household_id)
         if household is None:
-            raise Refused.on("household_id", f"unknown household {household_id} "
-                                             f"(not in the registry's files known here)")
+            raise Refused(f"unknown household {household_id} "
+                          f"(not in the registry's files known here)", "household_id")
         if not self.enrolments.is_enrolled(household_id):
-            raise Refused.on("household_id", f"household {household_id} is not enrolled in rural tourism")
+            raise Refused(f"household {household_id} is not enrolled in rural tourism", "household_id")
         return household
 
     @staticmethod
     def _same_version(record: dict, fields: dict) -> None:
         if "version" in fields and fields["version"] != record["version"]:
-            raise Refused.on("version", f"the record is at version {record['version']}, not {fields['version']}; "
-                                        f"reload it and try again")
+            raise Refused(f"the record is at version {record['version']}, not {fields['version']}; "
+                          f"reload it and try again", "version")
 
     # --- homestays ----------------------------------------------------------------------
     def register_homestay(self, fields: dict, by: str) -> dict:
@@ -79,14 +79,14 @@ class Tourism:
     def homestay(self, homestay_id: str) -> dict:
         homestay = self.homestays.get(homestay_id)
         if homestay is None:
-            raise Refused.on("homestay_id", f"no homestay {homestay_id}")
+            raise Refused(f"no homestay {homestay_id}", "homestay_id")
         return homestay
 
     def record_booking(self, homestay: dict, fields: dict, by: str) -> dict:
         self.household(homestay["household_id"])
         problem = inspection_problem(homestay.get("inspections", []), fields["check_in"], self.inspection_valid_days)
         if problem:
-            raise Refused.on("homestay_id", f"{homestay['name']}: {problem}")
+            raise Refused(f"{homestay['name']}: {problem}", "homestay_id")
         problems = booking_rules.against_homestay(fields, homestay)
         if problems:
             raise Refused.of(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from shared.programs.refused import Refused
 from services.webhooks.adapters.deliveries import DeliveryRepository, new_delivery
 from services.webhooks.adapters.http import ProgramClient
 from services.webhooks.adapters.inbox import InboxRepository
@@ -12,7 +13,6 @@ from services.webhooks.adapters.partners import ACTIVE, PartnerRepository
 from services.webhooks.adapters.service_token import service_token
 from services.webhooks.config import WebhookSettings
 from services.webhooks.domain import secrets
-from services.webhooks.domain.errors import Refused
 from services.webhooks.domain.matching import scope_problems
 from services.webhooks.domain.payload import test_payload
 from services.webhooks.domain.ssrf import UnsafeUrl, check_url
@@ -63,7 +63,8 @@ class Webhooks:
         except UnsafeUrl as exc:
             problems["url"] = [str(exc)]
         if problems:
-            raise Refused(422, "invalid_field", "The endpoint cannot be saved.", {"json": problems})
+            raise Refused("The endpoint cannot be saved.", status=422, reason="invalid_field",
+                          errors={"json": problems})
 
     def create_endpoint(self, partner: dict, fields: dict, by: str) -> dict:
         self._check(fields, partner)

@@ -11,8 +11,7 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.household_ids import PATTERN, county_of
 from shared.programs.enrolments import EnrolmentRefused
-
-PER_PAGE = 50
+from shared.programs.forms import PER_PAGE, page_number
 
 
 def enrolment_pages() -> Blueprint:
@@ -26,7 +25,7 @@ def enrolment_pages() -> Blueprint:
     def enrolments():
         principal = authorize(READ)
         status = request.args.get("status") if request.args.get("status") in ("enrolled", "exited") else None
-        page = max(1, request.args.get("page", 1, type=int))
+        page = page_number()
         items, total = ext("enrolments").list(principal.county_filter, status, (page - 1) * PER_PAGE, PER_PAGE)
         return render_template("programs/enrolments.html", items=items, total=total, page=page, per_page=PER_PAGE,
                                status=status or "", household=request.args.get("household_id", ""))

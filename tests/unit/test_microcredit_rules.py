@@ -8,8 +8,8 @@ from itertools import product
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from shared.programs.refused import Refused
 from services.microcredit.domain import allocation, loans, overdue, ratings, report, schedule as sch
-from services.microcredit.domain.errors import Refused
 from services.microcredit.domain.policy import Policy
 from services.microcredit.domain.states import (ACTIONS, STATES, TERMINAL, TRANSITIONS, IllegalTransition,
                                                 allowed_actions, transition)

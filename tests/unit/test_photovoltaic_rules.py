@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
+from shared.programs.refused import Refused
 from services.photovoltaic.domain import installations as inst
 from services.photovoltaic.domain.distribution import distribution_id, plan_dividends, plan_wages
-from services.photovoltaic.domain.errors import Refused
 from services.photovoltaic.domain.faults import check_restored_on, days_down, risk_due
 from services.photovoltaic.domain.generation import check_report, expected_revenue_fen, report_id, revenue_for
 from services.photovoltaic.domain.monthly import by_month, grand_total

@@ -1,5 +1,6 @@
-"""Form helpers of the e-commerce pages: load a form with the API's schema, turn the API's
-refusals (409/422 with field errors) into the form's field errors, read list filters."""
+"""What the e-commerce pages add to shared/programs/forms.py: a typed list's item errors shown
+at its box, the API's refusals (409/422 with field errors) as the form's field errors, list
+filters loaded with the API's schemas."""
 from __future__ import annotations
 
 import re
@@ -8,18 +9,17 @@ from flask import request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from shared.programs.forms import validate as validate_fields
 from shared.web.forms import form_errors
 
 FORM_ERROR = "_form"   # a problem that belongs to no single field
 PAGE_ARGS = ("page", "per_page", "lang")
 
 
-def load(schema: Schema, payload: dict) -> tuple[dict | None, dict]:
-    """(fields, {}) or (None, field errors)."""
-    try:
-        return schema.load(payload), {}
-    except ValidationError as exc:
-        return None, collapse_items(form_errors(exc.messages))
+def validate(schema: type[Schema], data: dict) -> tuple[dict | None, dict]:
+    """(fields, {}) or (None, field errors), an item's error at its list's box."""
+    fields, errors = validate_fields(schema, data)
+    return fields, collapse_items(errors)
 
 
 def collapse_items(errors: dict) -> dict:
@@ -68,10 +68,6 @@ def raw_filters() -> dict:
     return {k: v for k, v in request.args.items() if k not in PAGE_ARGS and v.strip()}
 
 
-def page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int))
-
-
 def household_list(text: str) -> list[str]:
     """Household ids typed one a line, or separated by spaces or commas."""
     return [part for part in re.split(r"[\s,，;；]+", text or "") if part]
@@ -80,8 +76,3 @@ def household_list(text: str) -> list[str]:
 def name_list(text: str) -> list[str]:
     """Member names one a line, or separated by commas (Chinese or Latin) — names may hold spaces."""
     return [part.strip() for part in re.split(r"[\n,，、;；]+", text or "") if part.strip()]
-
-
-def text_fields(form, names) -> dict:
-    """The named fields as typed (trimmed); empty optional fields are left out."""
-    return {name: form.get(name, "").strip() for name in names if form.get(name, "").strip()}

@@ -8,10 +8,11 @@ from werkzeug.exceptions import HTTPException
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import int_or_text
+from shared.programs.forms import page_number, text
 from services.ecommerce.api.station_schemas import StationCreateSchema, StationQuerySchema, StationUpdateSchema
 from services.ecommerce.api.stations import one_station, update_station
 from services.ecommerce.domain.stations import STATION_STATUSES
-from services.ecommerce.ui.forms import filters, load, page_number, raw_filters, refusal, text_fields
+from services.ecommerce.ui.forms import filters, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_stations", __name__)
 PER_PAGE = 50
@@ -45,7 +46,7 @@ def _form(errors, values, station=None):
 def new_station():
     if request.method == "GET":
         return _form({}, {"opened_on": date.today().isoformat()})
-    fields, errors = load(StationCreateSchema(), text_fields(request.form, TEXT))
+    fields, errors = validate(StationCreateSchema, text(*TEXT))
     if fields is not None:
         principal = authorize(WRITE, county=fields["village_code"][:6])
         station = repo().open(fields, principal.username)
@@ -60,10 +61,10 @@ def edit_station(station_id):
     station, principal = one_station(station_id, WRITE)
     if request.method == "GET":
         return _form({}, station, station)
-    payload = text_fields(request.form, (*TEXT, "status", "version"))
+    payload = text(*TEXT, "status", "version")
     if "version" in payload:
         payload["version"] = int_or_text(payload["version"])
-    fields, errors = load(StationUpdateSchema(), payload)
+    fields, errors = validate(StationUpdateSchema, payload)
     if fields is not None:
         try:
             update_station(station, fields, principal.username)

@@ -10,13 +10,13 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS
 from shared.web.forms import int_or_text
+from shared.programs.forms import page_number, text
 from services.ecommerce.adapters.common import Conflict
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StoreQuerySchema,
                                                   StoreUpdateSchema)
 from services.ecommerce.api.stores import one_store, open_store, update_store
 from services.ecommerce.domain.stores import OPEN, STORE_STATUSES, households_of, store_county
-from services.ecommerce.ui.forms import (FORM_ERROR, filters, household_list, load, page_number, raw_filters, refusal,
-                                        text_fields)
+from services.ecommerce.ui.forms import FORM_ERROR, filters, household_list, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_stores", __name__)
 PER_PAGE = 50
@@ -40,10 +40,10 @@ def stores():
                            params=raw_filters(), kinds=STORE_KINDS, statuses=STORE_STATUSES, platforms=PLATFORMS)
 
 
-def _store_payload(form, names) -> dict:
-    payload = text_fields(form, names)
-    if form.get("committed_households", "").strip():
-        payload["committed_households"] = household_list(form["committed_households"])
+def _store_payload(names) -> dict:
+    payload = text(*names)
+    if request.form.get("committed_households", "").strip():
+        payload["committed_households"] = household_list(request.form["committed_households"])
     return payload
 
 
@@ -58,7 +58,7 @@ def new_store():
     if request.method == "GET":
         return _form({}, {"kind": request.args.get("kind", "household"), "opened_on": date.today().isoformat(),
                           "household_id": request.args.get("household_id", "")})
-    fields, errors = load(StoreCreateSchema(), _store_payload(request.form, TEXT))
+    fields, errors = validate(StoreCreateSchema, _store_payload(TEXT))
     if fields is not None:
         principal = authorize(WRITE, county=store_county(fields))
         try:
@@ -77,12 +77,12 @@ def edit_store(store_id):
     store, principal = one_store(store_id, WRITE)
     if request.method == "GET":
         return _form({}, {**store, "committed_households": "\n".join(store.get("committed_households") or [])}, store)
-    payload = _store_payload(request.form, ("name", "platform", "url", "owner_name", "reason", "version"))
+    payload = _store_payload(("name", "platform", "url", "owner_name", "reason", "version"))
     if store["kind"] == "household":
         payload.pop("committed_households", None)
     if "version" in payload:
         payload["version"] = int_or_text(payload["version"])
-    fields, errors = load(StoreUpdateSchema(), payload)
+    fields, errors = validate(StoreUpdateSchema, payload)
     if fields is not None:
         try:
             update_store(store, fields, principal.username)
@@ -114,7 +114,7 @@ def store(store_id):
 @require(WRITE)
 def close_store(store_id):
     _record, principal = one_store(store_id, WRITE)
-    fields, errors = load(StoreCloseSchema(), text_fields(request.form, ("closed_on", "reason")))
+    fields, errors = validate(StoreCloseSchema, text("closed_on", "reason"))
     if fields is not None:
         try:
             repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)

@@ -7,10 +7,11 @@ from werkzeug.exceptions import HTTPException
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import int_or_text
+from shared.programs.forms import page_number, text
 from services.ecommerce.api.training_schemas import (AttendanceSchema, TrainingCreateSchema, TrainingQuerySchema,
                                                      TrainingUpdateSchema)
 from services.ecommerce.api.trainings import one_session, record_attendance, update_session
-from services.ecommerce.ui.forms import filters, load, name_list, page_number, raw_filters, refusal, text_fields
+from services.ecommerce.ui.forms import filters, name_list, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_trainings", __name__)
 PER_PAGE = 50
@@ -44,7 +45,7 @@ def _form(errors, values, session=None):
 def new_training():
     if request.method == "GET":
         return _form({}, {})
-    fields, errors = load(TrainingCreateSchema(), text_fields(request.form, TEXT))
+    fields, errors = validate(TrainingCreateSchema, text(*TEXT))
     if fields is not None:
         principal = authorize(WRITE, county=fields["village_code"][:6])
         session = repo().schedule(fields, principal.username)
@@ -59,10 +60,10 @@ def edit_training(session_id):
     session, principal = one_session(session_id, WRITE)
     if request.method == "GET":
         return _form({}, session, session)
-    payload = text_fields(request.form, (*TEXT, "version"))
+    payload = text(*TEXT, "version")
     if "version" in payload:
         payload["version"] = int_or_text(payload["version"])
-    fields, errors = load(TrainingUpdateSchema(), payload)
+    fields, errors = validate(TrainingUpdateSchema, payload)
     if fields is not None:
         try:
             update_session(session, fields, principal.username)
@@ -90,9 +91,9 @@ def training(session_id):
 @require(WRITE)
 def attend(session_id):
     _record, principal = one_session(session_id, WRITE)
-    payload = text_fields(request.form, ("household_id",))
+    payload = text("household_id")
     payload["members"] = name_list(request.form.get("members", ""))
-    fields, errors = load(AttendanceSchema(), payload)
+    fields, errors = validate(AttendanceSchema, payload)
     if fields is not None:
         try:
             record_attendance(session_id, fields, principal.username)

@@ -12,13 +12,14 @@ from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.events.types.ecommerce import CHANNELS
 from shared.web.forms import int_or_text, yuan_to_fen
+from shared.programs.forms import page_number, raw, text
 from services.ecommerce.adapters.common import Conflict
 from services.ecommerce.api.reports import sales_csv
 from services.ecommerce.api.resources import one_sale, record_sale
 from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema,
                                             SaleExportQuerySchema, SaleFilterSchema)
 from services.ecommerce.domain.sales import REFUNDED, SALE_STATUSES, RefundRefused, remaining
-from services.ecommerce.ui.forms import FORM_ERROR, filters, load, page_number, raw_filters, refusal, text_fields
+from services.ecommerce.ui.forms import FORM_ERROR, filters, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_ui", __name__)
 PER_PAGE = 50
@@ -50,9 +51,9 @@ def export():
     return sales_csv(wanted, authorize(READ).county_filter)
 
 
-def _sale_payload(form) -> dict:
-    payload = {k: form.get(k, "").strip() for k in ("household_id", "product", "unit", "channel", "sold_on")}
-    payload.update(text_fields(form, ("store_id", "station_id", "note")))
+def _sale_payload() -> dict:
+    form = request.form
+    payload = {**raw("household_id", "product", "unit", "channel", "sold_on"), **text("store_id", "station_id", "note")}
     payload["quantity"] = int_or_text(form.get("quantity", ""))
     payload["amount_fen"] = yuan_to_fen(form.get("amount_yuan", ""))
     payload["income_fen"] = yuan_to_fen(form.get("income_yuan", ""))
@@ -64,7 +65,7 @@ def _sale_payload(form) -> dict:
 def new_sale():
     errors, values = {}, request.form
     if request.method == "POST":
-        fields, errors = load(SaleCreateSchema(), _sale_payload(request.form))
+        fields, errors = validate(SaleCreateSchema, _sale_payload())
         if fields is not None:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
             try:
@@ -108,11 +109,11 @@ def sale(sale_id):
 @require(WRITE)
 def refund(sale_id):
     _record, principal = one_sale(sale_id, WRITE)
-    payload = text_fields(request.form, ("refunded_on", "reason"))
+    payload = text("refunded_on", "reason")
     payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
     if request.form.get("income_yuan", "").strip():
         payload["income_fen"] = yuan_to_fen(request.form["income_yuan"])
-    fields, errors = load(RefundCreateSchema(), payload)
+    fields, errors = validate(RefundCreateSchema, payload)
     if fields is not None:
         try:
             repo().refund(sale_id, fields["amount_fen"], fields.get("income_fen"), fields["refunded_on"],
@@ -133,10 +134,10 @@ def edit_sale(sale_id):
     sale, principal = one_sale(sale_id, WRITE)
     errors, values = {}, request.form if request.method == "POST" else sale
     if request.method == "POST":
-        payload = text_fields(request.form, ("product", "unit", "sold_on"))
+        payload = text("product", "unit", "sold_on")
         payload["quantity"] = int_or_text(request.form.get("quantity", ""))
         payload["version"] = int_or_text(request.form.get("version", ""))
-        fields, errors = load(SaleCorrectSchema(), payload)
+        fields, errors = validate(SaleCorrectSchema, payload)
         if fields is not None:
             try:
                 repo().correct(sale_id, fields, principal.username, fields.get("version"))

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pymongo.database import Database
 
 from shared import outbox
+from shared.programs.refused import Refused
 from services.microcredit.adapters.common import PUBLIC
-from services.microcredit.domain.errors import Refused
 
 
 class FundRepository:

@@ -13,8 +13,8 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
+from shared.programs.refused import Refused
 from services.microcredit.adapters.common import PUBLIC, prefix, scoped
-from services.microcredit.domain.errors import Refused
 from services.microcredit.domain.states import LENT
 
 

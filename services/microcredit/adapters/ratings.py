@@ -10,8 +10,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import microcredit as ev
+from shared.programs.refused import Refused
 from services.microcredit.adapters.common import PUBLIC, emit, prefix, scoped
-from services.microcredit.domain.errors import Refused
 
 RATING_FIELDS = ("grade", "credit_line_fen", "rated_on", "valid_until", "note", "rated_by")
 

@@ -1,27 +1,16 @@
-"""What the micro-credit resources share: the service object and refusals in the API's one
-error shape, naming the fields."""
+"""What the micro-credit resources share: the service object and a loan authorized for its
+county; refusals take the API's one error shape through shared/programs/refusals.py."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from flask import current_app
-from flask_smorest import abort
 
 from shared.auth.web import authorize
-from services.microcredit.domain.errors import Refused
+from shared.programs.refusals import refusals
 
 
 def microcredit():
     """The service layer (services/microcredit/service.py), built in app.py."""
     return current_app.extensions["microcredit"]
-
-
-@contextmanager
-def refusals(location: str = "json"):
-    try:
-        yield
-    except Refused as exc:
-        abort(exc.status, message=exc.message, errors={location: exc.errors})
 
 
 def loan_for(action: str, loan_id: str) -> tuple[dict, object]:

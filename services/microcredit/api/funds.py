@@ -4,8 +4,9 @@ from flask_smorest import Blueprint, abort
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
+from shared.programs.refusals import refusals
 from services.microcredit.api import schemas as s
-from services.microcredit.api.common import microcredit, refusals
+from services.microcredit.api.common import microcredit
 
 blp = Blueprint("funds", __name__, url_prefix="/api/funds",
                 description="County risk-compensation funds: deposits, balance, write-offs drawn")

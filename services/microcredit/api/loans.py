@@ -7,8 +7,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
+from shared.programs.refusals import refusals
 from services.microcredit.api import schemas as s
-from services.microcredit.api.common import loan_for, microcredit, refusals
+from services.microcredit.api.common import loan_for, microcredit
 
 blp = Blueprint("loans", __name__, url_prefix="/api/loans",
                 description="Poverty-alleviation micro-credit loans (扶贫小额信贷) and their lifecycle")

@@ -6,8 +6,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
+from shared.programs.refusals import refusals
 from services.microcredit.api import schemas as s
-from services.microcredit.api.common import microcredit, refusals
+from services.microcredit.api.common import microcredit
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/ratings",
                 description="Household credit ratings and credit lines (评级授信)")

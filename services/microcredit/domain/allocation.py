@@ -3,7 +3,7 @@ before its principal. Pure arithmetic on the schedule as stored (each instalment
 was already paid of it)."""
 from __future__ import annotations
 
-from services.microcredit.domain.errors import Refused
+from shared.programs.refused import Refused
 
 
 def owed(instalment: dict) -> tuple[int, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from shared.programs.refused import Refused
 from services.microcredit.domain import allocation, schedule as schedules
-from services.microcredit.domain.errors import Refused
 from services.microcredit.domain.policy import Policy
 from services.microcredit.domain.states import (CLOSE, CURE, EXTEND, FALL_OVERDUE, OVERDUE, REPAY, WRITE_OFF,
                                                 transition)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.microcredit.domain.errors import Refused
+from shared.programs.refused import Refused
 
 GRADES = ("excellent", "good", "fair", "poor")        # 优秀 / 良好 / 一般 / 较差
 # A "poor" household gets no credit line: the rating refuses lending until it is rated again.

@@ -8,7 +8,7 @@ state it leads to. Anything not in the table is refused, naming the state.
 """
 from __future__ import annotations
 
-from services.microcredit.domain.errors import Refused
+from shared.programs.refused import Refused
 
 APPLIED, APPROVED, REJECTED, DISBURSED = "applied", "approved", "rejected", "disbursed"
 REPAYING, OVERDUE, EXTENDED, CLOSED, WRITTEN_OFF = "repaying", "overdue", "extended", "closed", "written_off"

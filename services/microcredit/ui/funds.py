@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import yuan_to_fen
+from shared.programs.forms import refused, text, validate
+from shared.programs.refused import Refused
 from services.microcredit.api.schemas import DepositSchema
-from services.microcredit.domain.errors import Refused
-from services.microcredit.ui.blueprint import bp, load, microcredit, refusal, text
+from services.microcredit.ui.blueprint import bp, microcredit
 
 
 def _page(errors=None, values=None, status=200):
@@ -34,7 +35,7 @@ def deposit():
     amount = yuan_to_fen(request.form.get("amount_yuan", ""))
     if amount is not None:
         payload["amount_fen"] = amount
-    fields, errors = load(DepositSchema(), payload)
+    fields, errors = validate(DepositSchema, payload)
     if not (len(county) == 6 and county.isdigit()):
         errors["county_code"] = _("A 6-digit county code.")
     if fields and not errors:
@@ -42,7 +43,7 @@ def deposit():
         try:
             microcredit().deposit(county, fields, principal.username)
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
         else:
             flash(_("Deposit recorded."))
             return redirect(url_for("microcredit_ui.fund", county_code=county))

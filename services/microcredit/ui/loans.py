@@ -10,13 +10,13 @@ from shared.auth.web import authorize, require
 from shared.events.types.microcredit import METHODS
 from shared.household_ids import county_of
 from shared.web.forms import int_or_text, yuan_to_fen
+from shared.programs.forms import args, page_number, record_or_404, refused, text, validate
+from shared.programs.refused import Refused
 from services.microcredit.api.schemas import (ApproveSchema, DisburseSchema, ExtendSchema, LoanCreateSchema,
                                               LoanQuerySchema, RejectSchema, RepaymentCreateSchema, WriteOffSchema)
 from services.microcredit.domain.allocation import outstanding
-from services.microcredit.domain.errors import Refused
 from services.microcredit.domain.states import STATES, allowed_actions
-from services.microcredit.ui.blueprint import (PER_PAGE, bp, filters, load, microcredit, page_number, record_or_404,
-                                               refusal, text)
+from services.microcredit.ui.blueprint import PER_PAGE, bp, microcredit
 
 LIST_FILTERS = ("q", "status", "method", "county_code")
 
@@ -25,11 +25,11 @@ LIST_FILTERS = ("q", "status", "method", "county_code")
 @require(READ)
 def index():
     principal = authorize(READ)
-    shown = filters(*LIST_FILTERS)
-    args, errors = load(LoanQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args(*LIST_FILTERS)
+    query, errors = validate(LoanQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = microcredit().loans.list(principal.county_filter, args, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = microcredit().loans.list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("microcredit/loans.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, errors=errors, states=STATES, methods=METHODS)
 
@@ -43,13 +43,13 @@ def new_loan():
         payload["term_months"] = int_or_text(request.form.get("term_months", ""))
         payload["principal_fen"] = yuan_to_fen(request.form.get("principal_yuan", ""))
         payload = {k: v for k, v in payload.items() if v is not None and v != ""}
-        fields, errors = load(LoanCreateSchema(), payload)
+        fields, errors = validate(LoanCreateSchema, payload)
         if fields:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
             try:
                 loan = microcredit().apply(fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Loan application %(id)s recorded.", id=loan["_id"]))
                 return redirect(url_for("microcredit_ui.loan", loan_id=loan["_id"]))
@@ -78,23 +78,23 @@ def loan(loan_id):
 
 def _payload(action: str) -> tuple[object, dict]:
     if action == "approve":
-        return ApproveSchema(), text("approved_on")
+        return ApproveSchema, text("approved_on")
     if action == "reject":
-        return RejectSchema(), text("rejected_on", "reason")
+        return RejectSchema, text("rejected_on", "reason")
     if action == "disburse":
-        return DisburseSchema(), text("disbursed_on")
+        return DisburseSchema, text("disbursed_on")
     if action == "repay":
         payload = text("paid_on", "partner", "partner_ref")
         amount = yuan_to_fen(request.form.get("amount_yuan", ""))
         if amount is not None:
             payload["amount_fen"] = amount
-        return RepaymentCreateSchema(), payload
+        return RepaymentCreateSchema, payload
     if action == "extend":
         payload = text("extended_on", "reason")
         if request.form.get("months", "").strip():
             payload["months"] = int_or_text(request.form["months"].strip())
-        return ExtendSchema(), payload
-    return WriteOffSchema(), text("written_off_on", "reason")
+        return ExtendSchema, payload
+    return WriteOffSchema, text("written_off_on", "reason")
 
 
 ACTIONS = ("approve", "reject", "disburse", "repay", "extend", "write-off")
@@ -107,7 +107,7 @@ def act(loan_id, action):
         return _loan_page(loan_id, {"_schema": _("Unknown action.")}, None, request.form, 404)
     record, principal = record_or_404(microcredit().loans.get(loan_id), WRITE)
     schema, payload = _payload(action)
-    fields, errors = load(schema, payload)
+    fields, errors = validate(schema, payload)
     if fields:
         m, by = microcredit(), principal.username
         try:
@@ -130,7 +130,7 @@ def act(loan_id, action):
                 m.write_off(record, fields, by)
                 done = _("Loan written off.")
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
         else:
             flash(done)
             return redirect(url_for("microcredit_ui.loan", loan_id=loan_id))

@@ -9,18 +9,19 @@ from shared.auth.web import authorize, require
 from shared.events.types.microcredit import GRADES
 from shared.household_ids import county_of
 from shared.web.forms import yuan_to_fen
+from shared.programs.forms import args, page_number, refused, text, validate
+from shared.programs.refused import Refused
 from services.microcredit.api.schemas import RatingCreateSchema, RatingQuerySchema
-from services.microcredit.domain.errors import Refused
-from services.microcredit.ui.blueprint import PER_PAGE, bp, filters, load, microcredit, page_number, refusal, text
+from services.microcredit.ui.blueprint import PER_PAGE, bp, microcredit
 
 
 def _page(errors=None, values=None, status=200):
     principal = authorize(READ)
-    shown = filters("q", "grade", "county_code")
-    args, filter_errors = load(RatingQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args("q", "grade", "county_code")
+    query, filter_errors = validate(RatingQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = microcredit().ratings.list(principal.county_filter, args, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = microcredit().ratings.list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("microcredit/ratings.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, filter_errors=filter_errors, grades=GRADES, errors=errors or {},
                            values=values or {"household_id": request.args.get("household_id", ""),
@@ -40,13 +41,13 @@ def rate():
     credit_line = yuan_to_fen(request.form.get("credit_line_yuan", ""))
     if credit_line is not None:
         payload["credit_line_fen"] = credit_line
-    fields, errors = load(RatingCreateSchema(), payload)
+    fields, errors = validate(RatingCreateSchema, payload)
     if fields:
         principal = authorize(WRITE, county=county_of(fields["household_id"]))
         try:
             rating = microcredit().rate(fields, principal.username)
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
         else:
             flash(_("Household %(id)s rated %(grade)s.", id=rating["_id"], grade=_(rating["grade"])))
             return redirect(url_for("microcredit_ui.ratings"))

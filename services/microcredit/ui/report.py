@@ -5,19 +5,20 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from shared.programs.forms import args, validate
 from services.microcredit.api.schemas import ReportQuerySchema
 from services.microcredit.domain import report as rules
-from services.microcredit.ui.blueprint import bp, filters, load, microcredit
+from services.microcredit.ui.blueprint import bp, microcredit
 
 
 def _report():
     """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
     principal = authorize(READ)
-    shown = filters("from", "to", "county_code")
-    args, errors = load(ReportQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
-    report = microcredit().report(principal.county_filter, args.get("first"), args.get("last"),
-                                  args.get("county_code"))
+    shown = args("from", "to", "county_code")
+    query, errors = validate(ReportQuerySchema, shown)
+    query = query or {}
+    report = microcredit().report(principal.county_filter, query.get("first"), query.get("last"),
+                                  query.get("county_code"))
     return report, shown, errors
 
 

@@ -12,8 +12,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import photovoltaic as ev
+from shared.programs.refused import Refused
 from services.photovoltaic.adapters.common import PUBLIC, fan_out, prefix, scoped
-from services.photovoltaic.domain.errors import Refused
 from services.photovoltaic.domain.faults import OPEN, RESTORED, days_down, new_fault_id, risk_due
 from services.photovoltaic.domain.installations import households_of
 

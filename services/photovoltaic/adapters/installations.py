@@ -9,8 +9,8 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.events.types import photovoltaic as ev
+from shared.programs.refused import Refused
 from services.photovoltaic.adapters.common import PUBLIC, fan_out, prefix, scoped
-from services.photovoltaic.domain.errors import Refused
 from services.photovoltaic.domain.installations import households_of, new_installation_id
 
 

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint, abort
 from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
+from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.api.common import refusals
 from services.photovoltaic.usecases import distributions as uc
 
 blp = Blueprint("distributions", __name__, url_prefix="/api/distributions",

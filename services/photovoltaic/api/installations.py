@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
+from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.api.common import refusals
 from services.photovoltaic.usecases import installations as uc
 
 blp = Blueprint("installations", __name__, url_prefix="/api/installations",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.photovoltaic.domain.shares import split_by_shares
 
 DIVIDENDS, WAGES = "dividends", "wages"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 
 OPEN, RESTORED = "open", "restored"
 

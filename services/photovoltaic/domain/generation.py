@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.photovoltaic.domain.installations import max_kwh
 from services.photovoltaic.domain.months import month_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.photovoltaic.domain.months import days_in, first_day, last_day
 
 ROOFTOP, STATION = "rooftop", "station"

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.photovoltaic import MODES
+from shared.programs.refused import Refused
+from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.domain.errors import Refused
-from services.photovoltaic.ui.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.photovoltaic.usecases import distributions as uc
 
 bp = Blueprint("pv_distributions", __name__)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from shared.programs.forms import args, validate
 from services.photovoltaic.api import schemas as s
 from services.photovoltaic.api.monthly import figures
-from services.photovoltaic.ui.forms import args, validate
 
 bp = Blueprint("pv_monthly", __name__)
 

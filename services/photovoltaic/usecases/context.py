@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 
 
 def ext(name: str):

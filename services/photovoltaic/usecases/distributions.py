@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from shared.auth.roles import WRITE
 from shared.auth.web import authorize
+from shared.programs.refused import Refused
 from services.photovoltaic.domain import installations as rules
 from services.photovoltaic.domain.distribution import DIVIDENDS, distribution_id, plan_dividends, plan_wages
-from services.photovoltaic.domain.errors import Refused
 from services.photovoltaic.domain.generation import report_id
 from services.photovoltaic.usecases.context import ext, policy
 

@@ -7,8 +7,8 @@ from datetime import date
 from shared.auth.roles import WRITE
 from shared.auth.web import authorize
 from shared.events.types import photovoltaic as ev
+from shared.programs.refused import Refused
 from services.photovoltaic.domain import installations as rules
-from services.photovoltaic.domain.errors import Refused
 from services.photovoltaic.usecases.context import ext, require_enrolled
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from shared.auth.roles import WRITE
 from shared.auth.web import authorize
-from services.photovoltaic.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.photovoltaic.domain.generation import check_report, revenue_for
 from services.photovoltaic.usecases.context import ext, policy
 

@@ -8,9 +8,9 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.refused import Refused
 from services.tourism.adapters import records
 from services.tourism.domain.bookings import month_of, nights
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.ids import new_booking_id
 
 BOOKED, CANCELLED = "booked", "cancelled"
@@ -45,7 +45,7 @@ class BookingRepository:
 
     def cancel(self, booking: dict, cancelled_on: date, reason: str, by: str) -> dict:
         if booking["status"] != BOOKED:
-            raise Refused.on("status", f"booking {booking['_id']} is already {booking['status']}")
+            raise Refused(f"booking {booking['_id']} is already {booking['status']}", "status")
         event = outbox.event(ev.BOOKING_CANCELLED.type, "tourism", booking["household_id"], {
             "household_id": booking["household_id"], "recorded_by": by, "booking_id": booking["_id"],
             "homestay_id": booking["homestay_id"], "homestay_name": booking["homestay_name"],
@@ -56,7 +56,7 @@ class BookingRepository:
             "status": CANCELLED, "cancelled_on": cancelled_on.isoformat(), "cancel_reason": reason,
             "updated_at": records.now(), "updated_by": by}}, [event])
         if not done:
-            raise Refused.on("status", f"booking {booking['_id']} is already cancelled")
+            raise Refused(f"booking {booking['_id']} is already cancelled", "status")
         return self.get(booking["_id"])
 
     def get(self, booking_id: str) -> dict | None:

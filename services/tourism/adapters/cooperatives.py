@@ -12,9 +12,9 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.refused import Refused
 from services.tourism.adapters import records
 from services.tourism.domain import cooperatives as rules
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.ids import new_cooperative_id
 
 EDITABLE = ("name", "village")
@@ -71,7 +71,7 @@ class CooperativeRepository:
     def _member(cooperative: dict, household_id: str) -> dict:
         member = rules.member_of(cooperative, household_id)
         if member is None:
-            raise Refused.on("household_id", f"household {household_id} is not a member of {cooperative['name']}")
+            raise Refused(f"household {household_id} is not a member of {cooperative['name']}", "household_id")
         return member
 
     def get(self, cooperative_id: str) -> dict | None:

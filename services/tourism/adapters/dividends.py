@@ -11,9 +11,9 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.refused import Refused
 from services.tourism.adapters import records
 from services.tourism.domain import dividends as rules
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.ids import dividend_run_id
 
 
@@ -34,7 +34,7 @@ class DividendRunRepository:
             try:
                 lines = rules.run_lines(amount_fen, cooperative["members"])
             except rules.NothingToSplit as exc:
-                raise Refused.on("amount_fen", f"{cooperative['name']}: {exc}") from None
+                raise Refused(f"{cooperative['name']}: {exc}", "amount_fen") from None
             names = {m["household_id"]: m.get("head_name", "") for m in cooperative["members"]}
             doc = {"_id": run_id, "cooperative_id": cooperative["_id"], "cooperative_name": cooperative["name"],
                    "county_code": cooperative["county_code"], "period": period, "amount_fen": amount_fen,
@@ -55,8 +55,8 @@ class DividendRunRepository:
             except DuplicateKeyError:
                 existing = self.get(run_id)   # the same run, started at the same moment elsewhere
         if not rules.same_run(existing, amount_fen):
-            raise Refused.on("period", f"dividends of {cooperative['name']} for {period} were already paid "
-                                       f"(¥{existing['amount_fen'] / 100:.2f}, run {run_id})")
+            raise Refused(f"dividends of {cooperative['name']} for {period} were already paid "
+                          f"(¥{existing['amount_fen'] / 100:.2f}, run {run_id})", "period")
         return existing, False
 
     def get(self, run_id: str) -> dict | None:

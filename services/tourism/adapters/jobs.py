@@ -8,8 +8,8 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.refused import Refused
 from services.tourism.adapters import records
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.ids import new_job_id
 
 ACTIVE, ENDED = "active", "ended"
@@ -47,7 +47,7 @@ class JobRepository:
 
     def end(self, job: dict, ended_on: date, reason: str, by: str) -> dict:
         if job["status"] != ACTIVE:
-            raise Refused.on("status", f"job {job['_id']} has already ended")
+            raise Refused(f"job {job['_id']} has already ended", "status")
         event = outbox.event(ev.JOB_ENDED.type, "tourism", job["household_id"], {
             "household_id": job["household_id"], "recorded_by": by, "job_id": job["_id"],
             "member_name": job["member_name"], "scenic_area": job["scenic_area"],
@@ -56,7 +56,7 @@ class JobRepository:
             "$set": {"status": ENDED, "ended_on": ended_on.isoformat(), "end_reason": reason,
                      "updated_at": records.now(), "updated_by": by}, "$inc": {"version": 1}}, [event])
         if not done:
-            raise Refused.on("status", f"job {job['_id']} has already ended")
+            raise Refused(f"job {job['_id']} has already ended", "status")
         return self.get(job["_id"])
 
     def get(self, job_id: str) -> dict | None:

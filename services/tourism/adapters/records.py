@@ -9,7 +9,7 @@ from pymongo import DESCENDING
 from pymongo.collection import Collection
 
 from shared import outbox
-from services.tourism.domain.errors import Refused
+from shared.programs.refused import Refused
 from services.tourism.domain.history import entry
 
 PUBLIC = {outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
@@ -43,7 +43,7 @@ def versioned_update(collection: Collection, record: dict, sets: dict, by: str, 
     """Compare-and-set on ``version``: an edit made from a stale read is refused, not merged."""
     change = {"$set": {**sets, "updated_at": now(), "updated_by": by}, "$inc": {"version": 1}, **(extra or {})}
     if not update(collection, {"_id": record["_id"], "version": record["version"]}, change, events):
-        raise Refused.on("version", "the record changed meanwhile; reload it and try again")
+        raise Refused("the record changed meanwhile; reload it and try again", "version")
 
 
 def search(text: str | None, *fields: str) -> dict:

@@ -10,8 +10,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.refused import Refused
 from services.tourism.adapters import records
-from services.tourism.domain.errors import Refused
 from services.tourism.domain.ids import wage_payment_id
 
 
@@ -40,8 +40,8 @@ class WageRepository:
         except DuplicateKeyError:
             existing = self.get(doc["_id"])
             if existing["income_fen"] != income_fen:
-                raise Refused.on("month", f"the wage for {month} was already paid "
-                                          f"(¥{existing['income_fen'] / 100:.2f}, payment {existing['_id']})") from None
+                raise Refused(f"the wage for {month} was already paid "
+                              f"(¥{existing['income_fen'] / 100:.2f}, payment {existing['_id']})", "month") from None
             return existing, False
 
     def get(self, payment_id: str) -> dict | None:

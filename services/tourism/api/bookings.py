@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.tourism.api.common import conflict, found, tourism
 from services.tourism.api.schemas.bookings import (BookingCancelSchema, BookingCreateSchema, BookingPageSchema,
                                                    BookingQuerySchema, BookingSchema)
-from services.tourism.domain.errors import Refused
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/bookings",
                 description="Bookings of homestays: income to the household; a cancellation reverses it")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import abort
 
-from services.tourism.domain.errors import Refused
+from shared.programs.refused import Refused
 
 
 def tourism():
@@ -13,7 +13,8 @@ def tourism():
 
 
 def conflict(exc: Refused):
-    """409 naming the fields, in the API's one error shape."""
+    """409 naming the fields, in the API's one error shape: every refusal of tourism's rules is
+    a conflict with what is stored, whatever status the refusal carries."""
     abort(409, message=exc.message, errors={"json": exc.errors})
 
 

@@ -5,13 +5,13 @@ from flask_smorest import Blueprint
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.tourism.api.common import conflict, found, tourism
 from services.tourism.api.schemas.cooperatives import (CooperativeCreateSchema, CooperativeEditSchema,
                                                        CooperativePageSchema, CooperativeQuerySchema,
                                                        CooperativeSchema, DividendRunCreateSchema,
                                                        DividendRunListSchema, DividendRunSchema, MemberJoinSchema,
                                                        MemberLeaveSchema, MemberSharesSchema)
-from services.tourism.domain.errors import Refused
 
 blp = Blueprint("cooperatives", __name__, url_prefix="/api",
                 description="Village tourism cooperatives (乡村旅游合作社): members' shares and dividend runs")

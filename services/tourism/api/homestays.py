@@ -6,10 +6,10 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.tourism.api.common import conflict, found, tourism
 from services.tourism.api.schemas.homestays import (HomestayCreateSchema, HomestayEditSchema, HomestayPageSchema,
                                                     HomestayQuerySchema, HomestaySchema, InspectionCreateSchema)
-from services.tourism.domain.errors import Refused
 
 blp = Blueprint("homestays", __name__, url_prefix="/api/homestays",
                 description="Homestays and farm-stays run by households (民宿、农家乐)")

@@ -6,11 +6,11 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.tourism.api.common import conflict, found, tourism
 from services.tourism.api.schemas.jobs import (JobCreateSchema, JobEditSchema, JobEndSchema, JobPageSchema,
                                                JobQuerySchema, JobSchema, WageListSchema, WagePaySchema,
                                                WagePaymentSchema)
-from services.tourism.domain.errors import Refused
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/jobs",
                 description="Jobs in scenic areas held by household members (景区就业), and their wages")

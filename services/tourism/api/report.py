@@ -4,9 +4,9 @@ from flask_smorest import Blueprint, abort
 
 from shared.auth.roles import READ
 from shared.auth.web import authorize
+from shared.programs.refused import Refused
 from services.tourism.api.common import tourism
 from services.tourism.api.schemas.report import ReportQuerySchema, ReportSchema
-from services.tourism.domain.errors import Refused
 
 blp = Blueprint("report", __name__, url_prefix="/api/report",
                 description="Bookings and income to households by month and county")

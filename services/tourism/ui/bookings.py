@@ -8,9 +8,10 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.tourism import BOOKING_CHANNELS
 from shared.web.forms import int_or_text, yuan_to_fen
+from shared.programs.forms import args, page_number, record_or_404, refused, text, validate
+from shared.programs.refused import Refused
 from services.tourism.api.schemas.bookings import BookingCancelSchema, BookingCreateSchema, BookingQuerySchema
-from services.tourism.domain.errors import Refused
-from services.tourism.ui.blueprint import PER_PAGE, bp, filters, load, page_number, record_or_404, refusal, text, tourism
+from services.tourism.ui.blueprint import PER_PAGE, bp, tourism
 
 LIST_FILTERS = ("q", "status", "month", "county_code", "homestay_id")
 
@@ -19,12 +20,12 @@ LIST_FILTERS = ("q", "status", "month", "county_code", "homestay_id")
 @require(READ)
 def index():
     principal = authorize(READ)
-    shown = filters(*LIST_FILTERS)
-    args, errors = load(BookingQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args(*LIST_FILTERS)
+    query, errors = validate(BookingQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = tourism().bookings.list(principal.county_filter, args.get("q"), args.get("status"),
-                                           args.get("month"), args.get("county_code"), args.get("homestay_id"),
+    items, total = tourism().bookings.list(principal.county_filter, query.get("q"), query.get("status"),
+                                           query.get("month"), query.get("county_code"), query.get("homestay_id"),
                                            None, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("tourism/bookings.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, errors=errors)
@@ -39,14 +40,14 @@ def new_booking():
         payload["guests"] = int_or_text(request.form.get("guests", ""))
         payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
         payload["income_fen"] = yuan_to_fen(request.form.get("income_yuan", ""))
-        fields, errors = load(BookingCreateSchema(), payload)
+        fields, errors = validate(BookingCreateSchema, payload)
         if fields:
             try:
                 homestay = tourism().homestay(fields["homestay_id"])
                 principal = authorize(WRITE, county=homestay["county_code"])
                 booking = tourism().record_booking(homestay, fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Booking %(id)s recorded.", id=booking["_id"]))
                 return redirect(url_for("tourism_ui.booking", booking_id=booking["_id"]))
@@ -73,12 +74,12 @@ def booking(booking_id):
 @require(WRITE)
 def cancel_booking(booking_id):
     record, principal = record_or_404(tourism().bookings.get(booking_id), WRITE)
-    fields, errors = load(BookingCancelSchema(), text("cancelled_on", "reason"))
+    fields, errors = validate(BookingCancelSchema, text("cancelled_on", "reason"))
     if fields:
         try:
             tourism().cancel_booking(record, fields, principal.username)
             flash(_("Booking %(id)s cancelled; its income was reversed.", id=booking_id))
             return redirect(url_for("tourism_ui.booking", booking_id=booking_id))
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
     return _booking_page(booking_id, errors, request.form, 422)

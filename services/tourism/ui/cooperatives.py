@@ -8,23 +8,23 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import int_or_text, yuan_to_fen
+from shared.programs.forms import args, page_number, raw, record_or_404, refused, text, validate
+from shared.programs.refused import Refused
 from services.tourism.api.schemas.cooperatives import (CooperativeCreateSchema, CooperativeEditSchema,
                                                        CooperativeQuerySchema, DividendRunCreateSchema,
                                                        MemberJoinSchema, MemberLeaveSchema, MemberSharesSchema)
-from services.tourism.domain.errors import Refused
-from services.tourism.ui.blueprint import (PER_PAGE, bp, filters, load, page_number, raw, record_or_404, refusal,
-                                          text, tourism)
+from services.tourism.ui.blueprint import PER_PAGE, bp, tourism
 
 
 @bp.get("/cooperatives")
 @require(READ)
 def cooperatives():
     principal = authorize(READ)
-    shown = filters("q", "county_code")
-    args, errors = load(CooperativeQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args("q", "county_code")
+    query, errors = validate(CooperativeQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = tourism().cooperatives.list(principal.county_filter, args.get("q"), args.get("county_code"),
+    items, total = tourism().cooperatives.list(principal.county_filter, query.get("q"), query.get("county_code"),
                                                (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("tourism/cooperatives.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, errors=errors)
@@ -35,7 +35,7 @@ def cooperatives():
 def new_cooperative():
     errors, values = {}, request.form
     if request.method == "POST":
-        fields, errors = load(CooperativeCreateSchema(), text("name", "county_code", "village", "founded_on"))
+        fields, errors = validate(CooperativeCreateSchema, text("name", "county_code", "village", "founded_on"))
         if fields:
             principal = authorize(WRITE, county=fields["county_code"])
             cooperative = tourism().create_cooperative(fields, principal.username)
@@ -56,12 +56,12 @@ def edit_cooperative(cooperative_id):
     if request.method == "POST":
         payload = raw("name", "village")
         payload["version"] = int_or_text(request.form.get("version", ""))
-        fields, errors = load(CooperativeEditSchema(), payload)
+        fields, errors = validate(CooperativeEditSchema, payload)
         if fields:
             try:
                 tourism().edit_cooperative(record, fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Cooperative saved."))
                 return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
@@ -88,14 +88,14 @@ def cooperative(cooperative_id):
 def _act(cooperative_id: str, form: str, schema, payload: dict, do, done_message):
     """Validate an action form of the cooperative's page, run it, or show its errors there."""
     record, principal = record_or_404(tourism().cooperatives.get(cooperative_id), WRITE)
-    fields, errors = load(schema, payload)
+    fields, errors = validate(schema, payload)
     if fields:
         try:
             result = do(record, fields, principal.username)
             flash(done_message(result))
             return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
     return _cooperative_page(cooperative_id, errors, request.form, form, 422)
 
 
@@ -104,7 +104,7 @@ def _act(cooperative_id: str, form: str, schema, payload: dict, do, done_message
 def join_cooperative(cooperative_id):
     payload = text("household_id", "joined_on")
     payload["shares"] = int_or_text(request.form.get("shares", ""))
-    return _act(cooperative_id, "join", MemberJoinSchema(), payload, tourism().join_cooperative,
+    return _act(cooperative_id, "join", MemberJoinSchema, payload, tourism().join_cooperative,
                 lambda c: _("Member added."))
 
 
@@ -113,14 +113,14 @@ def join_cooperative(cooperative_id):
 def change_shares(cooperative_id, household_id):
     payload = text("effective_on", "reason")
     payload["shares"] = int_or_text(request.form.get("shares", ""))
-    return _act(cooperative_id, f"shares-{household_id}", MemberSharesSchema(), payload,
+    return _act(cooperative_id, f"shares-{household_id}", MemberSharesSchema, payload,
                 lambda c, f, by: tourism().change_shares(c, household_id, f, by), lambda c: _("Shares changed."))
 
 
 @bp.post("/cooperatives/<cooperative_id>/members/<household_id>/leave")
 @require(WRITE)
 def leave_cooperative(cooperative_id, household_id):
-    return _act(cooperative_id, f"leave-{household_id}", MemberLeaveSchema(), text("effective_on", "reason"),
+    return _act(cooperative_id, f"leave-{household_id}", MemberLeaveSchema, text("effective_on", "reason"),
                 lambda c, f, by: tourism().leave_cooperative(c, household_id, f, by), lambda c: _("Member left."))
 
 
@@ -136,7 +136,7 @@ def run_dividends(cooperative_id):
         return (_("Dividends for %(period)s paid to %(n)s members.", period=run["period"], n=len(run["lines"]))
                 if created else _("Dividends for %(period)s had already been paid; nothing was paid again.",
                                   period=run["period"]))
-    return _act(cooperative_id, "run", DividendRunCreateSchema(), payload, tourism().run_dividends, message)
+    return _act(cooperative_id, "run", DividendRunCreateSchema, payload, tourism().run_dividends, message)
 
 
 @bp.get("/dividend-runs/<path:run_id>")

@@ -9,23 +9,23 @@ from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.events.types.tourism import HOMESTAY_KINDS, INSPECTION_RESULTS
 from shared.web.forms import int_or_text
+from shared.programs.forms import args, page_number, raw, record_or_404, refused, text, validate
+from shared.programs.refused import Refused
 from services.tourism.api.schemas.homestays import (HomestayCreateSchema, HomestayEditSchema, HomestayQuerySchema,
                                                     InspectionCreateSchema)
-from services.tourism.domain.errors import Refused
-from services.tourism.ui.blueprint import (PER_PAGE, bp, filters, load, page_number, raw, record_or_404, refusal,
-                                          text, tourism)
+from services.tourism.ui.blueprint import PER_PAGE, bp, tourism
 
 
 @bp.get("/homestays")
 @require(READ)
 def homestays():
     principal = authorize(READ)
-    shown = filters("q", "kind", "county_code")
-    args, errors = load(HomestayQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args("q", "kind", "county_code")
+    query, errors = validate(HomestayQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = tourism().homestays.list(principal.county_filter, args.get("q"), args.get("kind"),
-                                            args.get("county_code"), None, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = tourism().homestays.list(principal.county_filter, query.get("q"), query.get("kind"),
+                                            query.get("county_code"), None, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("tourism/homestays.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, errors=errors, kinds=HOMESTAY_KINDS)
 
@@ -43,13 +43,13 @@ def new_homestay():
     errors, values = {}, request.form
     if request.method == "POST":
         payload = {**_capacity_payload(), **text("household_id", "safety_inspected_on")}
-        fields, errors = load(HomestayCreateSchema(), payload)
+        fields, errors = validate(HomestayCreateSchema, payload)
         if fields:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
             try:
                 homestay = tourism().register_homestay(fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Homestay %(name)s registered.", name=homestay["name"]))
                 return redirect(url_for("tourism_ui.homestay", homestay_id=homestay["_id"]))
@@ -68,12 +68,12 @@ def edit_homestay(homestay_id):
     if request.method == "POST":
         payload = _capacity_payload(editing=True)
         payload["version"] = int_or_text(request.form.get("version", ""))
-        fields, errors = load(HomestayEditSchema(), payload)
+        fields, errors = validate(HomestayEditSchema, payload)
         if fields:
             try:
                 tourism().edit_homestay(record, fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Homestay %(name)s saved.", name=fields.get("name", record["name"])))
                 return redirect(url_for("tourism_ui.homestay", homestay_id=homestay_id))
@@ -101,12 +101,12 @@ def homestay(homestay_id):
 @require(WRITE)
 def inspect_homestay(homestay_id):
     record, principal = record_or_404(tourism().homestays.get(homestay_id), WRITE)
-    fields, errors = load(InspectionCreateSchema(), text("inspected_on", "result", "note"))
+    fields, errors = validate(InspectionCreateSchema, text("inspected_on", "result", "note"))
     if fields:
         try:
             tourism().inspect_homestay(record, fields, principal.username)
             flash(_("Inspection recorded."))
             return redirect(url_for("tourism_ui.homestay", homestay_id=homestay_id))
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
     return _homestay_page(homestay_id, errors, request.form, 422)

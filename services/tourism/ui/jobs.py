@@ -8,11 +8,11 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.web.forms import int_or_text, yuan, yuan_to_fen
+from shared.programs.forms import args, page_number, raw, record_or_404, refused, text, validate
+from shared.programs.refused import Refused
 from services.tourism.api.schemas.jobs import (JobCreateSchema, JobEditSchema, JobEndSchema, JobQuerySchema,
                                                WagePaySchema)
-from services.tourism.domain.errors import Refused
-from services.tourism.ui.blueprint import (PER_PAGE, bp, filters, load, page_number, raw, record_or_404, refusal,
-                                          text, tourism)
+from services.tourism.ui.blueprint import PER_PAGE, bp, tourism
 
 TEXT = ("member_name", "scenic_area", "position")
 
@@ -21,12 +21,12 @@ TEXT = ("member_name", "scenic_area", "position")
 @require(READ)
 def jobs():
     principal = authorize(READ)
-    shown = filters("q", "status", "county_code")
-    args, errors = load(JobQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args("q", "status", "county_code")
+    query, errors = validate(JobQuerySchema, shown)
+    query = query or {}
     page = page_number()
-    items, total = tourism().jobs.list(principal.county_filter, args.get("q"), args.get("status"),
-                                       args.get("county_code"), None, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = tourism().jobs.list(principal.county_filter, query.get("q"), query.get("status"),
+                                       query.get("county_code"), None, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("tourism/jobs.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=shown, errors=errors)
 
@@ -38,13 +38,13 @@ def new_job():
     if request.method == "POST":
         payload = text("household_id", "started_on", *TEXT)
         payload["monthly_wage_fen"] = yuan_to_fen(request.form.get("monthly_wage_yuan", ""))
-        fields, errors = load(JobCreateSchema(), payload)
+        fields, errors = validate(JobCreateSchema, payload)
         if fields:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
             try:
                 job = tourism().start_job(fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Job of %(name)s recorded.", name=job["member_name"]))
                 return redirect(url_for("tourism_ui.job", job_id=job["_id"]))
@@ -63,12 +63,12 @@ def edit_job(job_id):
         payload = raw(*TEXT)
         payload["monthly_wage_fen"] = yuan_to_fen(request.form.get("monthly_wage_yuan", ""))
         payload["version"] = int_or_text(request.form.get("version", ""))
-        fields, errors = load(JobEditSchema(), payload)
+        fields, errors = validate(JobEditSchema, payload)
         if fields:
             try:
                 tourism().edit_job(record, fields, principal.username)
             except Refused as exc:
-                errors = refusal(exc)
+                errors = refused(exc)
             else:
                 flash(_("Job saved."))
                 return redirect(url_for("tourism_ui.job", job_id=job_id))
@@ -102,7 +102,7 @@ def pay_wage(job_id):
     record, principal = record_or_404(tourism().jobs.get(job_id), WRITE)
     payload = text("month", "paid_on")
     payload["income_fen"] = yuan_to_fen(request.form.get("income_yuan", ""))
-    fields, errors = load(WagePaySchema(), {k: v for k, v in payload.items() if v is not None})
+    fields, errors = validate(WagePaySchema, {k: v for k, v in payload.items() if v is not None})
     if fields:
         try:
             payment, created = tourism().pay_wage(record, fields, principal.username)
@@ -110,7 +110,7 @@ def pay_wage(job_id):
                   else _("The wage for %(month)s had already been paid; nothing was paid again.", month=payment["month"]))
             return redirect(url_for("tourism_ui.job", job_id=job_id))
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
     return _job_page(job_id, errors, request.form, "wage", 422)
 
 
@@ -118,12 +118,12 @@ def pay_wage(job_id):
 @require(WRITE)
 def end_job(job_id):
     record, principal = record_or_404(tourism().jobs.get(job_id), WRITE)
-    fields, errors = load(JobEndSchema(), text("ended_on", "reason"))
+    fields, errors = validate(JobEndSchema, text("ended_on", "reason"))
     if fields:
         try:
             tourism().end_job(record, fields, principal.username)
             flash(_("Job ended."))
             return redirect(url_for("tourism_ui.job", job_id=job_id))
         except Refused as exc:
-            errors = refusal(exc)
+            errors = refused(exc)
     return _job_page(job_id, errors, request.form, "end", 422)

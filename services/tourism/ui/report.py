@@ -5,22 +5,24 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
+from shared.programs.forms import args, refused, validate
+from shared.programs.refused import Refused
 from services.tourism.api.schemas.report import ReportQuerySchema
 from services.tourism.domain import report as rules
-from services.tourism.domain.errors import Refused
-from services.tourism.ui.blueprint import bp, filters, load, refusal, tourism
+from services.tourism.ui.blueprint import bp, tourism
 
 
 def _report():
     """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
     principal = authorize(READ)
-    shown = filters("from", "to", "county_code")
-    args, errors = load(ReportQuerySchema(), {k: v for k, v in shown.items() if v})
-    args = args or {}
+    shown = args("from", "to", "county_code")
+    query, errors = validate(ReportQuerySchema, shown)
+    query = query or {}
     try:
-        report = tourism().report(principal.county_filter, args.get("first"), args.get("last"), args.get("county_code"))
+        report = tourism().report(principal.county_filter, query.get("first"), query.get("last"),
+                                  query.get("county_code"))
     except Refused as exc:
-        errors = refusal(exc)
+        errors = refused(exc)
         report = tourism().report(principal.county_filter, None, None, None)
     return report, shown, errors
 

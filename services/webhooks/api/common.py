@@ -7,7 +7,7 @@ from flask_smorest import abort
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
-from services.webhooks.domain.errors import Refused
+from shared.programs.refused import Refused
 
 def webhooks():
     return current_app.extensions["webhooks"]
@@ -24,7 +24,9 @@ def can_write(principal) -> bool:
 
 
 def refused(exc: Refused):
-    abort(exc.status, message=exc.message, reason=exc.reason, **({"errors": exc.errors} if exc.errors else {}))
+    """The refusal with its reason code; ``errors`` only when it names fields (as given: the
+    program's field errors, or keyed by location for our own validation)."""
+    abort(exc.status, message=exc.message, reason=exc.reason, **({"errors": exc.errors} if exc.names_fields else {}))
 
 
 def found(record: dict | None, what: str, record_id: str) -> dict:

@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 
 from shared.auth.roles import WRITE
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import found, gate, refused, webhooks
-from services.webhooks.domain.errors import Refused
 
 blp = Blueprint("endpoints", __name__, url_prefix="/api",
                 description="Partners' endpoints, their delivery logs, test events and replays")

@@ -10,9 +10,9 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.programs.refused import Refused
 from services.webhooks.api.common import refused, webhooks
 from services.webhooks.api.schemas import InboundResultSchema
-from services.webhooks.domain.errors import Refused
 from services.webhooks.domain.reports import REPORT_KINDS
 
 log = logging.getLogger(__name__)

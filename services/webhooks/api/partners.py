@@ -4,9 +4,9 @@ from flask_smorest import Blueprint
 
 from shared.auth.roles import WRITE
 from shared.web.schemas import page_args, page_result
+from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import found, gate, refused, webhooks
-from services.webhooks.domain.errors import Refused
 
 blp = Blueprint("partners", __name__, url_prefix="/api/partners",
                 description="Partner enterprises (合作企业) and the programs and areas each may see")

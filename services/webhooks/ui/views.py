@@ -11,9 +11,9 @@ from marshmallow import ValidationError
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import require
 from shared.web.forms import form_errors
+from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import gate, webhooks
-from services.webhooks.domain.errors import Refused
 from services.webhooks.domain.reports import REPORT_KINDS
 
 bp = Blueprint("webhooks_ui", __name__)

@@ -17,10 +17,10 @@ from marshmallow import ValidationError
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from shared.programs.refused import Refused
 from services.webhooks.adapters.http import ProgramClient, Unreachable
 from services.webhooks.adapters.inbox import APPLIED, REFUSED, InboxRepository
 from services.webhooks.adapters.partners import PartnerRepository
-from services.webhooks.domain.errors import Refused
 from services.webhooks.domain.reports import REPORT_KINDS
 from services.webhooks.domain.schedule import next_attempt_at
 
@@ -39,22 +39,24 @@ def verify(secret: str, body: bytes, headers: dict) -> None:
     except WebhookVerificationError as exc:
         text = str(exc)
         if "timestamp too" in text:
-            raise Refused(401, "stale_timestamp", f"webhook-timestamp outside the 5-minute tolerance ({text})") from None
+            raise Refused(f"webhook-timestamp outside the 5-minute tolerance ({text})",
+                          status=401, reason="stale_timestamp") from None
         if "Missing" in text:
-            raise Refused(401, "missing_headers", "webhook-id, webhook-timestamp and webhook-signature are required") \
-                from None
-        raise Refused(401, "bad_signature", "the webhook-signature does not match the body with your inbound secret") \
-            from None
+            raise Refused("webhook-id, webhook-timestamp and webhook-signature are required",
+                          status=401, reason="missing_headers") from None
+        raise Refused("the webhook-signature does not match the body with your inbound secret",
+                      status=401, reason="bad_signature") from None
     except (ValueError, TypeError) as exc:  # malformed signature entries (no "v1,")
-        raise Refused(401, "bad_signature", f"the webhook-signature is malformed ({exc.__class__.__name__})") from None
+        raise Refused(f"the webhook-signature is malformed ({exc.__class__.__name__})",
+                      status=401, reason="bad_signature") from None
 
 
 def program_refusal(status: int, body: dict) -> Refused:
     errors = (body.get("errors") or {}).get("json") or {}
     message = body.get("message") or "refused by the program"
     if "household_id" in errors or "unknown household" in message or "not enrolled" in message:
-        return Refused(status, "unknown_household", message, errors)
-    return Refused(status, "refused_by_program", message, errors)
+        return Refused(message, status=status, reason="unknown_household", errors=errors)
+    return Refused(message, status=status, reason="refused_by_program", errors=errors)
 
 
 class Inbound:
@@ -64,11 +66,12 @@ class Inbound:
     def receive(self, partner_id: str, kind_name: str, body: bytes, headers: dict) -> tuple[int, dict]:
         partner = self.partners.partner(partner_id)
         if partner is None:
-            raise Refused(404, "unknown_partner", f"no partner {partner_id}")
+            raise Refused(f"no partner {partner_id}", status=404, reason="unknown_partner")
         verify(partner["inbound_secret"], body, headers)
         msg_id = {k.lower(): v for k, v in headers.items()}["webhook-id"]
         if not self.inbox.claim_message(partner_id, msg_id, _now()):
-            raise Refused(409, "replayed", f"message {msg_id} was received before; a new report needs a new webhook-id")
+            raise Refused(f"message {msg_id} was received before; a new report needs a new webhook-id",
+                          status=409, reason="replayed")
         try:
             return self._take(partner, kind_name, body, msg_id)
         except Refused:
@@ -78,25 +81,28 @@ class Inbound:
     def _take(self, partner: dict, kind_name: str, body: bytes, msg_id: str) -> tuple[int, dict]:
         kind = REPORT_KINDS.get(kind_name)
         if kind is None:
-            raise Refused(404, "unknown_report_kind", f"no report kind {kind_name}; known: {', '.join(REPORT_KINDS)}")
+            raise Refused(f"no report kind {kind_name}; known: {', '.join(REPORT_KINDS)}",
+                          status=404, reason="unknown_report_kind")
         if kind.program not in partner["programs"]:
-            raise Refused(403, "program_not_allowed", f"partner {partner['_id']} may not report to {kind.program}")
+            raise Refused(f"partner {partner['_id']} may not report to {kind.program}",
+                          status=403, reason="program_not_allowed")
         try:
             schema = kind.schema()
             # Validated, then back to JSON types (dates as ISO text) for the store and the program.
             report = schema.dump(schema.load(json.loads(body or b"null") or {}))
         except ValidationError as exc:
-            raise Refused(422, "invalid_field", "the report has invalid fields", {"json": exc.messages}) from None
+            raise Refused("the report has invalid fields", status=422, reason="invalid_field",
+                          errors={"json": exc.messages}) from None
         except (ValueError, TypeError, AttributeError):
-            raise Refused(422, "invalid_field", "the body is not a JSON object") from None
+            raise Refused("the body is not a JSON object", status=422, reason="invalid_field") from None
         command = kind.command(report, partner)
         entry = self.inbox.receive(partner["_id"], kind.name, report["partner_ref"], kind.program, kind.path(report),
                                    command, msg_id, _now())
         if entry["command"] != command or entry["path"] != kind.path(report):
             # The same reference for another report: a partner's mistake to tell, not to hide.
-            raise Refused(409, "partner_ref_reused",
-                          f"partner_ref {report['partner_ref']} was already used for a different report",
-                          {"json": {"partner_ref": ["already used for a different report"]}})
+            raise Refused(f"partner_ref {report['partner_ref']} was already used for a different report",
+                          status=409, reason="partner_ref_reused",
+                          errors={"json": {"partner_ref": ["already used for a different report"]}})
         if entry["status"] == APPLIED:
             return 200, {"status": "applied", "report_id": entry["_id"], "repeated": True,
                          "program_status": entry["result"]["status_code"], "record": entry["result"]["body"]}
