@@ -19,7 +19,8 @@ from tests.support import unique_prefix
 # closing quote, or are outside the BMP / ASCII: where a pushdown by JSON text goes wrong.
 ALPHABET = ["a", "b", "A", " ", "!", '"', "\\", "<", ">", "&", "\t", "[", "\\u", "\u2028", "王", "建", "\U0001F600", "-", "0"]
 words = st.lists(st.sampled_from(ALPHABET), max_size=4).map("".join)
-values = st.one_of(words, st.lists(words, max_size=3), st.integers(-2, 2), st.none())
+values = st.one_of(words, st.lists(st.one_of(words, st.booleans()), max_size=3), st.integers(-2, 2), st.none(),
+                   st.booleans(), st.sampled_from([1.0, 0.0, "1", "true"]))
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,8 @@ def test_pushed_down_filters_find_exactly_what_mongodb_rules_find(collection, do
                 {"county_code": "621202", "name": {"$gte": probe, "$lt": other}},
                 {"name": {"$regex": "^" + re.escape(probe)}}, {"name": {"$regex": "^" + re.escape(probe) + "?x*"}},
                 {"name": {"$regex": "^" + probe.replace("\\", "")}} if _is_regex(probe.replace("\\", "")) else {},
-                {"_id": "d0", "name": probe}, {"_id": {"$in": ["d0", "d3", "nope"]}}):
+                {"_id": "d0", "name": probe}, {"_id": {"$in": ["d0", "d3", "nope"]}},
+                {"name": True}, {"name": False}, {"county_code": "621202", "name": True}):
         _same_as_without_pushdown(collection, flt)
 
 
@@ -75,6 +77,7 @@ def test_lookups_by_id_and_by_indexed_fields_use_the_index(stack):
     db = client[unique_prefix("pushdownplan")]
     db["households"].create_index([("county_code", 1), ("head_name", 1)])
     db["history"].create_index([("household_id", 1), ("occurred_at", -1)])
+    db["households"].create_index("outbox_pending", sparse=True)
     db["households"].insert_many([{"_id": f"H{i:04d}", "county_code": f"62{i % 20:04d}", "head_name": f"名{i}"}
                                   for i in range(200)])
     db["history"].insert_one({"_id": "e1", "household_id": "H0001", "occurred_at": "2026-11-01"})
@@ -82,7 +85,8 @@ def test_lookups_by_id_and_by_indexed_fields_use_the_index(stack):
                             ("households", {"_id": "H0012", "version": 3}),
                             ("households", {"_id": {"$in": ["H0001", "H0002"]}}),
                             ("households", {"county_code": "620007", "head_name": {"$gte": "名5", "$lt": "名5\uffff"}}),
-                            ("history", {"household_id": "H0001"})):
+                            ("history", {"household_id": "H0001"}),
+                            ("households", {"outbox_pending": True})):
         plan = _plan(db, collection, flt)
         assert "USING INDEX" in plan and "SCAN" not in plan, (flt, plan)
         # The same filter out of the pushdown's reach reads every row: the check can fail.

@@ -16,7 +16,7 @@ process-wide mutex around those commands restores it; SQLite serialises writes a
    ``_id`` is looked up as ``->'_id'`` (same meaning, the index's form); indexes on other
    top-level fields are built on the field's SQL value (``->>``, strings in code-point order
    as in MongoDB); and ``jingzhunWhere`` pushes down equality, ``$in`` and ranges on
-   strings, plus ``_id`` equality and ``$in`` on strings, ObjectIDs and integers (see its
+   strings, equality with a boolean (the relays' sweep for ``outbox_pending: true``), plus ``_id`` equality and ``$in`` on strings, ObjectIDs and integers (see its
    comment). It pushes only conditions the filter implies and admits rows whose field is
    an array, so SQLite returns a superset; the handler filters every row again, so results are unchanged (a test
    compares each filter with the same filter evaluated without pushdown). Measured on
@@ -113,7 +113,7 @@ import (
 // a WHERE clause. It pushes down only conditions the filter implies (a conjunction of
 // them), so the rows returned are a superset of the matches; the handler filters them
 // again. Pushed: _id compared with a string, ObjectID or integer by equality or $in (on
-// its JSON text, as FerretDB indexes _id); other top-level fields compared with strings by
+// its JSON text, as FerretDB indexes _id); other top-level fields equal to a boolean; other top-level fields compared with strings by
 // equality, $in, $gt, $gte, $lt, $lte (on their SQL value `->>`, as our patched index
 // creation indexes them: strings compare by code point, as in MongoDB). A field holding an
 // array matches when one element does, so those conditions also admit every row whose
@@ -147,6 +147,14 @@ func jingzhunWhere(filter *types.Document) (string, []any) {
 		if s, ok := values[i].(string); ok {
 			conds = append(conds, "("+col+" = ? OR "+array+")")
 			args = append(args, s)
+			continue
+		}
+
+		// A flag such as the outboxes' {outbox_pending: true}, which each relay sweeps for:
+		// `->>` gives JSON true as 1 and false as 0 (and the number 1 as 1 too: a superset).
+		if b, ok := values[i].(bool); ok {
+			conds = append(conds, "("+col+" = ? OR "+array+")")
+			args = append(args, map[bool]int64{false: 0, true: 1}[b])
 			continue
 		}
 
