@@ -30,7 +30,8 @@ def make_handler(applier: EventApplier, topics: Topics):
             raise Rejected("data.household_id does not match the event subject")
         if not applier.apply(envelope, event_type, position):
             raise Rejected(f"unknown household {envelope.subject}")
-    handle.flush = applier.flush  # the loop calls it before committing a poll's offsets
+    handle.prepare = applier.prepare  # the loop calls it with a poll's record keys (household ids)
+    handle.flush = applier.flush  # … this before committing the poll's offsets
     handle.discard = applier.discard  # … and this when it will hand the batch again
     return handle
 

@@ -2,8 +2,9 @@
 from shared.config import Settings
 from shared.events.topics import Topics
 from shared.events.types.registry import ASSISTANCE_RECORDED, FILE_EVENTS, HOUSEHOLD_SNAPSHOT
+from services.registry.adapters.events import DERIVED
 
-COLLECTIONS = ["households"]
+COLLECTIONS = ["households", DERIVED]
 
 
 def router(settings: Settings):

@@ -37,7 +37,7 @@ def rebuild(settings: Settings, into_prefix: str, say=print) -> dict:
     db = service_db(client, target)
     for name in COMPARED:
         db.drop_collection(name)
-    applier = EventApplier(db)
+    applier = EventApplier(db, publish=False)
     applier.ensure_indexes()
     topics = Topics(settings.topic_prefix)
     counts = {}

@@ -8,6 +8,13 @@ links), and ``python -m shared.audit verify`` says where. FerretDB has no transa
 an append takes the next number by inserting it: two appends racing for the same number
 cannot both succeed (duplicate ``_id``), and the loser reads the new end and tries again.
 
+The end is found by lookups of ``_id``, never by sorting the log: from the last number this
+process saw, ids are probed at doubling distances until one is free, then the gap is
+bisected — a handful of index lookups however long the log. (A sort by ``_id`` is answered
+from the index by MongoDB, but the local store sorts in memory after reading every entry:
+860 ms per append at 20,000 entries, measured.) Numbers have no gaps unless someone
+deleted entries, which ``verify`` reports either way.
+
 Where it lives: one database, ``<prefix>_audit``, shared by every service (a change in any
 program and a file read in the registry end up in one chain). The registry's own record of
 file changes (registry events on its topic, ``/api/audit``) stays as it was: it says why a
@@ -44,6 +51,7 @@ def audit_db_name(db_prefix: str) -> str:
 class AuditLog:
     def __init__(self, db: Database):
         self.entries = db[COLLECTION]
+        self._seen = 0   # the last number this process saw: where the search for the end starts
 
     def append(self, who: str | None, service: str, action: str, what: dict) -> dict:
         """Append one entry at the end of the chain and return it."""
@@ -61,17 +69,44 @@ class AuditLog:
             entry["hash"] = entry_hash(entry["prev"], entry)
             try:
                 self.entries.insert_one(entry)
+                self._seen = entry["_id"]
                 return entry
             except DuplicateKeyError:
                 continue   # someone else took this place: read the new end and try again
         raise RuntimeError("could not append to the audit log (too much contention)")
 
     def last(self) -> dict | None:
-        return next(iter(self.entries.find().sort("_id", DESCENDING).limit(1)), None)
+        """The entry at the end of the chain (None for an empty log)."""
+        last = self._entry(self._seen) if self._seen else None
+        if last is None:
+            self._seen = 0   # the log was emptied or replaced: search from its start
+        step = 1
+        while True:   # gallop: probe at doubling distances until a number is free
+            probe = self._entry((last["_id"] if last else 0) + step)
+            if probe is None:
+                break
+            last, step = probe, step * 2
+        low, high = (last["_id"] if last else 0), (last["_id"] if last else 0) + step
+        while high - low > 1:   # then bisect: low is taken (or 0), high is free
+            middle = (low + high) // 2
+            found = self._entry(middle)
+            low, high, last = (middle, high, found) if found else (low, middle, last)
+        if last:
+            self._seen = last["_id"]
+        return last
+
+    def _entry(self, seq: int) -> dict | None:
+        return self.entries.find_one({"_id": seq})
 
     def recent(self, limit: int = 100, who: str | None = None) -> list[dict]:
-        query = {"who": who} if who else {}
-        return list(self.entries.find(query).sort("_id", DESCENDING).limit(limit))
+        """The newest entries, newest first (of one person when ``who`` is given)."""
+        if who:
+            return list(self.entries.find({"who": who}).sort("_id", DESCENDING).limit(limit))
+        last = self.last()
+        if not last:
+            return []
+        seqs = list(range(last["_id"], max(0, last["_id"] - limit), -1))
+        return sorted(self.entries.find({"_id": {"$in": seqs}}), key=lambda e: e["_id"], reverse=True)
 
     def verify(self) -> list[str]:
         """Every break in the chain, in order; [] when the log is intact."""

@@ -1,10 +1,11 @@
 """A consumer loop that commits offsets only after the handler has written to the store.
 
 The handler gets a validated ``Envelope``, its ``EventType`` and its ``Position`` and must
-be idempotent. A handler may have a ``flush()`` for writes it batches per poll: the loop
-calls it after the poll's records and before committing their offsets, and ``discard()``
-when the batch is to be handled again (a record may be
-delivered again after a crash). A record that cannot be applied — not an event, unknown
+be idempotent. A handler may have a ``prepare(keys)`` that the loop calls with a poll's
+record keys before its records (to read what they need in one query), a ``flush()`` for
+writes it batches per poll: the loop calls it after the poll's records and before
+committing their offsets, and ``discard()`` when the batch is to be handled again (a record
+may be delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. When the store is unreachable, or a
 dead letter was not acknowledged, nothing of the batch is committed: the loop seeks back to
@@ -120,6 +121,9 @@ class ConsumerLoop:
     def _process(self, batches: dict):
         offsets, sends = {}, []
         try:
+            prepare = getattr(self.handler, "prepare", None)
+            if prepare is not None:  # e.g. read every record's document in one query
+                prepare([r.key.decode("utf-8", "replace") for records in batches.values() for r in records if r.key])
             for tp, records in batches.items():
                 for record in records:
                     sends += self._handle(record)

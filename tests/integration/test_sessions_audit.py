@@ -217,3 +217,22 @@ def test_verify_finds_an_edited_and_a_deleted_entry(env, audit):
     assert out.returncode == 1 and "edited" in out.stdout
     audit.entries.delete_one({"_id": last - 2})
     assert any("missing" in p for p in audit.verify())
+
+
+def test_the_end_of_the_chain_is_found_by_lookups_from_any_starting_point(env, stack):
+    """A process that has never appended (or saw an old end, or a log since emptied) finds
+    the true end: the next append links to it and the chain stays whole."""
+    db = make_client(Settings.from_env("registry", env))[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_end"]
+    writer = AuditLog(db)
+    assert writer.last() is None and writer.recent() == []
+    for i in range(37):
+        writer.append("central", "test", "change", {"i": i})
+    stale = AuditLog(db)
+    stale._seen = 5
+    for log in (AuditLog(db), stale):
+        assert log.last()["_id"] == 37
+    assert stale.append("central", "test", "change", {"i": "late"})["_id"] == 38
+    assert [e["_id"] for e in writer.recent(4)] == [38, 37, 36, 35]
+    assert AuditLog(db).verify() == []
+    db["entries"].delete_many({})
+    assert writer.last() is None and writer.append("central", "test", "change", {})["_id"] == 1

@@ -9,7 +9,9 @@ import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from bson.int64 import Int64
 from pymongo import MongoClient
+from pymongo.errors import DuplicateKeyError
 
 from tests.support import unique_prefix
 
@@ -17,7 +19,8 @@ from tests.support import unique_prefix
 # closing quote, or are outside the BMP / ASCII: where a pushdown by JSON text goes wrong.
 ALPHABET = ["a", "b", "A", " ", "!", '"', "\\", "<", ">", "&", "\t", "[", "\\u", "\u2028", "王", "建", "\U0001F600", "-", "0"]
 words = st.lists(st.sampled_from(ALPHABET), max_size=4).map("".join)
-values = st.one_of(words, st.lists(words, max_size=3), st.integers(-2, 2), st.none())
+values = st.one_of(words, st.lists(st.one_of(words, st.booleans()), max_size=3), st.integers(-2, 2), st.none(),
+                   st.booleans(), st.sampled_from([1.0, 0.0, "1", "true"]))
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,8 @@ def test_pushed_down_filters_find_exactly_what_mongodb_rules_find(collection, do
                 {"county_code": "621202", "name": {"$gte": probe, "$lt": other}},
                 {"name": {"$regex": "^" + re.escape(probe)}}, {"name": {"$regex": "^" + re.escape(probe) + "?x*"}},
                 {"name": {"$regex": "^" + probe.replace("\\", "")}} if _is_regex(probe.replace("\\", "")) else {},
-                {"_id": "d0", "name": probe}, {"_id": {"$in": ["d0", "d3", "nope"]}}):
+                {"_id": "d0", "name": probe}, {"_id": {"$in": ["d0", "d3", "nope"]}},
+                {"name": True}, {"name": False}, {"county_code": "621202", "name": True}):
         _same_as_without_pushdown(collection, flt)
 
 
@@ -73,6 +77,7 @@ def test_lookups_by_id_and_by_indexed_fields_use_the_index(stack):
     db = client[unique_prefix("pushdownplan")]
     db["households"].create_index([("county_code", 1), ("head_name", 1)])
     db["history"].create_index([("household_id", 1), ("occurred_at", -1)])
+    db["households"].create_index("outbox_pending", sparse=True)
     db["households"].insert_many([{"_id": f"H{i:04d}", "county_code": f"62{i % 20:04d}", "head_name": f"名{i}"}
                                   for i in range(200)])
     db["history"].insert_one({"_id": "e1", "household_id": "H0001", "occurred_at": "2026-11-01"})
@@ -80,9 +85,48 @@ def test_lookups_by_id_and_by_indexed_fields_use_the_index(stack):
                             ("households", {"_id": "H0012", "version": 3}),
                             ("households", {"_id": {"$in": ["H0001", "H0002"]}}),
                             ("households", {"county_code": "620007", "head_name": {"$gte": "名5", "$lt": "名5\uffff"}}),
-                            ("history", {"household_id": "H0001"})):
+                            ("history", {"household_id": "H0001"}),
+                            ("households", {"outbox_pending": True})):
         plan = _plan(db, collection, flt)
         assert "USING INDEX" in plan and "SCAN" not in plan, (flt, plan)
         # The same filter out of the pushdown's reach reads every row: the check can fail.
         assert "SCAN" in _plan(db, collection, {"$and": [flt]})
+    client.close()
+
+
+# Numbers equal across types (5, Int64 5, 5.0), signed zeros, fractions, and the edge where
+# a double stops holding every integer (2^53): an _id pushed down by its JSON text must
+# still match every stored form MongoDB's rules call equal.
+BIG = 2 ** 53
+numbers = st.sampled_from([0, 1, 5, -5, 7, BIG - 1, BIG, BIG + 1])
+id_values = st.one_of(
+    numbers, numbers.map(Int64), numbers.map(float), st.sampled_from([-0.0, 5.5, 0.5, 1e21]),
+    st.sampled_from(["5", "0", "a"]))
+probes = st.one_of(id_values, st.just(float("inf")))  # the store refuses to keep an infinity
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(id_values, min_size=1, max_size=10), probe=probes, other=probes)
+def test_numeric_ids_are_found_as_mongodb_rules_find_them(collection, ids, probe, other):
+    collection.delete_many({})
+    for i, value in enumerate(ids):
+        try:
+            collection.insert_one({"_id": value, "name": str(i)})
+        except DuplicateKeyError:
+            pass  # an _id equal to one already stored (5 and 5.0): MongoDB refuses it too
+    for flt in ({"_id": probe}, {"_id": {"$in": [probe, other]}}, {"_id": probe, "name": "0"}):
+        pushed = sorted(repr(d["_id"]) for d in collection.find(flt))
+        plain = sorted(repr(d["_id"]) for d in collection.find({"$and": [flt]}))
+        assert pushed == plain, flt
+
+
+def test_lookups_by_integer_id_use_the_index(stack):
+    client = MongoClient(stack["mongo"])
+    db = client[unique_prefix("pushdownint")]
+    db["entries"].insert_many([{"_id": i, "n": i} for i in range(1, 201)])
+    for flt in ({"_id": 12}, {"_id": Int64(12)}, {"_id": 12.0}, {"_id": {"$in": [1, 2, 0]}}):
+        plan = _plan(db, "entries", flt)
+        assert "USING INDEX" in plan and "SCAN" not in plan, (flt, plan)
+    assert "SCAN" in _plan(db, "entries", {"_id": 12.5})  # a fraction is not pushed: the check can fail
+    assert db["entries"].find_one({"_id": 12.0})["n"] == 12
     client.close()

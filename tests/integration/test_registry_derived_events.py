@@ -1,0 +1,72 @@
+"""The events the registry derives from each applied event (the consolidated-stream record,
+a warning) are written once per poll to their own outbox collection: exactly once, also
+when the process died after updating the household and before writing them, and never by
+a rebuild (a rebuilt database put into service must not publish the past again)."""
+from __future__ import annotations
+
+from bench import workload
+from services.registry.adapters.events import DERIVED, EventApplier
+from services.registry.adapters.households import HouseholdRepository
+from services.registry.adapters.persons import IdProtection
+from shared.config import Settings
+from shared.events.catalogue import CATALOGUE
+from shared.events.types.registry import ASSISTANCE_RECORDED
+from shared.kafka.position import Position
+from shared.store import make_client
+from tests.support import isolated_env
+
+
+def _setup(name):
+    settings = Settings.from_env("registry", isolated_env(name))
+    client = make_client(settings)
+    db = client[settings.database_name]
+    items = workload.households(2)
+    HouseholdRepository(db, IdProtection(settings)).create_many(items, by="test")
+    events = workload.events([hid for hid, _ in items], 6)
+    return client, db, [hid for hid, _ in items], events
+
+
+def _apply(applier, events, offsets):
+    applier.prepare([envelope.subject for _, envelope in events])
+    for (program, envelope), offset in zip(events, offsets):
+        assert applier.apply(envelope, CATALOGUE.check(envelope), Position(f"t.{program}", 0, offset))
+
+
+def test_derived_events_are_written_once_even_after_a_crash_before_the_flush(stack):
+    client, db, hids, events = _setup("derived")
+    try:
+        crashed = EventApplier(db)
+        crashed.ensure_indexes()
+        _apply(crashed, events[:4], range(4))
+        crashed.discard()                       # died before its flush: households updated, nothing else
+        assert db[DERIVED].count_documents({}) == 0
+
+        restarted = EventApplier(db)
+        _apply(restarted, events, range(6))     # the same records again, and two more
+        restarted.flush()
+        _apply(restarted, events[:2], (100, 101))  # a republished copy (other offsets): nothing new
+        restarted.flush()
+
+        derived = {d["_id"]: d for d in db[DERIVED].find({})}
+        assert sorted(derived) == sorted(envelope.id for _, envelope in events)
+        for _, envelope in events:
+            (stream,) = [e for e in derived[envelope.id]["outbox"] if e["type"] == ASSISTANCE_RECORDED.type]
+            assert stream["data"]["event_id"] == envelope.id and derived[envelope.id]["outbox_pending"] is True
+        assert db["history"].count_documents({}) == 6
+        for hid in hids:
+            applied = db["households"].find_one({"_id": hid})["summary"]["events"]
+            assert applied == sum(1 for _, e in events if e.subject == hid)
+        assert db["outbox_marks"].count_documents({"_id": {"$regex": "^" + DERIVED}}) == 6  # the relay is told
+    finally:
+        client.close()
+
+
+def test_a_rebuild_derives_nothing_to_publish(stack):
+    client, db, _, events = _setup("derivedrb")
+    try:
+        rebuilding = EventApplier(db, publish=False)
+        _apply(rebuilding, events, range(6))
+        rebuilding.flush()
+        assert db["history"].count_documents({}) == 6 and db[DERIVED].count_documents({}) == 0
+    finally:
+        client.close()
