@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 
 SPECVERSION = "1.0"
@@ -32,7 +32,9 @@ class Envelope:
     specversion: str = SPECVERSION
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies ``data`` (a stream record carries the whole
+        # summary), which cost the registry consumer ~0.4 ms per event. The top level is copied.
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"data": dict(self.data)}
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Envelope":
