@@ -36,13 +36,18 @@ from services.registry.adapters.persons import IdProtection
 PASSWORD = "bench-password-1"
 
 
-def end_offset_sum(ctx: BenchContext, topic: str) -> int:
+def end_offsets(ctx: BenchContext, topic: str) -> dict[int, int]:
+    """{partition: end offset} of a topic."""
     consumer = KafkaConsumer(bootstrap_servers=ctx.env["KAFKA_BOOTSTRAP_SERVERS"], group_id=None)
     try:
         tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        return sum(consumer.end_offsets(tps).values())
+        return {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
     finally:
         consumer.close()
+
+
+def end_offset_sum(ctx: BenchContext, topic: str) -> int:
+    return sum(end_offsets(ctx, topic).values())
 
 
 def relay_vs_produce(ctx: BenchContext, count: int, timeout: float = 600) -> dict:

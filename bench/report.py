@@ -51,6 +51,7 @@ def write(result: dict, out_dir: Path, quick: bool = False) -> Path:
     lines += _publish(result.get("publish"), s, charts_dir)
     lines += _memory(result)
     lines += _scale(result.get("scale_out"), charts_dir)
+    lines += _reads(result.get("reads"), charts_dir)
     changes = HERE / "CHANGES.md"
     if changes.exists():
         lines += [changes.read_text().rstrip(), ""]
@@ -204,3 +205,44 @@ def _scale(r, charts_dir) -> list[str]:
     (charts_dir / "scale-out.svg").write_text(charts.bars("Registry ingest by workers", "events/s",
                                                           [(f"{run['workers']} worker(s)", run["steady_rate"]) for run in runs]))
     return lines + ["", "![scale-out](benchmarks/scale-out.svg)", ""]
+
+
+def _reads(r, charts_dir) -> list[str]:
+    if not r or not r.get("sets"):
+        return []
+    sets = r["sets"]
+    names = list(sets[-1]["reads"])
+    lines = ["## 6. Reads at size", "",
+             "The registry web under gunicorn (default settings) on a store holding each data set below: households "
+             "with their summaries, ~10 history entries each, the area statistics and names, as the consumer leaves "
+             "them (`bench/reads_data.py`). One client, one request after another, a random household, name or "
+             "county each time; times are the client's, from request to full answer. Target: p99 under 100 ms "
+             "for each read at 1,000,000 households and 10,000,000 entries.", "",
+             "| data set | load | documents/s | " + " | ".join(names) + " |",
+             "|---|---|---:|" + "---:|" * len(names)]
+    for s in sets:
+        load = s.get("load") or {}
+        how = "reused" if load.get("reused") else f"{_r(load.get('seconds'))} s"
+        cells = []
+        for name in names:
+            f = s["reads"].get(name)
+            cells.append("–" if not f else f"{_r(f['p50_ms'], 1)} / **{_r(f['p99_ms'], 1)}** ({f['requests']})")
+        lines.append(f"| {s['households']:,} households, {s['history']:,} entries | {how} | {_r(load.get('rate'))} | "
+                     + " | ".join(cells) + " |")
+    lines += ["", "Each cell: p50 / **p99** ms (requests measured). A load's rate counts every document written "
+              "(households, entries, statistics, areas) over the whole load, indexes included; \"reused\" means the "
+              "set was loaded by an earlier run and kept in the cache.", ""]
+    last = sets[-1]
+    checks = last.get("store") or {}
+    search = checks.get("surname search") or {}
+    if search:
+        lines += [f"At {last['households']:,} households, the store's own view of the surname search "
+                  f"(`county_code` = …, `head_name` ^…, sorted by `_id`, 50 per page): {search.get('matching', 0):,} "
+                  f"matching files; the page's query {_r(search.get('find_ms'), 1)} ms, the count "
+                  f"{_r(search.get('count_ms'), 1)} ms; pushed down to SQLite: "
+                  + ", ".join(f"{k} {v}" for k, v in search.items() if k.endswith("Pushdown")) + ".", ""]
+    rows = [(f"{name}", (last["reads"][name]["p99_ms"] or 0)) for name in names if last["reads"].get(name)]
+    (charts_dir / "reads.svg").write_text(charts.bars(
+        f"Read p99 at {last['households']:,} households, {last['history']:,} entries", "ms", rows))
+    lines += ["![reads](benchmarks/reads.svg)", ""]
+    return lines
