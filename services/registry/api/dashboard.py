@@ -57,13 +57,15 @@ def figures(area_code: str) -> dict:
     children = []
     child_status = stats.by_child(area_code, "households")
     child_money = {p: stats.by_child(area_code, p) for p in PROGRAMS}
-    names = areas.names(set(child_status) | {c for m in child_money.values() for c in m})
-    for code in sorted(set(child_status) | {c for m in child_money.values() for c in m}):
+    codes = sorted(set(child_status) | {c for m in child_money.values() for c in m})
+    names = areas.names(codes)
+    populations = areas.populations(codes + [area_code])
+    for code in codes:
         people = child_status.get(code, {}).get("people", {})
         children.append({
             "code": code, "name": names.get(code, code),
             "households": households_total(child_status.get(code, {}).get("households", {})),
-            **incidence_figures(code, people, areas.population(code)),
+            **incidence_figures(code, people, populations[code]),
             "income_fen": sum(child_money[p].get(code, {}).get("income_fen", 0) for p in PROGRAMS),
         })
     return {
@@ -71,7 +73,7 @@ def figures(area_code: str) -> dict:
         "households": status.get("households", {}),
         "households_total": households_total(status.get("households", {})),
         "people": status.get("people", {}),
-        "incidence": incidence_figures(area_code, status.get("people", {}), areas.population(area_code)),
+        "incidence": incidence_figures(area_code, status.get("people", {}), populations[area_code]),
         "programs": {p: stats.totals(area_code, p) for p in PROGRAMS},
         "months": {p: stats.by_month(area_code, p) for p in PROGRAMS},
         "registry_months": stats.by_month(area_code, "registry"),
