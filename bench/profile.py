@@ -17,13 +17,14 @@ def py_spy() -> str | None:
 
 
 class Profiler:
-    def __init__(self, pid: int, out: Path, rate: int = 50):
+    def __init__(self, pid: int, out: Path, rate: int = 50, subprocesses: bool = False):
         self.out = Path(out)
         self.proc = None
         exe = py_spy()
         if exe:
             self.proc = subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
-                                         "--nonblocking", "--output", str(self.out)],
+                                         "--nonblocking", "--output", str(self.out)]
+                                        + (["--subprocesses"] if subprocesses else []),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def stop(self) -> dict:

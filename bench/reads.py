@@ -21,6 +21,7 @@ import requests
 from bench import reads_data, workload
 from bench.context import BenchContext
 from bench.load import percentile
+from bench.profile import Profiler
 from bench.publish import WebSetup, end_offsets
 from deploy.local import stack
 from shared.auth.store import AuthStore
@@ -33,6 +34,7 @@ from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.stream_reader import encode_cursor
 
 PASSWORD = "bench-password-1"
+SLOW_MS = 100   # the target: a read slower than this at p99 is profiled
 FEED_PARTITIONS = 3
 
 
@@ -97,7 +99,7 @@ def _settings(mongo_url: str) -> Settings:
 
 
 def measure(dataset: reads_data.DataSet, folder: Path, run_dir: Path, port: int, requests_per_read: int,
-            seconds_per_read: float, feed_entries: int, log=print) -> dict:
+            seconds_per_read: float, feed_entries: int, profile: bool = True, log=print) -> dict:
     store = SetStore(folder)
     ctx = None
     try:
@@ -109,7 +111,7 @@ def measure(dataset: reads_data.DataSet, folder: Path, run_dir: Path, port: int,
         store_auth = AuthStore(auth_db(ctx.mongo, ctx.settings("registry")))
         store_auth.upsert_user("central", PASSWORD, "central", None, None)
         headers = {"Authorization": f"Bearer {store_auth.issue_token('central', 'bench-reads')}"}
-        ctx.start("registry", kind="gunicorn (registry)")
+        registry = ctx.start("registry", kind="gunicorn (registry)")
         try:
             WebSetup._wait_http(port, timeout=120)
         except RuntimeError as exc:
@@ -118,9 +120,17 @@ def measure(dataset: reads_data.DataSet, folder: Path, run_dir: Path, port: int,
         out = {"households": dataset.households, "history": dataset.history, "feed_entries": feed["entries"],
                "feed_produce_rate": feed["rate"], "reads": {}}
         session = requests.Session()
-        for name, path_for in reads(dataset, feed["ends"]).items():
+        paths = reads(dataset, feed["ends"])
+        for name, path_for in paths.items():
             out["reads"][name] = timed(session, base, headers, path_for, requests_per_read, seconds_per_read)
             log(f"bench:   reads {dataset.key} {name}: {out['reads'][name]}")
+        if profile:
+            out["profiles"] = {}
+            for name, figures in out["reads"].items():
+                if (figures["p99_ms"] or 0) > SLOW_MS:   # where a slow read's time goes, after the timing
+                    profiler = Profiler(registry.pid, run_dir / f"py-spy-{len(out['profiles'])}.txt", subprocesses=True)
+                    timed(session, base, headers, paths[name], requests_per_read, min(seconds_per_read, 5), warm=0)
+                    out["profiles"][name] = profiler.stop()
         out["store"] = store_checks(ctx.db("registry"))
         out["memory"] = dict(ctx.memory.peaks)
         return out

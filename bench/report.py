@@ -241,6 +241,15 @@ def _reads(r, charts_dir) -> list[str]:
                   f"matching files; the page's query {_r(search.get('find_ms'), 1)} ms, the count "
                   f"{_r(search.get('count_ms'), 1)} ms; pushed down to SQLite: "
                   + ", ".join(f"{k} {v}" for k, v in search.items() if k.endswith("Pushdown")) + ".", ""]
+    profiles = {k: v for k, v in (last.get("profiles") or {}).items() if v.get("top")}
+    if profiles:
+        lines += [f"Where the registry web's time goes in the reads slower than 100 ms at p99 (py-spy on its gunicorn "
+                  f"workers, {last['households']:,} households; share of samples with the function on the stack; time "
+                  "in `pymongo` network reads is the store working):", ""]
+        for name, prof in profiles.items():
+            top = "; ".join(f"`{t['function']}` {t['share']:.0%}" for t in prof["top"][:6])
+            lines.append(f"- **{name}** ({prof['samples']:,} samples): {top}")
+        lines.append("")
     rows = [(f"{name}", (last["reads"][name]["p99_ms"] or 0)) for name in names if last["reads"].get(name)]
     (charts_dir / "reads.svg").write_text(charts.bars(
         f"Read p99 at {last['households']:,} households, {last['history']:,} entries", "ms", rows))

@@ -30,10 +30,10 @@ class Sizes:
     scale_timeout: float = 240
     # Reads at size: (households, history entries) sets loaded when not cached; every set
     # already in the cache is measured as well (``make bench-reads`` loads the full one).
-    reads: tuple = ((10_000, 100_000), (100_000, 1_000_000))
+    reads: tuple = ((10_000, 100_000),)   # ~40 s to load; larger sets: make bench-reads (~1 h at 1M)
     reads_requests: int = 200       # per read, one after another
-    reads_seconds: float = 12       # per read at most (at least 3 requests)
-    reads_feed: int = 100_000       # entries on the stream topic the feed pages read
+    reads_seconds: float = 8        # per read at most (at least 3 requests); ~2 min a set with the profiles
+    reads_feed: int = 20_000        # entries on the stream topic the feed pages read (their cost does not grow with it)
     reads_cache: bool = True        # keep loaded sets under the cache (else in the run's folder)
 
     @classmethod
@@ -41,7 +41,7 @@ class Sizes:
         return cls(households=200, events=1000, relay_events=300, web_households=4, hammer_seconds=3,
                    hammer_count=150, hammer_threads=4, latency_rate=4, latency_seconds=4, scale_workers=(),
                    scale_events=0, ingest_timeout=600, scale_timeout=60, reads=((300, 1500),), reads_requests=10,
-                   reads_seconds=10, reads_feed=500, reads_cache=False)
+                   reads_seconds=3, reads_feed=500, reads_cache=False)
 
 
 def run(sizes: Sizes, run_dir: Path, port_base: int, profile: bool = True, log=print, only=None) -> dict:
@@ -146,6 +146,6 @@ def _reads(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> d
         folder = reads_data.folder_for(dataset, root)
         load = loads.get(dataset.key) or {**(reads_data.load_record(folder) or {}), "reused": True}
         figures = reads.measure(dataset, folder, run_dir / dataset.key, port_base + 2, sizes.reads_requests,
-                                sizes.reads_seconds, sizes.reads_feed, log)
+                                sizes.reads_seconds, sizes.reads_feed, profile, log)
         sets.append({**figures, "load": load})
     return {"sets": sets}
