@@ -226,7 +226,8 @@ def _reads(r, charts_dir) -> list[str]:
         cells = []
         for name in names:
             f = s["reads"].get(name)
-            cells.append("–" if not f else f"{_r(f['p50_ms'], 1)} / **{_r(f['p99_ms'], 1)}** ({f['requests']})")
+            failed = f", {f['failed']} failed" if f and f.get("failed") else ""
+            cells.append("–" if not f else f"{_r(f['p50_ms'], 1)} / **{_r(f['p99_ms'], 1)}** ({f['requests']}{failed})")
         lines.append(f"| {s['households']:,} households, {s['history']:,} entries | {how} | {_r(load.get('rate'))} | "
                      + " | ".join(cells) + " |")
     lines += ["", "Each cell: p50 / **p99** ms (requests measured). A load's rate counts every document written "
