@@ -52,11 +52,12 @@ def _check_scope(principal, area_code: str) -> None:
 
 def figures(area_code: str) -> dict:
     stats, areas = current_app.extensions["stats"], current_app.extensions["areas"]
-    status = stats.totals(area_code, "households")
+    seen = stats.overview(area_code, ["households", "registry", *PROGRAMS], ["households", *PROGRAMS])
+    status = seen["totals"]["households"]
     area = areas.get(area_code) or {"_id": area_code, "name": area_code}
     children = []
-    child_status = stats.by_child(area_code, "households")
-    child_money = {p: stats.by_child(area_code, p) for p in PROGRAMS}
+    child_status = seen["children"]["households"]
+    child_money = {p: seen["children"][p] for p in PROGRAMS}
     codes = sorted(set(child_status) | {c for m in child_money.values() for c in m})
     names = areas.names(codes)
     populations = areas.populations(codes + [area_code])
@@ -74,9 +75,9 @@ def figures(area_code: str) -> dict:
         "households_total": households_total(status.get("households", {})),
         "people": status.get("people", {}),
         "incidence": incidence_figures(area_code, status.get("people", {}), populations[area_code]),
-        "programs": {p: stats.totals(area_code, p) for p in PROGRAMS},
-        "months": {p: stats.by_month(area_code, p) for p in PROGRAMS},
-        "registry_months": stats.by_month(area_code, "registry"),
+        "programs": {p: seen["totals"][p] for p in PROGRAMS},
+        "months": {p: seen["months"][p] for p in PROGRAMS},
+        "registry_months": seen["months"]["registry"],
         "children": children,
     }
 
