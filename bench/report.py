@@ -245,11 +245,11 @@ def _reads(r, charts_dir) -> list[str]:
     profiles = {k: v for k, v in (last.get("profiles") or {}).items() if v.get("top")}
     if profiles:
         lines += [f"Where the registry web's time goes in the reads slower than 100 ms at p99 (py-spy on its gunicorn "
-                  f"workers, {last['households']:,} households; share of samples with the function on the stack; time "
-                  "in `pymongo` network reads is the store working):", ""]
+                  f"workers, {last['households']:,} households; share of samples by the layer of their innermost frame; "
+                  "\"waiting for the store\" is the store working):", ""]
         for name, prof in profiles.items():
-            top = "; ".join(f"`{t['function']}` {t['share']:.0%}" for t in prof["top"][:6])
-            lines.append(f"- **{name}** ({prof['samples']:,} samples): {top}")
+            shares = "; ".join(f"{layer} {share:.0%}" for layer, share in (prof.get("layers") or {}).items())
+            lines.append(f"- **{name}** ({prof['samples']:,} samples): {shares}")
         lines.append("")
     rows = [(f"{name}", (last["reads"][name]["p99_ms"] or 0)) for name in names if last["reads"].get(name)]
     (charts_dir / "reads.svg").write_text(charts.bars(

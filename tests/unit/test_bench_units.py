@@ -29,3 +29,15 @@ def test_the_write_time_the_api_gives_is_read_as_utc():
     assert wall_seconds("2026-11-29T08:00:00.123000") == expected       # naive, as read back from the store
     assert wall_seconds("2026-11-29T08:00:00.123000+00:00") == expected
     assert wall_seconds("2026-11-29T16:00:00.123+08:00") == expected
+
+
+def test_profile_layers_go_by_the_innermost_known_frame_and_skip_monitor_threads():
+    from bench.profile import layers
+    raw = "\n".join([
+        "run (gunicorn/workers/gthread.py:1);get (services/registry/api/resources.py:3);"
+        "recv_into (pymongo/network_layer.py:9) 6",
+        "run (gunicorn/workers/gthread.py:1);poll (kafka/consumer/group.py:2);_unpack (kafka/record/default_records.py:5) 3",
+        "run (gunicorn/workers/gthread.py:1);dumps (services/registry/api/feed.py:8);<genexpr> (<frozen abc>:1) 1",
+        "_run (pymongo/periodic_executor.py:1);sleep (pymongo/periodic_executor.py:2) 40",
+    ])
+    assert layers(raw) == {"waiting for the store (pymongo socket)": 0.6, "kafka-python": 0.3, "the project's code": 0.1}
