@@ -231,11 +231,12 @@ def fill_feed(ctx: BenchContext, dataset: reads_data.DataSet, count: int) -> dic
 
 def store_checks(db) -> dict:
     """What the store does with the two reads that filter many rows: its explain (what was
-    pushed down to SQLite) and the time of each query of the search on its own."""
+    pushed down to SQLite) and the time of each query of a name search on its own (the
+    sorted page and the count, as the search asked them before it read ids once)."""
     county, name = workload.COUNTIES[0], workload.household_fields(0)["members"][0]["name"]
-    query = {"county_code": county, "head_name": {"$regex": "^" + name[0]}}
+    query = {"county_code": county, "head_name": {"$regex": "^" + name}}
     out = {}
-    for label, cmd in (("surname search", {"find": "households", "filter": query, "sort": {"_id": 1}, "limit": 50}),
+    for label, cmd in (("name search", {"find": "households", "filter": query, "sort": {"_id": 1}, "limit": 50}),
                        ("timeline", {"find": "history", "filter": {"household_id": workload.household_id(0)},
                                      "sort": {"occurred_at": -1}, "limit": 500})):
         try:
@@ -248,8 +249,8 @@ def store_checks(db) -> dict:
     t1 = time.perf_counter()
     total = db["households"].count_documents(query)
     t2 = time.perf_counter()
-    out["surname search"].update({"matching": total, "find_ms": _ms(t1 - t0), "count_ms": _ms(t2 - t1),
-                                  "returned": len(found)})
+    out["name search"].update({"matching": total, "find_ms": _ms(t1 - t0), "count_ms": _ms(t2 - t1),
+                               "returned": len(found)})
     return out
 
 

@@ -235,9 +235,9 @@ def _reads(r, charts_dir) -> list[str]:
               "set was loaded by an earlier run and kept in the cache.", ""]
     last = sets[-1]
     checks = last.get("store") or {}
-    search = checks.get("surname search") or {}
+    search = checks.get("name search") or {}
     if search:
-        lines += [f"At {last['households']:,} households, the store's own view of the surname search "
+        lines += [f"At {last['households']:,} households, the store's own view of a name search "
                   f"(`county_code` = …, `head_name` ^…, sorted by `_id`, 50 per page): {search.get('matching', 0):,} "
                   f"matching files; the page's query {_r(search.get('find_ms'), 1)} ms, the count "
                   f"{_r(search.get('count_ms'), 1)} ms; pushed down to SQLite: "

@@ -61,7 +61,7 @@ def test_the_reads_at_size_were_measured_on_the_set_loaded(result):
     for name, read in measured["reads"].items():
         assert read["requests"] >= 1 and read["failed"] == 0, (name, read)
         assert 0 < read["p50_ms"] <= read["p99_ms"] <= read["max_ms"], name
-    search = measured["store"]["surname search"]
+    search = measured["store"]["name search"]
     assert search["matching"] > 0 and search["returned"] == min(search["matching"], 50)
     assert "gunicorn (registry)" in measured["memory"]
 
