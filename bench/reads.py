@@ -19,7 +19,7 @@ from urllib.parse import quote
 import requests
 
 from bench import reads_data, workload
-from bench.context import BenchContext
+from bench.context import BenchContext, cpu_seconds
 from bench.load import percentile
 from bench.profile import Profiler
 from bench.publish import WebSetup, end_offsets
@@ -123,8 +123,15 @@ def measure(dataset: reads_data.DataSet, folder: Path, run_dir: Path, port: int,
         session = requests.Session()
         paths = reads(dataset, feed["ends"])
         for name, path_for in paths.items():
-            out["reads"][name] = timed(session, base, headers, path_for, requests_per_read, seconds_per_read)
-            log(f"bench:   reads {dataset.key} {name}: {out['reads'][name]}")
+            # CPU used meanwhile by the web (gunicorn and its workers) and by the store: what
+            # is not either is waiting (on Kafka for the feed) or the client.
+            web_cpu, store_cpu = cpu_seconds(registry.pid), cpu_seconds(store.pid)
+            figures = timed(session, base, headers, path_for, requests_per_read, seconds_per_read)
+            done = max(figures["requests"] + figures["failed"] + 1, 1)   # +1: the warm-up
+            figures["web_cpu_ms"] = _ms((cpu_seconds(registry.pid) - web_cpu) / done)
+            figures["store_cpu_ms"] = _ms((cpu_seconds(store.pid) - store_cpu) / done)
+            out["reads"][name] = figures
+            log(f"bench:   reads {dataset.key} {name}: {figures}")
         if profile:
             out["profiles"] = {}
             for name, figures in out["reads"].items():

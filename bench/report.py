@@ -234,6 +234,13 @@ def _reads(r, charts_dir) -> list[str]:
               "(households, entries, statistics, areas) over the whole load, indexes included; \"reused\" means the "
               "set was loaded by an earlier run and kept in the cache.", ""]
     last = sets[-1]
+    if all("web_cpu_ms" in f for f in last["reads"].values()):
+        lines += [f"CPU per request at {last['households']:,} households (from /proc, while the reads above ran): "
+                  "where the time of a slow read goes.", "", "| read | p50 ms | web CPU ms | store CPU ms |",
+                  "|---|---:|---:|---:|"]
+        lines += [f"| {name} | {_r(f['p50_ms'], 1)} | {_r(f['web_cpu_ms'], 1)} | {_r(f['store_cpu_ms'], 1)} |"
+                  for name, f in last["reads"].items()]
+        lines.append("")
     checks = last.get("store") or {}
     search = checks.get("name search") or {}
     if search:
@@ -245,8 +252,9 @@ def _reads(r, charts_dir) -> list[str]:
     profiles = {k: v for k, v in (last.get("profiles") or {}).items() if v.get("top")}
     if profiles:
         lines += [f"Where the registry web's time goes in the reads slower than 100 ms at p99 (py-spy on its gunicorn "
-                  f"workers, {last['households']:,} households; share of samples by the layer of their innermost frame; "
-                  "\"waiting for the store\" is the store working):", ""]
+                  f"workers, {last['households']:,} households; share of the samples of a busy thread by the layer of "
+                  "their innermost frame; py-spy leaves out most of a thread's waiting on a socket, so the store's "
+                  "share is in the table above):", ""]
         for name, prof in profiles.items():
             shares = "; ".join(f"{layer} {share:.0%}" for layer, share in (prof.get("layers") or {}).items())
             lines.append(f"- **{name}** ({prof['samples']:,} samples): {shares}")
