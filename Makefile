@@ -108,8 +108,8 @@ bench: setup
 	  $(STACK) stop --data $(BENCH_DATA); exit $$status
 
 # Reads at size alone: loads READS_HOUSEHOLDS households and READS_HISTORY history entries
-# into a store folder kept under $(JINGZHUN_CACHE)/reads (once: about an hour at full size
-# on 2 cores, at a lower priority), then measures it and every set cached before. Later
+# into a store folder kept under $(JINGZHUN_CACHE)/reads (once: about an hour and ~27 GB of
+# disk at full size on 2 cores, at a lower priority), then measures it and every set cached before. Later
 # `make bench` runs measure the cached sets too. The report goes to READS_OUT, not docs/.
 READS_HOUSEHOLDS ?= 1000000
 READS_HISTORY ?= 10000000
