@@ -55,8 +55,8 @@ def hammer(url: str, body_for, headers: dict, count: int, seconds: float, thread
 
 def steady(url: str, body_for, headers: dict, rate: float, seconds: float, on_response, threads: int = 8) -> dict:
     """POST at ``rate`` requests/s in total for ``seconds`` (each request has its slot; a late
-    client does not catch up in a burst). ``on_response(n, wall_time, response)`` is called
-    for each answer."""
+    client does not catch up in a burst). ``on_response(n, sent, answered, response)`` is
+    called for each answer, with the wall-clock times the request left and its answer came."""
     total = int(rate * seconds)
     start = time.monotonic() + 0.2
     lock = threading.Lock()
@@ -77,6 +77,7 @@ def steady(url: str, body_for, headers: dict, rate: float, seconds: float, on_re
             elif wait < -1:
                 with lock:
                     state["late"] += 1
+            sent = time.time()
             try:
                 response = session.post(url, json=body_for(n), headers=headers, timeout=30)
                 ok = response.status_code < 300
@@ -85,7 +86,7 @@ def steady(url: str, body_for, headers: dict, rate: float, seconds: float, on_re
             with lock:
                 state["ok" if ok else "failed"] += 1
             if ok:
-                on_response(n, time.time(), response)
+                on_response(n, sent, time.time(), response)
 
     workers = [threading.Thread(target=client) for _ in range(threads)]
     for w in workers:

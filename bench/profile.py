@@ -17,13 +17,14 @@ def py_spy() -> str | None:
 
 
 class Profiler:
-    def __init__(self, pid: int, out: Path, rate: int = 50):
+    def __init__(self, pid: int, out: Path, rate: int = 50, subprocesses: bool = False):
         self.out = Path(out)
         self.proc = None
         exe = py_spy()
         if exe:
             self.proc = subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
-                                         "--nonblocking", "--output", str(self.out)],
+                                         "--nonblocking", "--output", str(self.out)]
+                                        + (["--subprocesses"] if subprocesses else []),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def stop(self) -> dict:
@@ -56,7 +57,36 @@ def summarise(raw: str, top: int = 15) -> dict:
             if any(part in where for part in ("shared/", "services/", "pymongo/", "kafka/", "marshmallow/", "json/")):
                 inclusive[f"{name} ({_short(where)})"] += n
     return {"samples": total,
-            "top": [{"function": f, "share": round(n / total, 3)} for f, n in inclusive.most_common(top)] if total else []}
+            "top": [{"function": f, "share": round(n / total, 3)} for f, n in inclusive.most_common(top)] if total else [],
+            "layers": layers(raw)}
+
+
+# The innermost frame of a sample says who had the time: the first rule it matches (by file).
+LAYERS = (("pymongo/network_layer", "waiting for the store (pymongo socket)"), ("pymongo/", "pymongo"),
+          ("bson/", "BSON decoding"), ("kafka/", "kafka-python"), ("marshmallow/", "marshmallow"),
+          ("json/", "json"), ("jinja2/", "templates"), ("services/", "the project's code"),
+          ("shared/", "the project's code"))
+
+
+def layers(raw: str) -> dict:
+    """Share of samples by where the innermost frame is (its nearest known layer), leaving
+    out pymongo's background monitor threads, which only wait."""
+    counts, total = Counter(), 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit() or "periodic_executor" in stack:
+            continue
+        n = int(count)
+        total += n
+        layer = "other (Python, Flask, gunicorn, …)"
+        for frame in reversed(stack.split(";")):
+            where = frame[frame.find("(") + 1:] if "(" in frame else ""
+            found = next((name for anchor, name in LAYERS if anchor in where), None)
+            if found:
+                layer = found
+                break
+        counts[layer] += n
+    return {name: round(n / total, 3) for name, n in counts.most_common()} if total else {}
 
 
 def _short(path: str) -> str:

@@ -6,7 +6,7 @@ import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import ingest, publish, workload
+from bench import ingest, publish, reads, reads_data, workload
 from bench.context import BenchContext
 from bench.machine import describe
 
@@ -28,18 +28,28 @@ class Sizes:
     scale_events: int = 6_000
     ingest_timeout: float = 540     # bounds: the whole run stays under 30 minutes on 2 cores
     scale_timeout: float = 240
+    # Reads at size: (households, history entries) sets loaded when not cached; every set
+    # already in the cache is measured as well (``make bench-reads`` loads the full one).
+    reads: tuple = ((10_000, 100_000),)   # ~40 s to load; larger sets: make bench-reads (~1 h at 1M)
+    reads_requests: int = 200       # per read, one after another
+    reads_seconds: float = 8        # per read at most (at least 3 requests); ~2 min a set with the profiles
+    reads_feed: int = 20_000        # entries on the stream topic the feed pages read (their cost does not grow with it)
+    reads_cache: bool = True        # keep loaded sets under the cache (else in the run's folder)
 
     @classmethod
     def quick(cls) -> "Sizes":
         return cls(households=200, events=1000, relay_events=300, web_households=4, hammer_seconds=3,
                    hammer_count=150, hammer_threads=4, latency_rate=4, latency_seconds=4, scale_workers=(),
-                   scale_events=0, ingest_timeout=600, scale_timeout=60)
+                   scale_events=0, ingest_timeout=600, scale_timeout=60, reads=((300, 1500),), reads_requests=10,
+                   reads_seconds=3, reads_feed=500, reads_cache=False)
 
 
-def run(sizes: Sizes, run_dir: Path, port_base: int, profile: bool = True, log=print) -> dict:
+def run(sizes: Sizes, run_dir: Path, port_base: int, profile: bool = True, log=print, only=None) -> dict:
     result = {"machine": describe(), "sizes": asdict(sizes), "errors": {}}
     started = time.monotonic()
-    for name, part in (("ingest", _ingest), ("publish", _publish), ("scale_out", _scale_out)):
+    for name, part in (("ingest", _ingest), ("publish", _publish), ("scale_out", _scale_out), ("reads", _reads)):
+        if only and name not in only:
+            continue
         log(f"bench: {name} …")
         try:
             result[name] = part(sizes, run_dir / name, port_base, profile, log)
@@ -120,3 +130,22 @@ def _scale_out(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) 
         finally:
             ctx.close()
     return {"runs": runs}
+
+
+def _reads(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> dict:
+    """Each set of ``sizes.reads`` (loaded now if not cached) and every set already cached,
+    smallest first: the same reads, to see how their latency grows with the data."""
+    root = reads_data.cache_root() if sizes.reads_cache else run_dir / "sets"
+    wanted = {reads_data.DataSet(h, e) for h, e in sizes.reads}
+    sets, loads = [], {}
+    for dataset in sorted(wanted, key=lambda d: (d.households, d.history)):
+        folder, loads[dataset.key] = reads.prepare(dataset, root, log)
+    if sizes.reads_cache:
+        wanted |= {dataset for dataset, _ in reads_data.cached_sets(root)}
+    for dataset in sorted(wanted, key=lambda d: (d.households, d.history)):
+        folder = reads_data.folder_for(dataset, root)
+        load = loads.get(dataset.key) or {**(reads_data.load_record(folder) or {}), "reused": True}
+        figures = reads.measure(dataset, folder, run_dir / dataset.key, port_base + 2, sizes.reads_requests,
+                                sizes.reads_seconds, sizes.reads_feed, profile, log)
+        sets.append({**figures, "load": load})
+    return {"sets": sets}

@@ -32,18 +32,20 @@ def household_id(i: int) -> str:
     return "H" + county + "".join(reversed(digits))
 
 
+def household_fields(i: int) -> dict:
+    """The fields of household ``i`` as a file is created with them."""
+    surname = SURNAMES[i % len(SURNAMES)]
+    return {
+        "village_code": village_code(i), "township": "汉王镇", "village": f"寺背{i % 40}村",
+        "main_cause": "illness", "income_per_capita_fen": 210000 + i % 1000,
+        "members": [{"name": surname + GIVEN[i % 8], "relation": "head", "sex": "male", "birth_year": 1960 + i % 30},
+                    {"name": "李" + GIVEN[(i + 1) % 8], "relation": "spouse", "sex": "female", "birth_year": 1962 + i % 30}],
+    }
+
+
 def households(count: int) -> list[tuple[str, dict]]:
     """(household id, fields) pairs as Households.create_many takes them."""
-    items = []
-    for i in range(count):
-        surname = SURNAMES[i % len(SURNAMES)]
-        items.append((household_id(i), {
-            "village_code": village_code(i), "township": "汉王镇", "village": f"寺背{i % 40}村",
-            "main_cause": "illness", "income_per_capita_fen": 210000 + i % 1000,
-            "members": [{"name": surname + GIVEN[i % 8], "relation": "head", "sex": "male", "birth_year": 1960 + i % 30},
-                        {"name": "李" + GIVEN[(i + 1) % 8], "relation": "spouse", "sex": "female", "birth_year": 1962 + i % 30}],
-        }))
-    return items
+    return [(household_id(i), household_fields(i)) for i in range(count)]
 
 
 def _sale(hid, n):

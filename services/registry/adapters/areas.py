@@ -1,6 +1,9 @@
 """Area reference data: names and registered population of every area code."""
 from __future__ import annotations
 
+import os
+import re
+
 from pymongo import ASCENDING, UpdateOne
 from pymongo.database import Database
 
@@ -32,9 +35,27 @@ class Areas:
 
     def population(self, code: str) -> int:
         """Registered population: the area's own figure, else the sum of its villages."""
-        area = self.get(code)
-        if area and area.get("population"):
-            return area["population"]
-        villages = self.areas.find({"level": "village", "_id": {"$regex": f"^{code.rstrip('0') if len(code) == 6 else code}"}},
-                                   {"population": 1})
-        return sum(v.get("population", 0) for v in villages)
+        return self.populations([code])[code]
+
+    def populations(self, codes) -> dict[str, int]:
+        """population() of many areas in two queries (a dashboard asks for a dozen at once).
+
+        Villages are found by their ``parent`` (their township's code, which starts with
+        every code above it), not by ``_id``: the local store answers an anchored prefix of
+        an indexed field from its index, and of ``_id`` only by reading every area."""
+        codes = list(dict.fromkeys(codes))
+        own = {a["_id"]: a.get("population") or 0 for a in self.areas.find({"_id": {"$in": codes}}, {"population": 1})}
+        summed = {code: _village_prefix(code) for code in codes if not own.get(code)}
+        if summed:
+            common = os.path.commonprefix(list(summed.values()))
+            for village in self.areas.find({"level": "village", "parent": {"$regex": f"^{re.escape(common)}"}},
+                                           {"population": 1}):
+                for code, prefix in summed.items():
+                    if village["_id"].startswith(prefix):
+                        own[code] = own.get(code, 0) + village.get("population", 0)
+        return {code: own.get(code, 0) for code in codes}
+
+
+def _village_prefix(code: str) -> str:
+    """What the codes of an area's villages start with."""
+    return code.rstrip("0") if len(code) == 6 else code

@@ -76,20 +76,45 @@ class Stats:
         query["group"] = group
         if month:
             query["month"] = month
-        total: dict = defaultdict(int)
-        for doc in self.stats.find(query, {"_id": 0, "offset": 0, "area": 0, "level": 0, "group": 0, "month": 0}):
-            _merge(total, doc)
-        return _plain(total)
+        return _total(self.stats.find(query, {"_id": 0, "offset": 0}))
 
     def by_month(self, area: str, group: str) -> dict[str, dict]:
         query = {**self._area_query(area), "group": group}
-        return self._split(query, lambda doc: doc["month"])
+        return _split(self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}), lambda doc: doc["month"])
 
     def by_child(self, area: str, group: str, month: str | None = None) -> dict[str, dict]:
         """Counters of each area one level below (drill-down: province › prefecture › county › township › village)."""
+        query, bucket = self._child_query(area)
+        if query is None:
+            return {}
+        query["group"] = group
+        if month:
+            query["month"] = month
+        return _split(self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}), bucket)
+
+    def overview(self, area: str, groups, child_groups) -> dict[str, dict]:
+        """``totals`` and ``by_month`` of an area for ``groups`` and ``by_child`` for
+        ``child_groups``, from two reads instead of one per group and figure (each read of
+        the local store costs more than the few hundred counters it returns):
+        {"totals"|"months"|"children": {group: …}}."""
+        groups, child_groups = list(groups), list(child_groups)
+        own: dict = {g: [] for g in groups}
+        for doc in self.stats.find({**self._area_query(area), "group": {"$in": groups}}, {"_id": 0, "offset": 0}):
+            own[doc["group"]].append(doc)
+        children: dict = {g: [] for g in child_groups}
+        query, bucket = self._child_query(area)
+        if query is not None:
+            for doc in self.stats.find({**query, "group": {"$in": child_groups}}, {"_id": 0, "offset": 0, "level": 0}):
+                children[doc.pop("group")].append(doc)
+        return {"totals": {g: _total(own[g]) for g in groups},
+                "months": {g: _split(own[g], lambda doc: doc["month"]) for g in groups},
+                "children": {g: _split(children[g], bucket) for g in child_groups}}
+
+    def _child_query(self, area: str):
+        """The query and the bucket of the counters one level below ``area`` (None at a village)."""
         level = level_of(area)
         if level == "village":
-            return {}
+            return None, None
         if level in ("province", "prefecture"):
             query = {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
             bucket = (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"])
@@ -97,19 +122,7 @@ class Stats:
             child = "township" if level == "county" else "village"
             query = {"level": child, "area": {"$regex": f"^{area}"}}
             bucket = lambda doc: doc["area"]  # noqa: E731
-        query["group"] = group
-        if month:
-            query["month"] = month
-        return self._split(query, bucket)
-
-    def _split(self, query: dict, bucket) -> dict[str, dict]:
-        split: dict = defaultdict(lambda: defaultdict(int))
-        for doc in self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}):
-            key = bucket(doc)
-            doc.pop("month", None)
-            doc.pop("area", None)
-            _merge(split[key], doc)
-        return {k: _plain(v) for k, v in sorted(split.items())}
+        return query, bucket
 
     def _area_query(self, area: str) -> dict:
         level = level_of(area)
@@ -128,6 +141,24 @@ def _counters(position: str, group: str, month: str, changes: list[tuple[str, di
                 merged[(level, path[level])][key] += value
     for (level, area), inc in merged.items():
         yield f"{area}|{group}|{month}|{position}", (area, level), {k: v for k, v in inc.items() if v}
+
+
+COUNTER_KEYS = ("area", "level", "group", "month")  # what a counter document says, not what it counts
+
+
+def _total(docs) -> dict:
+    total: dict = defaultdict(int)
+    for doc in docs:
+        _merge(total, {k: v for k, v in doc.items() if k not in COUNTER_KEYS})
+    return _plain(total)
+
+
+def _split(docs, bucket) -> dict[str, dict]:
+    split: dict = defaultdict(lambda: defaultdict(int))
+    for doc in docs:
+        key = bucket(doc)
+        _merge(split[key], {k: v for k, v in doc.items() if k not in COUNTER_KEYS})
+    return {k: _plain(v) for k, v in sorted(split.items())}
 
 
 def _merge(total: dict, doc: dict) -> None:

@@ -52,18 +52,21 @@ def _check_scope(principal, area_code: str) -> None:
 
 def figures(area_code: str) -> dict:
     stats, areas = current_app.extensions["stats"], current_app.extensions["areas"]
-    status = stats.totals(area_code, "households")
+    seen = stats.overview(area_code, ["households", "registry", *PROGRAMS], ["households", *PROGRAMS])
+    status = seen["totals"]["households"]
     area = areas.get(area_code) or {"_id": area_code, "name": area_code}
     children = []
-    child_status = stats.by_child(area_code, "households")
-    child_money = {p: stats.by_child(area_code, p) for p in PROGRAMS}
-    names = areas.names(set(child_status) | {c for m in child_money.values() for c in m})
-    for code in sorted(set(child_status) | {c for m in child_money.values() for c in m}):
+    child_status = seen["children"]["households"]
+    child_money = {p: seen["children"][p] for p in PROGRAMS}
+    codes = sorted(set(child_status) | {c for m in child_money.values() for c in m})
+    names = areas.names(codes)
+    populations = areas.populations(codes + [area_code])
+    for code in codes:
         people = child_status.get(code, {}).get("people", {})
         children.append({
             "code": code, "name": names.get(code, code),
             "households": households_total(child_status.get(code, {}).get("households", {})),
-            **incidence_figures(code, people, areas.population(code)),
+            **incidence_figures(code, people, populations[code]),
             "income_fen": sum(child_money[p].get(code, {}).get("income_fen", 0) for p in PROGRAMS),
         })
     return {
@@ -71,10 +74,10 @@ def figures(area_code: str) -> dict:
         "households": status.get("households", {}),
         "households_total": households_total(status.get("households", {})),
         "people": status.get("people", {}),
-        "incidence": incidence_figures(area_code, status.get("people", {}), areas.population(area_code)),
-        "programs": {p: stats.totals(area_code, p) for p in PROGRAMS},
-        "months": {p: stats.by_month(area_code, p) for p in PROGRAMS},
-        "registry_months": stats.by_month(area_code, "registry"),
+        "incidence": incidence_figures(area_code, status.get("people", {}), populations[area_code]),
+        "programs": {p: seen["totals"][p] for p in PROGRAMS},
+        "months": {p: seen["months"][p] for p in PROGRAMS},
+        "registry_months": seen["months"]["registry"],
         "children": children,
     }
 
