@@ -408,3 +408,13 @@ def test_a_recorded_sale_reaches_the_feed(system, enrolled_household):
     assert entry["type"] == RECORDED
     assert entry["data"]["event_type"] == SALE and entry["data"]["income_fen"] == 60000
     assert entry["data"]["data"]["sale_id"] == r.get_json()["id"]
+
+
+def test_the_latest_entries_without_a_filter_read_only_the_end_of_each_partition(system, stream, base):
+    settings = system.settings["registry"]
+    with StreamReader(settings.kafka_bootstrap_servers, system.topics.stream) as reader:
+        everything = reader.read_page(None, FeedFilter(), limit=100_000, max_scan=100_000).items
+        latest = reader.tail(FeedFilter(), count=5)
+        partitions = len(reader._bounds()[0])
+    assert [i["id"] for i in latest.items] == [i["id"] for i in reversed(everything[-5:])]
+    assert latest.scanned <= 2 * 5 * partitions < len(everything)

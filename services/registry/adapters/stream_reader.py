@@ -208,7 +208,13 @@ class StreamReader:
         partitions, begins, ends = self._bounds()
         if not partitions:
             return Page([], "", False)
-        window = max(count, scan // len(partitions))
+        if where == FeedFilter():
+            # Everything matches: the newest ``count`` are among the newest ``count`` of each
+            # partition (twice that, for records that are not events). Reading ``scan`` would
+            # only cost decoding: 1.3 s of the web's CPU for 6,000 at 500,000 households.
+            window = 2 * count
+        else:
+            window = max(count, scan // len(partitions))
         start = encode_cursor({p: max(begins[p], ends[p] - window) for p in partitions})
         budget = window * len(partitions)
         page = self.read_page(start, where, limit=budget, max_scan=budget, max_wait_s=max_wait_s)
