@@ -91,10 +91,13 @@ def test_a_household_moved_in_shows_in_the_registry_in_its_new_village(running, 
     expect(page.get_by_test_id("stage")).to_have_text("Moved in")
     expect(page.get_by_test_id("history")).to_contain_text("Moved in to 城关镇东江安置点 (东江村), unit 5-102")
 
-    # The registry's household page: the new village, and why it changed.
+    # The registry's household page: the new village, and why it changed. The registry moves
+    # the file while it applies the event and writes the timeline with the rest of its poll,
+    # so a page loaded in between shows the one without the other: wait for both.
     for _ in range(60):
         page.goto(f"{registry}/households/{household}?lang=zh_CN")
-        if "东江村" in page.get_by_test_id("location").inner_text():
+        if "东江村" in page.get_by_test_id("location").inner_text() and \
+                "搬迁入住" in page.get_by_test_id("timeline").inner_text():
             break
         page.wait_for_timeout(500)
     expect(page.get_by_test_id("location")).to_contain_text("城关镇 · 东江村")
