@@ -1,7 +1,8 @@
 """The events the registry derives from each applied event (the consolidated-stream record,
 a warning) are written once per poll to their own outbox collection: exactly once, also
 when the process died after updating the household and before writing them, and never by
-a rebuild (a rebuilt database put into service must not publish the past again)."""
+a rebuild (a rebuilt database put into service must not publish the past again). A risk
+event warns on the household's status when it is applied, not when its poll was read."""
 from __future__ import annotations
 
 from bench import workload
@@ -10,7 +11,7 @@ from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE
-from shared.events.types.registry import ASSISTANCE_RECORDED
+from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from shared.kafka.position import Position
 from shared.store import make_client
 from tests.support import isolated_env
@@ -26,8 +27,10 @@ def _setup(name):
     return client, db, [hid for hid, _ in items], events
 
 
-def _apply(applier, events, offsets):
+def _apply(applier, events, offsets, meanwhile=lambda: None):
+    """Apply events as one poll; ``meanwhile`` runs between its households' read and its records."""
     applier.prepare([envelope.subject for _, envelope in events])
+    meanwhile()
     for (program, envelope), offset in zip(events, offsets):
         assert applier.apply(envelope, CATALOGUE.check(envelope), Position(f"t.{program}", 0, offset))
 
@@ -68,5 +71,42 @@ def test_a_rebuild_derives_nothing_to_publish(stack):
         _apply(rebuilding, events, range(6))
         rebuilding.flush()
         assert db["history"].count_documents({}) == 6 and db[DERIVED].count_documents({}) == 0
+    finally:
+        client.close()
+
+
+def _income_stopped(hid):
+    return "microcredit", CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
+        "reason": "loan programme closed"})
+
+
+def test_a_risk_event_warns_on_the_status_the_household_has_when_it_is_applied(stack):
+    client, db, (exits, returns), _ = _setup("derivedst")
+    households = db["households"]
+    try:
+        households.update_one({"_id": returns}, {"$set": {"status": "exited"}})
+        applier = EventApplier(db)
+        applier.ensure_indexes()
+        events = [_income_stopped(exits), _income_stopped(returns)]
+
+        def status_changed_by_the_web_pages():
+            households.update_one({"_id": exits}, {"$set": {"status": "exited"}})
+            households.update_one({"_id": returns}, {"$set": {"status": "returned"}})
+
+        _apply(applier, events, range(2), meanwhile=status_changed_by_the_web_pages)
+        applier.flush()
+        _apply(applier, events, (10, 11))     # a republished copy: no second warning
+        applier.flush()
+
+        (exited_event, returned_event) = (envelope for _, envelope in events)
+        (warning,) = households.find_one({"_id": exits})["warnings"]
+        assert (warning["risk"], warning["event_id"]) == ("program_income_stopped", exited_event.id)
+        assert households.find_one({"_id": returns})["warnings"] == []
+        derived = {d["_id"]: d["outbox"] for d in db[DERIVED].find({})}
+        (raised,) = [e for e in derived[exited_event.id] if e["type"] == WARNING_RAISED.type]
+        assert raised["data"]["risk"] == "program_income_stopped"
+        assert raised["data"]["source_event_id"] == exited_event.id
+        assert [e["type"] for e in derived[returned_event.id]] == [ASSISTANCE_RECORDED.type]
     finally:
         client.close()

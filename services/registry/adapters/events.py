@@ -13,7 +13,9 @@ history, versions and the area statistics — each exactly once.
   household update and the flush, the records come again and find the household applied
   by this very copy: the derived events are computed again from the file as it is then
   (its summary may already include later events of the same poll).
-- The households a poll names are read in one query (``prepare``) before its records.
+- The households a poll names are read in one query (``prepare``) before its records. A
+  risk event reads its household's status again: it decides the warning, and the web
+  pages may have changed it since (one more round trip, for those events only).
 - The history entry and the file version are keyed by the event id / version. History
   entries and statistics are written once per poll (``flush``, which the consumer loop
   calls before it commits the poll's offsets): one insert for the entries, one update per
@@ -83,6 +85,13 @@ class EventApplier:
         one_guard = {k: 1 for k in READ if k != "applied"} | {f"applied.{event_id}": 1}
         return self.households.find_one({"_id": household_id}, one_guard)
 
+    def _current_status(self, household: dict) -> dict:
+        """The prefetched household with its status as it is now: the web pages change a
+        status in the store directly, also after the poll's read, and whether a risk event
+        warns depends on it."""
+        now = self.households.find_one({"_id": household["_id"]}, {"status": 1})
+        return {**household, "status": now["status"]} if now else household
+
     def apply(self, envelope, event_type, position: Position) -> bool:
         """Apply one event; False if its household is unknown (the caller dead-letters it)."""
         if event_type.program == "registry":
@@ -95,6 +104,7 @@ class EventApplier:
 
     # --- program events ------------------------------------------------------------
     def _apply_program_event(self, envelope, event_type, position: Position) -> bool:
+        prefetched = envelope.subject in self._prefetched
         household = self._household(envelope.subject, envelope.id)
         if household is None:
             return False
@@ -104,6 +114,8 @@ class EventApplier:
         applied_by = (household.get("applied") or {}).get(envelope.id)
         if applied_by and applied_by.split("|")[0] != str(position):
             return True  # a republished copy of an event already applied: nothing to do
+        if event_type.risk and prefetched:
+            household = self._current_status(household)
         warn = bool(event_type.risk) and household["status"] == "exited"
         if applied_by:
             first = applied_by.endswith("|first")
