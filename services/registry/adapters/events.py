@@ -124,13 +124,11 @@ class EventApplier:
             update = summary_update(event_type, envelope.data)
             after = summary_after(summary, update)
             if warn:
-                update.setdefault("$push", {})["warnings"] = {
-                    "risk": event_type.risk, "event_id": envelope.id, "title_en": entry["title_en"],
-                    "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}
+                update.setdefault("$push", {})["warnings"] = _open_warning(envelope, entry, event_type.risk)
             update.setdefault("$set", {})[f"applied.{envelope.id}"] = f"{position}|{'first' if first else 'more'}"
             self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}}, update)
         self._derive(envelope, [self._stream_event(envelope, event_type, entry, household, after)]
-                     + ([self._warning(envelope, event_type)] if warn else []))
+                     + ([_warning(envelope, event_type.risk, event_type.title(envelope.data, "en"))] if warn else []))
         self._history(entry)
         self._count(position.partition_key, position.offset, event_type.program, envelope.time[:7], [
             (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
@@ -147,12 +145,6 @@ class EventApplier:
             "village": household["village"], "area": household["area"], "status": household["status"],
             "total_income_fen": summary["total_income_fen"], "summary": summary, "data": entry["data"],
         })
-
-    def _warning(self, envelope, event_type) -> dict:
-        return outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
-            "household_id": envelope.subject, "recorded_by": "monitoring", "risk": event_type.risk,
-            "source_event_id": envelope.id, "source_event_type": envelope.type,
-            "reason": event_type.title(envelope.data, "en")})
 
     # --- registry events (file changes, warnings) -------------------------------------
     def _apply_file_event(self, envelope, event_type, position: Position) -> bool:
@@ -175,15 +167,11 @@ class EventApplier:
         if not applied_by:
             update = {"$set": {f"applied.{envelope.id}": f"{position}|more"}}
             if risk:
-                update["$push"] = {"warnings": {"risk": risk, "event_id": envelope.id, "title_en": entry["title_en"],
-                                                "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}}
+                update["$push"] = {"warnings": _open_warning(envelope, entry, risk)}
             self.households.update_one({"_id": envelope.subject, f"applied.{envelope.id}": {"$exists": False}}, update)
         events = [self._stream_event(envelope, event_type, entry, household, household.get("summary") or new_summary())]
         if risk:
-            events.append(outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
-                "household_id": envelope.subject, "recorded_by": "monitoring", "risk": risk,
-                "source_event_id": envelope.id, "source_event_type": envelope.type,
-                "reason": "a member is seriously ill"}))
+            events.append(_warning(envelope, risk, "a member is seriously ill"))
         self._derive(envelope, events)
         self._history(entry)
         month = envelope.time[:7]
@@ -236,3 +224,16 @@ class EventApplier:
 
     def _count(self, position: str, offset: int, group: str, month: str, changes: list) -> None:
         self._stats_queue.append((position, offset, group, month, changes))
+
+
+def _open_warning(envelope, entry: dict, risk: str) -> dict:
+    """The warning a risk event adds to its household's file."""
+    return {"risk": risk, "event_id": envelope.id, "title_en": entry["title_en"], "title_zh": entry["title_zh"],
+            "raised_at": envelope.time, "open": True}
+
+
+def _warning(envelope, risk: str, reason: str) -> dict:
+    """The WARNING_RAISED event a risk event derives (program events and file changes alike)."""
+    return outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
+        "household_id": envelope.subject, "recorded_by": "monitoring", "risk": risk,
+        "source_event_id": envelope.id, "source_event_type": envelope.type, "reason": reason})
