@@ -193,7 +193,7 @@ def _ferretdb_go_version(go: str) -> str:
 
 def _ferretdb_sources() -> list[Path]:
     files = [FERRETDB_SRC / "go.mod", FERRETDB_SRC / "go.sum", FERRETDB_SRC / "patches.py"]
-    files += sorted(FERRETDB_SRC.glob("*.go"))
+    files += sorted(FERRETDB_SRC.glob("*.go")) + sorted((FERRETDB_SRC / "_overlay").rglob("*.go"))
     return files
 
 

@@ -130,3 +130,99 @@ def test_lookups_by_integer_id_use_the_index(stack):
     assert "SCAN" in _plan(db, "entries", {"_id": 12.5})  # a fraction is not pushed: the check can fail
     assert db["entries"].find_one({"_id": 12.0})["n"] == 12
     client.close()
+
+
+# Counts and sorted pages answered in SQL (patches.py, part 3). Names that look like JSON
+# objects or arrays, arrays of names, objects, numbers, booleans, null and missing names;
+# ids of every type MongoDB orders apart from strings, and strings that read like an
+# ObjectID's text.
+PAGE_ALPHABET = ["a", "b", "A", "[", "{", "王", "建", "\U0001F600", "\\", '"', " "]
+page_words = st.lists(st.sampled_from(PAGE_ALPHABET), max_size=3).map("".join)
+page_names = st.one_of(page_words, page_words, st.lists(page_words, max_size=2), st.integers(-1, 1), st.none(),
+                       st.booleans(), st.dictionaries(st.just("a"), page_words, max_size=1), st.just(MISSING := object()))
+id_kinds = st.sampled_from(["string", "string", "string", "int", "objectid", "hex", "object"])
+
+
+def _id_of(kind: str, i: int):
+    from bson import ObjectId
+    return {"string": f"d{i:02d}", "int": i, "objectid": ObjectId(f"{i:024x}"), "hex": f"{i:024x}",
+            "object": {"k": i}}[kind]
+
+
+def _count(coll, flt) -> int:
+    return coll.database.command("count", coll.name, query=flt)["n"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(page_names, id_kinds), min_size=1, max_size=14), probe=page_words, other=page_words,
+       skip=st.integers(0, 3), limit=st.integers(1, 4))
+def test_counts_and_sorted_pages_are_what_mongodb_rules_give(collection, rows, probe, other, skip, limit):
+    collection.delete_many({})
+    for i, (name, kind) in enumerate(rows):
+        doc = {"_id": _id_of(kind, i), "county_code": "621202" if i % 3 else "621222"}
+        if name is not MISSING:
+            doc["name"] = name
+        collection.insert_one(doc)
+    for flt in ({}, {"name": probe}, {"name": {"$in": [probe, other]}}, {"county_code": "621202"},
+                {"name": {"$regex": "^" + re.escape(probe)}} if probe else {"name": other},
+                {"county_code": "621202", "name": {"$regex": "^" + re.escape(probe or "a")}},
+                {"county_code": {"$in": ["621202", "621222"]}, "name": {"$regex": "^" + re.escape(other or "b")}},
+                {"name": {"$gte": probe}}, {"name": True}, {"_id": "d01", "name": probe}):
+        assert _count(collection, flt) == _count(collection, {"$and": [flt]}), flt
+        for order in ([("name", 1), ("_id", 1)], [("county_code", 1), ("name", 1), ("_id", 1)], [("_id", 1)],
+                      [("name", -1), ("_id", 1)]):
+            pushed = [repr(d["_id"]) for d in collection.find(flt).sort(order).skip(skip).limit(limit)]
+            plain = [repr(d["_id"]) for d in collection.find({"$and": [flt]}).sort(order).skip(skip).limit(limit)]
+            assert pushed == plain, (flt, order, skip, limit)
+
+
+def test_a_name_search_page_is_read_in_index_order(stack):
+    """A county's surname search at size: the page is the first rows of the (county, name)
+    index, read in its order and cut at the limit, not every match sorted in memory."""
+    client = MongoClient(stack["mongo"])
+    db = client[unique_prefix("pushdownpage")]
+    db["households"].create_index([("county_code", 1), ("head_name", 1), ("_id", 1)])
+    db["households"].insert_many([{"_id": f"H{i:04d}", "county_code": f"62{i % 4:04d}", "head_name": f"名{i % 50}"}
+                                  for i in range(400)])
+    flt = {"county_code": "620001", "head_name": {"$regex": "^名"}}
+    # The registry's search order names the county too, which the filter fixes.
+    for order in ({"head_name": 1, "_id": 1}, {"county_code": 1, "head_name": 1, "_id": 1}):
+        explained = db.command("explain", {"find": "households", "filter": flt, "sort": order,
+                                           "skip": Int64(10), "limit": Int64(20)})
+        plan = " | ".join(explained["queryPlanner"]["Plan"])
+        assert explained["sortPushdown"] and explained["limitPushdown"], explained
+        assert "USING INDEX" in plan and "SCAN" not in plan and "B-TREE" not in plan, (order, plan)
+    # The province's list (no filter) in county and name order: the index's own order.
+    explained = db.command("explain", {"find": "households", "filter": {},
+                                       "sort": {"county_code": 1, "head_name": 1, "_id": 1}, "limit": Int64(20)})
+    plan = " | ".join(explained["queryPlanner"]["Plan"])
+    assert explained["sortPushdown"] and "USING INDEX" in plan and "B-TREE" not in plan, plan
+    # Descending, or filtered by a condition SQL cannot answer exactly: every match is read, as before.
+    for unpushed, order in (({"county_code": "620001"}, {"head_name": -1}),
+                            ({"county_code": {"$gte": "620001"}}, {"head_name": 1})):
+        explained = db.command("explain", {"find": "households", "filter": unpushed, "sort": order,
+                                           "limit": Int64(20)})
+        assert not explained["sortPushdown"] and not explained["limitPushdown"], explained
+    page = list(db["households"].find(flt).sort([("head_name", 1), ("_id", 1)]).skip(10).limit(20))
+    expected = sorted((d for d in db["households"].find({"$and": [flt]})), key=lambda d: (d["head_name"], d["_id"]))
+    assert page == expected[10:30]
+    names_down = list(db["households"].find(flt).sort([("head_name", -1), ("_id", 1)]).skip(10).limit(20))
+    by_id = sorted(expected, key=lambda d: d["_id"])
+    assert names_down == sorted(by_id, key=lambda d: d["head_name"], reverse=True)[10:30]
+    assert db.command("count", "households", query=flt)["n"] == len(expected) == 100
+    client.close()
+
+
+def test_names_that_read_like_json_keep_their_place_in_a_sorted_page(collection):
+    """A name starting with '[' is a string, not an array: it is paged once, in its place."""
+    strings = ["[x", "a", "[", "{z", "", "\\", "[x]", "b"]
+    for names in (strings, strings + [["c", "[y"], {"a": "b"}]):
+        collection.delete_many({})
+        collection.insert_many([{"_id": f"d{i:02d}", "county_code": "621202", "name": n} for i, n in enumerate(names)])
+        order = [("name", 1), ("_id", 1)]
+        for flt in ({"county_code": "621202"}, {}, {"name": {"$regex": "^\\["}}):
+            for skip in range(0, len(names)):
+                for limit in (1, 2, 3, 5):
+                    pushed = [d["_id"] for d in collection.find(flt).sort(order).skip(skip).limit(limit)]
+                    plain = [d["_id"] for d in collection.find({"$and": [flt]}).sort(order).skip(skip).limit(limit)]
+                    assert pushed == plain, (names, flt, skip, limit)
