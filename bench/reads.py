@@ -30,6 +30,7 @@ from shared.events.types.registry import ASSISTANCE_RECORDED
 from shared.kafka.producer import make_producer, send_envelope
 from shared.config import Settings
 from shared.store import auth_db, make_client
+from services.registry.adapters.households import HIDDEN, SEARCH_ORDER
 from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.stream_reader import encode_cursor
 
@@ -239,11 +240,12 @@ def fill_feed(ctx: BenchContext, dataset: reads_data.DataSet, count: int) -> dic
 def store_checks(db) -> dict:
     """What the store does with the two reads that filter many rows: its explain (what was
     pushed down to SQLite) and the time of each query of a name search on its own (the
-    sorted page and the count, as the search asked them before it read ids once)."""
+    sorted page and the count, as the registry's search asks them)."""
     county, name = workload.COUNTIES[0], workload.household_fields(0)["members"][0]["name"]
     query = {"county_code": county, "head_name": {"$regex": "^" + name}}
+    order = dict(SEARCH_ORDER)
     out = {}
-    for label, cmd in (("name search", {"find": "households", "filter": query, "sort": {"_id": 1}, "limit": 50}),
+    for label, cmd in (("name search", {"find": "households", "filter": query, "sort": order, "limit": 50}),
                        ("timeline", {"find": "history", "filter": {"household_id": workload.household_id(0)},
                                      "sort": {"occurred_at": -1}, "limit": 500})):
         try:
@@ -252,9 +254,9 @@ def store_checks(db) -> dict:
         except Exception as exc:  # noqa: BLE001 — the explain is a help, not a figure
             out[label] = {"explain": str(exc)[:200]}
     t0 = time.perf_counter()
-    found = list(db["households"].find(query, {"_id": 1}).sort("_id", 1).limit(50))
+    found = list(db["households"].find(query, HIDDEN).sort(SEARCH_ORDER).limit(50))
     t1 = time.perf_counter()
-    total = db["households"].count_documents(query)
+    total = db.command("count", "households", query=query)["n"]
     t2 = time.perf_counter()
     out["name search"].update({"matching": total, "find_ms": _ms(t1 - t0), "count_ms": _ms(t2 - t1),
                                "returned": len(found)})

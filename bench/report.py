@@ -245,7 +245,7 @@ def _reads(r, charts_dir) -> list[str]:
     search = checks.get("name search") or {}
     if search:
         lines += [f"At {last['households']:,} households, the store's own view of a name search "
-                  f"(`county_code` = …, `head_name` ^…, sorted by `_id`, 50 per page): {search.get('matching', 0):,} "
+                  f"(`county_code` = …, `head_name` ^…, sorted by county, name and id, 50 per page): {search.get('matching', 0):,} "
                   f"matching files; the page's query {_r(search.get('find_ms'), 1)} ms, the count "
                   f"{_r(search.get('count_ms'), 1)} ms; pushed down to SQLite: "
                   + ", ".join(f"{k} {v}" for k, v in search.items() if k.endswith("Pushdown")) + ".", ""]
