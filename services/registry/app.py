@@ -12,6 +12,8 @@ from services.registry.adapters.history import History
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.stats import Stats
+from services.registry.adapters.stream_reader import ReaderPool, StreamReader
+from shared.events.topics import Topics
 
 
 def _register(app: Flask) -> None:
@@ -29,6 +31,9 @@ def _register(app: Flask) -> None:
         history=History(db),
         stats=Stats(db),
         areas=Areas(db),
+        feed_readers=ReaderPool(lambda: StreamReader(settings.kafka_bootstrap_servers,
+                                                     Topics(settings.topic_prefix).stream,
+                                                     client_id=f"{settings.service}-feed")),
     )
     for store in ("households", "change_requests", "areas"):
         app.extensions[store].ensure_indexes()

@@ -18,7 +18,7 @@ import pytest
 from shared.events.envelope import Envelope
 from shared.household_ids import new_household_id
 from shared.kafka.producer import make_producer, send_envelope
-from services.registry.adapters.stream_reader import FeedFilter, StreamReader
+from services.registry.adapters.stream_reader import CursorError, FeedFilter, ReaderPool, StreamReader
 from tests.integration.conftest import sale_for
 from tests.support import wait_until
 
@@ -418,3 +418,32 @@ def test_the_latest_entries_without_a_filter_read_only_the_end_of_each_partition
         partitions = len(reader._bounds()[0])
     assert [i["id"] for i in latest.items] == [i["id"] for i in reversed(everything[-5:])]
     assert latest.scanned <= 2 * 5 * partitions < len(everything)
+
+
+def test_a_pool_keeps_a_reader_between_reads_and_drops_one_whose_read_failed(system, stream, base):
+    """A kept reader's consumer already knows the topic: its next page skips the metadata
+    fetch a new consumer makes (~110 ms), and reads what a new reader reads."""
+    settings = system.settings["registry"]
+    made = []
+
+    def make():
+        made.append(StreamReader(settings.kafka_bootstrap_servers, system.topics.stream))
+        return made[-1]
+
+    pool = ReaderPool(make, size=1)
+    with pool.reader() as reader:
+        first = reader.read_page(None, FeedFilter(), limit=5)
+    with pool.reader() as reader:
+        again = reader.read_page(None, FeedFilter(), limit=5)
+        assert reader.consumer._cluster.partitions_for_topic(system.topics.stream)  # known before asking
+    assert len(made) == 1 and again.items == first.items
+    with pytest.raises(CursorError):
+        with pool.reader() as reader:
+            reader.read_page("not a cursor!", FeedFilter())
+    assert reader.consumer._closed
+    with pool.reader() as reader:
+        assert reader is made[-1] and len(made) == 2 and not reader.consumer._closed
+    # Only ``size`` readers are kept: a second one, used at the same time, is closed after.
+    with pool.reader() as one, pool.reader() as two:
+        pass
+    assert one.consumer._closed != two.consumer._closed

@@ -120,10 +120,16 @@ def _broker():
 
 
 def _reader() -> StreamReader:
+    """A reader of its own, for a long-lived SSE connection."""
     settings = current_app.extensions["settings"]
     with _broker():
         return StreamReader(settings.kafka_bootstrap_servers, Topics(settings.topic_prefix).stream,
                             client_id=f"{settings.service}-feed")
+
+
+def _pooled():
+    """A reader for one request, kept for the next (see ReaderPool)."""
+    return current_app.extensions["feed_readers"].reader()
 
 
 # --- GET /api/feed --------------------------------------------------------------------
@@ -139,7 +145,7 @@ class Feed(MethodView):
         Scanning is bounded: a sparse filter may return fewer than ``limit`` items with
         ``has_more`` true; continue from ``next_cursor``."""
         where = _where(args)
-        with _broker(), _reader() as reader:
+        with _broker(), _pooled() as reader:
             page = reader.read_page(args.get("cursor"), where, args["limit"])
         return {"items": page.items, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
@@ -228,7 +234,7 @@ class FeedCsv(MethodView):
         cursor, rows, has_more = args.get("cursor"), 0, True
         deadline = time.monotonic() + CSV_MAX_SECONDS
         # Built in memory (≤ ~25 MB at the cap) so the response can say where it stopped.
-        with _broker(), _reader() as reader:
+        with _broker(), _pooled() as reader:
             while has_more and rows < args["limit"] and time.monotonic() < deadline:
                 page = reader.read_page(cursor, where, limit=min(CSV_CHUNK, args["limit"] - rows),
                                         max_wait_s=max(0.1, min(5.0, deadline - time.monotonic())))

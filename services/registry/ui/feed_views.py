@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.events.catalogue import load_all_types
-from shared.events.topics import PROGRAMS, Topics
+from shared.events.topics import PROGRAMS
 from shared.web.forms import form_errors
-from services.registry.adapters.stream_reader import FeedFilter, StreamReader
+from services.registry.adapters.stream_reader import FeedFilter
 from services.registry.api.feed import FeedFilterSchema
 
 bp = Blueprint("registry_feed_ui", __name__,
@@ -40,11 +40,9 @@ def feed():
     principal = authorize(READ, county=args.get("county"))
     county = args.get("county") or principal.county
     where = FeedFilter(program=args.get("program"), county=county)
-    settings = current_app.extensions["settings"]
     items, cursor, unavailable = [], "", False
     try:
-        with StreamReader(settings.kafka_bootstrap_servers, Topics(settings.topic_prefix).stream,
-                          client_id=f"{settings.service}-feed-ui") as reader:
+        with current_app.extensions["feed_readers"].reader() as reader:
             page = reader.tail(where, count=LATEST)
         items, cursor = page.items, page.next_cursor
     except KafkaError:
