@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.config import Settings
 from services.registry.domain.id_numbers import mask, normalise
+
+log = logging.getLogger(__name__)
 
 
 class DuplicatePerson(ValueError):
@@ -37,8 +40,15 @@ class IdProtection:
     def hash(self, number: str) -> str:
         return hmac.new(self._hash_key, normalise(number).encode(), hashlib.sha256).hexdigest()
 
-    def reveal(self, cipher: str) -> str:
-        return self._fernet.decrypt(cipher.encode()).decode()
+    def reveal(self, cipher: str) -> str | None:
+        """The clear number, or None when this key cannot open it (a changed or wrong
+        ID_NUMBER_KEY / SECRET_KEY): the caller shows the masked number, and the error is
+        logged, rather than one such file failing a whole list."""
+        try:
+            return self._fernet.decrypt(cipher.encode()).decode()
+        except InvalidToken:
+            log.error("an ID number cannot be decrypted with this key (was ID_NUMBER_KEY or SECRET_KEY changed?)")
+            return None
 
 
 class PersonClaims:

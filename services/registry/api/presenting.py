@@ -19,8 +19,9 @@ def present(household: dict, principal, protection) -> dict:
         member.pop("id_hash", None)
         masked = member.pop("id_masked", None)
         if masked:
-            member["id_number"] = protection.reveal(cipher) if reveal and cipher else masked
-            revealed = revealed or bool(reveal and cipher)
+            clear = protection.reveal(cipher) if reveal and cipher else None
+            member["id_number"] = clear or masked
+            revealed = revealed or bool(clear)
     if revealed:
         personal_data_shown("id_number", str(shown.get("_id") or shown.get("id") or "?"))
     return shown
