@@ -248,6 +248,10 @@ class ReaderPool:
         self._idle: list[StreamReader] = []
         self._lock = threading.Lock()
 
+    def new(self) -> StreamReader:
+        """A reader of its own, never kept (a long-lived SSE connection); close() it."""
+        return self._make()
+
     @contextmanager
     def reader(self):
         with self._lock:

@@ -22,7 +22,6 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.auth.roles import READ
 from shared.auth.web import authorize
-from shared.events.topics import Topics
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
 from shared.web.schemas import StrictSchema
 from services.registry.adapters.stream_reader import CursorError, FeedFilter, StreamReader, decode_cursor
@@ -121,10 +120,8 @@ def _broker():
 
 def _reader() -> StreamReader:
     """A reader of its own, for a long-lived SSE connection."""
-    settings = current_app.extensions["settings"]
     with _broker():
-        return StreamReader(settings.kafka_bootstrap_servers, Topics(settings.topic_prefix).stream,
-                            client_id=f"{settings.service}-feed")
+        return current_app.extensions["feed_readers"].new()
 
 
 def _pooled():

@@ -5,6 +5,7 @@ package handler
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/handler/common"
@@ -46,7 +47,7 @@ func jingzhunOrder(params *common.FindParams) ([]string, bool) {
 	}
 	keys, values := params.Sort.Keys(), params.Sort.Values()
 	for i, key := range keys {
-		if key == "" || key[0] == '$' || containsDot(key) {
+		if key == "" || key[0] == '$' || strings.Contains(key, ".") {
 			return nil, false
 		}
 		if v, ok := values[i].(int64); !ok || v != 1 {
@@ -56,17 +57,8 @@ func jingzhunOrder(params *common.FindParams) ([]string, bool) {
 	return keys, true
 }
 
-func containsDot(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			return true
-		}
-	}
-	return false
-}
-
 // jingzhunPage: the first skip + limit rows that surely match, in SQL order, and every row
-// with an array in a filtered field; false when SQL cannot give them (the caller then
+// with an array in a filtered or sorted field; false when SQL cannot give them (the caller then
 // reads every row the filter may match).
 func jingzhunPage(ctx context.Context, c backends.Collection, params *common.FindParams, comment string,
 	order []string,
