@@ -38,6 +38,12 @@ process-wide mutex around those commands restores it; SQLite serialises writes a
    ``_overlay/internal/handler/jingzhun_pushdown.go``; a test compares counts and pages
    with the same queries answered without pushdown.
 
+4. An ``$inc`` of 32-bit integers whose sum leaves their range gives a 64-bit integer, as in
+   MongoDB. FerretDB 1.24 promoted it only when the increment was the extreme value itself,
+   and otherwise wrapped: a county's monthly income in fen, past 2^31 (21.5 million yuan),
+   turned negative. Found when counters of three partitions were summed into one document;
+   a test adds past the range.
+
 Used by stack.py: it copies the module from Go's module cache, calls ``patch(dir)`` and
 builds against the copy (a ``replace`` in a go.mod kept in the cache, not in the repo)."""
 from __future__ import annotations
@@ -188,6 +194,26 @@ COUNT_TO = """	if n, ok, err := h.jingzhunCountRows(connCtx, c, params); err != 
 	}
 
 """ + COUNT_FROM
+ADD_FILE = "internal/handler/common/params.go"
+ADD_FROM = """		case int32:
+			if v2 == math.MaxInt32 && v1 > 0 {
+				return int64(v1) + int64(v2), nil
+			}
+
+			if v2 == math.MinInt32 && v1 < 0 {
+				return int64(v1) + int64(v2), nil
+			}
+
+			return v1 + v2, nil
+"""
+ADD_TO = """		case int32:
+			// Jingzhun: out of int32's range, the sum is an int64 (MongoDB's rule).
+			if sum := int64(v1) + int64(v2); sum > math.MaxInt32 || sum < math.MinInt32 {
+				return sum, nil
+			}
+
+			return v1 + v2, nil
+"""
 
 # (file, FerretDB's text, ours, what it is): each applied once, in this order, to a fresh copy.
 REPLACEMENTS = [
@@ -202,6 +228,7 @@ REPLACEMENTS = [
     (COUNT_FILE, COUNT_FROM, COUNT_TO, "count's query"),
     (INDEX_FILE, INDEX_FROM, INDEX_TO, "index creation"),
     (ID_COLUMN_FILE, ID_COLUMN_FROM, ID_COLUMN_TO, "IDColumn"),
+    (ADD_FILE, ADD_FROM, ADD_TO, "the sum of two int32s"),
 ]
 
 
