@@ -32,6 +32,7 @@ from shared.config import Settings
 from shared.store import auth_db, make_client
 from services.registry.adapters.households import HIDDEN, SEARCH_ORDER
 from services.registry.adapters.persons import IdProtection
+from services.registry.adapters.stats import Stats
 from services.registry.adapters.stream_reader import encode_cursor
 
 PASSWORD = "bench-password-1"
@@ -95,6 +96,20 @@ def prepare(dataset: reads_data.DataSet, root: Path, log=print) -> tuple[Path, d
     return folder, {**record, "reused": False}
 
 
+def upgrade(mongo_url: str, log=print) -> None:
+    """Bring a set loaded by an earlier release to this one's shape, as the registry's
+    consumer does when it starts (its web builds the indexes and area sums itself)."""
+    settings = _settings(mongo_url)
+    client = make_client(settings)
+    try:
+        upgraded = Stats(client[settings.database_name]).upgrade()
+        if upgraded:
+            log(f"bench:   reads: statistics upgraded ({upgraded['folded']:,} counter documents folded, "
+                f"{upgraded['totalled']:,} area totals made)")
+    finally:
+        client.close()
+
+
 def _settings(mongo_url: str) -> Settings:
     return Settings.from_env("registry", {"MONGO_URL": mongo_url, "JINGZHUN_DB_PREFIX": reads_data.DB_PREFIX,
                                           "SECRET_KEY": reads_data.SECRET_KEY})
@@ -105,6 +120,7 @@ def measure(dataset: reads_data.DataSet, folder: Path, run_dir: Path, port: int,
     store = SetStore(folder)
     ctx = None
     try:
+        upgrade(store.url, log)
         ctx = BenchContext(run_dir, "rd", extra_env={
             "MONGO_URL": store.url, "JINGZHUN_DB_PREFIX": reads_data.DB_PREFIX, "SECRET_KEY": reads_data.SECRET_KEY,
             "HOST": "127.0.0.1", "REGISTRY_PORT": str(port)})

@@ -34,7 +34,7 @@ from services.registry.adapters.change_requests import ChangeRequests
 from services.registry.adapters.events import EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
-from services.registry.adapters.stats import _counters
+from services.registry.adapters.stats import Stats, offset_key, _writes
 from services.registry.domain.areas import level_of, parent_of
 from services.registry.domain.assistance import summary_after, summary_update, timeline_entry
 from services.registry.domain.households import new_summary
@@ -160,12 +160,15 @@ def generate(dataset: DataSet, repo: HouseholdRepository, batch: int = BATCH):
 
 
 def stats_documents(counters: dict) -> list[dict]:
-    """The counter documents Stats would hold: village increments summed up to township and county."""
+    """The month documents Stats would hold: village increments summed up to township and
+    county (its area totals are made from them, as on an upgrade)."""
     docs: dict = {}
     for (position, group, month, village), inc in counters.items():
-        for doc_id, (area, level), up in _counters(position, group, month, [(village, dict(inc))]):
-            doc = docs.setdefault(doc_id, {"_id": doc_id, "area": area, "level": level, "group": group,
-                                           "month": month, "offset": 0})
+        for target, doc_id, described, up in _writes(group, month, [(village, dict(inc))]):
+            if target != "stats":
+                continue
+            doc = docs.setdefault(doc_id, {"_id": doc_id, **described, "offsets": {}})
+            doc["offsets"][offset_key(position)] = 0
             for key, value in up.items():
                 target = doc
                 *outer, last = key.split(".")
@@ -254,6 +257,7 @@ def load(db, dataset: DataSet, protection: IdProtection, indexes_first: bool = F
     stats = stats_documents(counters)
     areas = area_documents(dataset)
     db["stats"].insert_many(stats)
+    Stats(db).upgrade()   # the area totals, from the month documents
     db["areas"].insert_many(areas)
     if not indexes_first:
         index_started = time.monotonic()

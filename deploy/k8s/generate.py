@@ -104,8 +104,16 @@ def deployment(name: str, command: str) -> dict:
     kind = kind_of(name, command)
     replicas = {"web": 2, "consumer": REGISTRY_CONSUMERS}.get(kind, 1)
     labels = _labels(name, kind)
-    strategy = ({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}} if kind == "web"
-                else {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}})
+    if kind == "web":
+        strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}}
+    elif kind == "consumer":
+        # Never two releases of the registry consumer at once: a release may change how it
+        # keeps its exactly-once guards (and fold the old ones at start, docs/operations.md),
+        # and a partition moving between releases would be guarded by neither. Consuming
+        # pauses for a restart; nothing is lost, the group resumes from its commits.
+        strategy = {"type": "Recreate"}
+    else:
+        strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": name, "namespace": NAMESPACE, "labels": labels},

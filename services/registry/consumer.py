@@ -5,6 +5,7 @@ household summaries, histories, versions and area statistics — each event exac
 out by partition. Stops cleanly on SIGTERM."""
 from __future__ import annotations
 
+import logging
 import sys
 
 from shared.config import Settings
@@ -17,6 +18,7 @@ from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.system_changes import SystemChanges
 
+log = logging.getLogger(__name__)
 NOT_ON_INPUT_TOPICS = ("cn.jingzhun.registry.household.snapshot.v1", "cn.jingzhun.registry.assistance.recorded.v1")
 
 
@@ -44,6 +46,10 @@ def main() -> int:
         system_changes = SystemChanges(HouseholdRepository(db, IdProtection(settings)), ChangeRequests(db))
         applier = EventApplier(db, system_changes)
         applier.ensure_indexes()
+        # Before the first poll: a redelivery must find the offsets the old documents held.
+        upgraded = applier.stats.upgrade()
+        if upgraded:
+            log.info("statistics upgraded", extra=upgraded)
         return make_handler(applier, topics)
 
     return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for)

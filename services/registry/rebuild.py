@@ -27,6 +27,7 @@ COMPARED = {
     "history": {},
     "household_versions": {},
     "stats": {},
+    "area_totals": {},
 }
 
 

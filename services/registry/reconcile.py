@@ -23,6 +23,7 @@ from shared.events.envelope import Envelope
 from shared.events.topics import PROGRAMS, Topics
 from shared.kafka.topic_reader import read_all
 from shared.store import make_client, service_db
+from services.registry.adapters.stats import UNCOUNTED
 from services.registry.domain.reconciliation import Sources, reconcile, summary
 
 HISTORY_FIELDS = {"program": 1, "household_id": 1, "occurred_at": 1, "income_fen": 1, "amount_fen": 1,
@@ -61,7 +62,7 @@ def gather(settings: Settings) -> Sources:
     try:
         db = service_db(client, settings)
         sources.history = list(db["history"].find({}, HISTORY_FIELDS))
-        sources.stats = list(db["stats"].find({"level": "county"}))
+        sources.stats = list(db["stats"].find({"level": "county"}, UNCOUNTED))
     finally:
         client.close()
     return sources

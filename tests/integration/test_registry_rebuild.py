@@ -100,6 +100,9 @@ def test_out_of_order_duplicated_interleaved_events_end_right(system, households
     assert figures["programs"]["ecommerce"]["events"] == len(history)
     assert figures["programs"]["ecommerce"]["households_reached"] == 3
     assert figures["programs"]["tourism"]["events"] == 6
+    # …and the township's, from the county's area totals, add up to the county's.
+    income = sum(p.get("income_fen", 0) for p in figures["programs"].values())
+    assert income > 0 and [(c["code"], c["income_fen"]) for c in figures["children"]] == [("621202100", income)]
 
 
 def test_a_rebuild_from_the_log_gives_identical_state(system, households):
@@ -111,4 +114,4 @@ def test_a_rebuild_from_the_log_gives_identical_state(system, households):
     counts = rebuild(system.settings["registry"], into, say=lambda *_: None)
     assert counts["files"]["records"] >= 3 and counts["programs"]["records"] > 0
     differences = compare(system.mongo, system.settings["registry"].database_name, f"{into}_registry")
-    assert differences == {"households": 0, "history": 0, "household_versions": 0, "stats": 0}
+    assert differences == {"households": 0, "history": 0, "household_versions": 0, "stats": 0, "area_totals": 0}

@@ -50,6 +50,6 @@ def test_a_redelivered_poll_that_overlaps_what_was_counted_adds_only_the_rest(st
         totals = stats.totals(VILLAGE, "ecommerce")
         assert totals["events"] == 8
         assert totals["income_fen"] == 0
-        assert {d["offset"] for d in stats.stats.find({})} == {7}
+        assert {d["offsets"]["t~ecommerce~v1:0"] for d in stats.stats.find({})} == {7}
     finally:
         client.close()

@@ -63,6 +63,12 @@ def test_registry_consumers_do_not_outnumber_partitions():
     assert config["TOPIC_REPLICATION"] == "3"
 
 
+def test_two_releases_of_the_registry_consumer_never_run_at_once():
+    """A release folds the old exactly-once guards at start (docs/operations.md, "Upgrades")."""
+    deployment = _by_kind(_docs("jingzhun.yaml"), "Deployment")["registry-consumer"]
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+
+
 def test_kafka_and_mongodb_are_replicated_three_times():
     kafka = _docs("kafka.yaml")
     pools = _by_kind(kafka, "KafkaNodePool")

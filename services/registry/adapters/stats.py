@@ -1,128 +1,202 @@
 """Materialized statistics per area, updated with $inc as events arrive, exactly once.
 
-Counters are split by the Kafka partition the event came from: each partition is applied
-by one consumer at a time, in order, so a counter document can remember the last offset it
-applied and ignore a redelivery (offset not greater). Reads sum the partitions. A rebuild
-from the same topics reproduces the same documents."""
+Two collections, written together:
+- ``stats``: one document per area (village, township, county), group and month;
+- ``area_totals``: one per county and township and group, over all months: the area's own
+  totals and, under ``children``, those of each township or village in it. A dashboard's
+  list of children is one document per group instead of every child's every month.
+
+Each document remembers, per Kafka partition, the last offset it counted (``offsets``): a
+partition is applied by one consumer at a time, in order, so a redelivery (offset not
+greater) is ignored. Consumers of other partitions update the same document; the store makes
+each update atomic. A read costs the same whatever the number of partitions. A rebuild from
+the same topics reproduces the same documents.
+
+``upgrade`` brings statistics kept by an earlier release to this shape when the consumer
+starts, before its first poll."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from datetime import datetime, timezone
 
 from pymongo import ASCENDING
+from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from services.registry.domain.areas import level_of, path_of, prefix_of
 
+log = logging.getLogger(__name__)
 COUNTED_LEVELS = ("county", "township", "village")
+TOTALLED_LEVELS = ("county", "township")   # the levels with children of their own
+UPGRADE = "stats: one document per area, group and month; area_totals"
 
 
 class Stats:
     def __init__(self, db: Database):
         self.stats = db["stats"]
+        self.area_totals = db["area_totals"]
+        self.upgrades = db["upgrades"]
 
     def ensure_indexes(self) -> None:
         self.stats.create_index([("area", ASCENDING), ("group", ASCENDING), ("month", ASCENDING)])
-        self.stats.create_index([("level", ASCENDING), ("group", ASCENDING)])
+        # Reads name the level and an area or a prefix of areas: with the level first, the
+        # counties of a province are one index range, not every county of the country.
+        self.stats.create_index([("level", ASCENDING), ("area", ASCENDING), ("group", ASCENDING), ("month", ASCENDING)])
+        if "level_1_group_1" in self.stats.index_information():
+            self.stats.drop_index("level_1_group_1")  # replaced by the index above
+        self.area_totals.create_index([("level", ASCENDING), ("area", ASCENDING), ("group", ASCENDING)])
 
+    # --- writing ------------------------------------------------------------------------
     def add(self, position: str, offset: int, group: str, month: str, changes: list[tuple[str, dict]]) -> None:
         """Add each (village_code, increments) to the counters of its village, township and
         county, once for this record (``position`` 'topic:partition', ``offset``)."""
-        for doc_id, (area, level), inc in _counters(position, group, month, changes):
+        for target, doc_id, described, inc in _writes(group, month, changes):
             if inc:
-                self._inc(doc_id, area, level, group, month, offset, offset, inc)
+                self._inc(self._collection(target), doc_id, position, described, offset, offset, inc)
 
     def add_many(self, records: list[tuple[str, int, str, str, list[tuple[str, dict]]]]) -> None:
         """``add`` for many records (as a consumer's poll gives them, each partition in
         offset order) in one write per counter document instead of one per record.
 
-        A document's merged increment is guarded by the first offset it sums: if the
-        document already counted any of them (a redelivery after a crash, with other batch
-        boundaries), the records are added one by one, each guarded by its own offset."""
+        A document's merged increment from one partition is guarded by the first offset it
+        sums: if the document already counted any of them (a redelivery after a crash, with
+        other batch boundaries), the records are added one by one, each guarded by its own
+        offset."""
         merged: dict = {}
         for position, offset, group, month, changes in records:
-            for doc_id, where, inc in _counters(position, group, month, changes):
+            for target, doc_id, described, inc in _writes(group, month, changes):
                 if not inc:
                     continue  # changes nothing, as in add()
-                entry = merged.setdefault(doc_id, {"where": where, "group": group, "month": month, "parts": []})
+                entry = merged.setdefault((target, doc_id, position), {"described": described, "parts": []})
                 entry["parts"].append((offset, inc))
-        for doc_id, entry in merged.items():
-            parts = entry["parts"]
+        for (target, doc_id, position), entry in merged.items():
+            parts, collection = entry["parts"], self._collection(target)
             # Keys that sum to 0 are kept: add() would have created them with 0.
             total: dict = defaultdict(int)
             for _, inc in parts:
                 for key, value in inc.items():
                     total[key] += value
-            area, level = entry["where"]
-            if not self._inc(doc_id, area, level, entry["group"], entry["month"], parts[0][0], parts[-1][0], dict(total)):
+            if not self._inc(collection, doc_id, position, entry["described"], parts[0][0], parts[-1][0], dict(total)):
                 for offset, inc in parts:
-                    self._inc(doc_id, area, level, entry["group"], entry["month"], offset, offset, inc)
+                    self._inc(collection, doc_id, position, entry["described"], offset, offset, inc)
 
-    def _inc(self, doc_id: str, area: str, level: str, group: str, month: str, first: int, last: int, inc: dict) -> bool:
-        """Apply ``inc`` unless the document counted offset ``first`` already; False if it had."""
+    def _collection(self, target: str) -> Collection:
+        return self.stats if target == "stats" else self.area_totals
+
+    @staticmethod
+    def _inc(collection: Collection, doc_id: str, position: str, described: dict, first: int, last: int,
+             inc: dict) -> bool:
+        """Apply ``inc`` unless the document counted offset ``first`` of ``position``
+        already; False if it had."""
+        field = _offset_field(position)
+        guard = {"_id": doc_id, field: {"$not": {"$gte": first}}}  # also true while the partition has none
+        update = {"$inc": inc, "$set": {field: last}, "$setOnInsert": described}
         try:
-            self.stats.update_one(
-                {"_id": doc_id, "offset": {"$lt": first}},
-                {"$inc": inc, "$set": {"offset": last},
-                 "$setOnInsert": {"area": area, "level": level, "group": group, "month": month}},
-                upsert=True)
+            collection.update_one(guard, update, upsert=True)
             return True
         except DuplicateKeyError:
-            return False  # the document exists with offset >= first: (some) already applied
+            # The document exists: it counted ``first`` already, or another partition's
+            # consumer inserted it since this update looked (MongoDB does not retry an upsert
+            # whose filter is more than the _id). Without the insert, the guard decides.
+            return collection.update_one(guard, update).matched_count == 1
 
+    # --- upgrading what an earlier release kept ------------------------------------------
+    def upgrade(self) -> dict:
+        """Once per database, before the consumer's first poll: fold the earlier shape's
+        documents and make ``area_totals`` from the month documents. Each step can stop
+        half-way (a crash, a kill) and run again without counting anything twice."""
+        if self.upgrades.find_one({"_id": UPGRADE}) is not None:
+            return {}
+        done = {"folded": self.fold_partitions(), "totalled": self.total_areas()}
+        self.upgrades.update_one({"_id": UPGRADE}, {"$set": {**done, "at": datetime.now(timezone.utc)}}, upsert=True)
+        return done
+
+    def fold_partitions(self, batch: int = 1000) -> int:
+        """Fold documents of the earlier shape (one per area, group, month and partition,
+        with one ``offset``) into the document of their area, group and month; the number
+        folded. Each is added under its partition's guard, as the events it summed would
+        be, then deleted: a fold that stops half-way, or runs in two processes at once,
+        counts nothing twice."""
+        folded = 0
+        while True:
+            old = list(self.stats.find({"offset": {"$exists": True}}).limit(batch))
+            if not old:
+                return folded
+            for doc in old:
+                area, group, month, position = doc["_id"].split("|")
+                counts = _flat({k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, "_id", "offset")})
+                self._inc(self.stats, f"{area}|{group}|{month}", position,
+                          {"area": area, "level": doc["level"], "group": group, "month": month},
+                          doc["offset"], doc["offset"], counts)
+            self.stats.delete_many({"_id": {"$in": [doc["_id"] for doc in old]}})
+            folded += len(old)
+
+    def total_areas(self) -> int:
+        """Make the ``area_totals`` of every county and township that has none, from the
+        month documents (run while nothing counts). Its guard is what the area's own month
+        documents counted: a partition applies in order, so a record at or below the
+        highest offset they hold was counted in them all. Written whole or not at all; one
+        already there is left."""
+        made = 0
+        counties = sorted({d["area"] for d in self.stats.find({"level": "county"}, {"area": 1})})
+        for county in counties:
+            for area in [county, *sorted({d["area"] for d in self.stats.find(
+                    {"level": "township", "area": {"$regex": f"^{county}"}}, {"area": 1})})]:
+                child_level = "township" if area == county else "village"
+                own = list(self.stats.find({"area": area, "level": level_of(area)}))
+                children = list(self.stats.find({"level": child_level, "area": {"$regex": f"^{area}"}},
+                                                {"offsets": 0}))
+                for group in sorted({d["group"] for d in own}):
+                    doc = {"_id": f"{area}|{group}", "area": area, "level": level_of(area), "group": group,
+                           "offsets": _highest([d.get("offsets", {}) for d in own if d["group"] == group]),
+                           **_total(d for d in own if d["group"] == group),
+                           "children": _split((d for d in children if d["group"] == group), lambda d: d["area"])}
+                    try:
+                        self.area_totals.insert_one(doc)
+                        made += 1
+                    except DuplicateKeyError:
+                        pass
+            log.info("area totals made", extra={"county": county, "documents": made})
+        return made
+
+    # --- reading ------------------------------------------------------------------------
     def totals(self, area: str, group: str, month: str | None = None) -> dict:
         """Counters of an area (any level; province and prefecture sum their counties)."""
         query = self._area_query(area)
         query["group"] = group
         if month:
             query["month"] = month
-        return _total(self.stats.find(query, {"_id": 0, "offset": 0}))
-
-    def by_month(self, area: str, group: str) -> dict[str, dict]:
-        query = {**self._area_query(area), "group": group}
-        return _split(self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}), lambda doc: doc["month"])
-
-    def by_child(self, area: str, group: str, month: str | None = None) -> dict[str, dict]:
-        """Counters of each area one level below (drill-down: province › prefecture › county › township › village)."""
-        query, bucket = self._child_query(area)
-        if query is None:
-            return {}
-        query["group"] = group
-        if month:
-            query["month"] = month
-        return _split(self.stats.find(query, {"_id": 0, "offset": 0, "level": 0, "group": 0}), bucket)
+        return _total(self.stats.find(query, UNCOUNTED))
 
     def overview(self, area: str, groups, child_groups) -> dict[str, dict]:
-        """``totals`` and ``by_month`` of an area for ``groups`` and ``by_child`` for
-        ``child_groups``, from two reads instead of one per group and figure (each read of
-        the local store costs more than the few hundred counters it returns):
-        {"totals"|"months"|"children": {group: …}}."""
+        """``totals`` and the months of an area for ``groups``, and the totals of each
+        area one level below (drill-down: province › prefecture › county › township ›
+        village) for ``child_groups``: {"totals"|"months"|"children": {group: …}}. Two
+        reads, each of a few dozen documents."""
         groups, child_groups = list(groups), list(child_groups)
         own: dict = {g: [] for g in groups}
-        for doc in self.stats.find({**self._area_query(area), "group": {"$in": groups}}, {"_id": 0, "offset": 0}):
+        for doc in self.stats.find({**self._area_query(area), "group": {"$in": groups}}, UNCOUNTED):
             own[doc["group"]].append(doc)
-        children: dict = {g: [] for g in child_groups}
-        query, bucket = self._child_query(area)
-        if query is not None:
-            for doc in self.stats.find({**query, "group": {"$in": child_groups}}, {"_id": 0, "offset": 0, "level": 0}):
-                children[doc.pop("group")].append(doc)
         return {"totals": {g: _total(own[g]) for g in groups},
                 "months": {g: _split(own[g], lambda doc: doc["month"]) for g in groups},
-                "children": {g: _split(children[g], bucket) for g in child_groups}}
+                "children": self._children(area, child_groups)}
 
-    def _child_query(self, area: str):
-        """The query and the bucket of the counters one level below ``area`` (None at a village)."""
+    def _children(self, area: str, groups: list[str]) -> dict[str, dict]:
+        children: dict = {g: {} for g in groups}
         level = level_of(area)
-        if level == "village":
-            return None, None
-        if level in ("province", "prefecture"):
-            query = {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
+        if level in TOTALLED_LEVELS:
+            for doc in self.area_totals.find({"_id": {"$in": [f"{area}|{g}" for g in groups]}}, {"children": 1, "group": 1}):
+                children[doc["group"]] = {code: _plain(counts) for code, counts in sorted(doc.get("children", {}).items())}
+        elif level in ("province", "prefecture"):
             bucket = (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"])
-        else:
-            child = "township" if level == "county" else "village"
-            query = {"level": child, "area": {"$regex": f"^{area}"}}
-            bucket = lambda doc: doc["area"]  # noqa: E731
-        return query, bucket
+            docs: dict = {g: [] for g in groups}
+            for doc in self.area_totals.find({"level": "county", "area": {"$regex": f"^{prefix_of(area)}"},
+                                              "group": {"$in": groups}}, {**UNCOUNTED, "children": 0, "level": 0}):
+                docs[doc.pop("group")].append(doc)
+            children = {g: _split(docs[g], bucket) for g in groups}
+        return children
 
     def _area_query(self, area: str) -> dict:
         level = level_of(area)
@@ -131,25 +205,69 @@ class Stats:
         return {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
 
 
-def _counters(position: str, group: str, month: str, changes: list[tuple[str, dict]]):
-    """(document id, (area, level), increments) of the counters one record changes."""
+def _writes(group: str, month: str, changes: list[tuple[str, dict]]):
+    """(collection, document id, its describing fields, increments) of every counter one
+    record changes: the month documents of its village, township and county, and the
+    area_totals of its township and county (own totals and the child's)."""
     merged: dict = defaultdict(lambda: defaultdict(int))
     for village_code, inc in changes:
         path = path_of(village_code)
-        for level in COUNTED_LEVELS:
-            for key, value in inc.items():
-                merged[(level, path[level])][key] += value
-    for (level, area), inc in merged.items():
-        yield f"{area}|{group}|{month}|{position}", (area, level), {k: v for k, v in inc.items() if v}
+        for key, value in inc.items():
+            for level in COUNTED_LEVELS:
+                merged[("stats", path[level])][key] += value
+            for level, child in (("county", "township"), ("township", "village")):
+                totals = merged[("area_totals", path[level])]
+                totals[key] += value
+                totals[f"children.{path[child]}.{key}"] += value
+    for (target, area), inc in merged.items():
+        described = {"area": area, "level": level_of(area), "group": group}
+        if target == "stats":
+            yield target, f"{area}|{group}|{month}", {**described, "month": month}, _nonzero(inc)
+        else:
+            yield target, f"{area}|{group}", described, _nonzero(inc)
+
+
+def _nonzero(inc: dict) -> dict:
+    return {k: v for k, v in inc.items() if v}
+
+
+def offset_key(position: str) -> str:
+    """The key of a partition's last counted offset in ``offsets``. A topic name may hold
+    dots, which a field path cannot; it never holds "~"."""
+    return position.replace(".", "~")
+
+
+def _offset_field(position: str) -> str:
+    return f"offsets.{offset_key(position)}"
+
+
+def _highest(offsets: list[dict]) -> dict:
+    highest: dict = {}
+    for each in offsets:
+        for key, value in each.items():
+            highest[key] = max(value, highest.get(key, value))
+    return highest
+
+
+def _flat(counts: dict, prefix: str = "") -> dict:
+    """Nested counters as the dotted paths $inc takes."""
+    flat = {}
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 COUNTER_KEYS = ("area", "level", "group", "month")  # what a counter document says, not what it counts
+UNCOUNTED = {"_id": 0, "offset": 0, "offsets": 0}  # the guards, left out of every read
 
 
 def _total(docs) -> dict:
     total: dict = defaultdict(int)
     for doc in docs:
-        _merge(total, {k: v for k, v in doc.items() if k not in COUNTER_KEYS})
+        _merge(total, {k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, *UNCOUNTED, "children")})
     return _plain(total)
 
 
@@ -157,7 +275,7 @@ def _split(docs, bucket) -> dict[str, dict]:
     split: dict = defaultdict(lambda: defaultdict(int))
     for doc in docs:
         key = bucket(doc)
-        _merge(split[key], {k: v for k, v in doc.items() if k not in COUNTER_KEYS})
+        _merge(split[key], {k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, *UNCOUNTED, "children")})
     return {k: _plain(v) for k, v in sorted(split.items())}
 
 
