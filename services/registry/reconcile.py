@@ -63,6 +63,8 @@ def gather(settings: Settings) -> Sources:
         db = service_db(client, settings)
         sources.history = list(db["history"].find({}, HISTORY_FIELDS))
         sources.stats = list(db["stats"].find({"level": "county"}, UNCOUNTED))
+        sources.months = list(db["stats"].find({}, UNCOUNTED))
+        sources.area_totals = list(db["area_totals"].find({}, UNCOUNTED))
     finally:
         client.close()
     return sources

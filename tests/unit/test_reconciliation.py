@@ -1,5 +1,5 @@
 """Reconciliation's comparison: each kind of difference is found, and only real ones count."""
-from services.registry.domain.reconciliation import Sources, compare_statistics, reconcile, summary
+from services.registry.domain.reconciliation import Sources, compare_area_totals, compare_statistics, reconcile, summary
 
 HID = "H621202ABCDEFGHJK"
 
@@ -133,3 +133,42 @@ def test_registry_file_events_are_recounted_as_status_counts_and_identifications
     assert compare_statistics(history, stats)["equal"]
     stats[1]["identified"] = 2
     assert not compare_statistics(history, stats)["equal"]
+
+
+def _months():
+    county = [{"area": "621202", "group": "ecommerce", "month": m, "events": e, "people": {"poor": p}}
+              for m, e, p in (("2026-10", 3, 1), ("2026-11", 2, 0))]
+    townships = [{"area": t, "group": "ecommerce", "month": m, "events": e}
+                 for t, m, e in (("621202100", "2026-10", 2), ("621202101", "2026-10", 1), ("621202101", "2026-11", 2))]
+    villages = [{"area": v, "group": "ecommerce", "month": "2026-10", "events": e}
+                for v, e in (("621202100200", 1), ("621202100201", 1))]
+    townships[0]["people"] = {"poor": 1}
+    return county + townships + villages
+
+
+def _area_totals():
+    return [{"area": "621202", "group": "ecommerce", "events": 5, "people": {"poor": 1},
+             "children": {"621202100": {"events": 2, "people": {"poor": 1}}, "621202101": {"events": 3}}},
+            {"area": "621202100", "group": "ecommerce", "events": 2, "people": {"poor": 1},
+             "children": {"621202100200": {"events": 1}, "621202100201": {"events": 1}}}]
+
+
+def test_area_totals_equal_to_their_months_are_no_difference():
+    # 621202101 has months but no villages' and no totals of its own here: it is the county's
+    # child, so the missing own document is a difference — give it one.
+    totals = _area_totals() + [{"area": "621202101", "group": "ecommerce", "events": 3, "children": {}}]
+    assert compare_area_totals(_months(), totals) == {"compared": 3 + 4, "equal": True, "differences": []}
+
+
+def test_an_area_total_off_its_months_or_missing_is_a_difference():
+    totals = _area_totals()
+    totals[0]["children"]["621202101"]["events"] = 4    # a township's event counted twice
+    totals[1]["children"].pop("621202100201")            # a village's never counted
+    assert compare_area_totals(_months(), totals)["differences"] == [
+        {"area": "621202101", "group": "ecommerce", "counter": "events", "months": 3, "kept": 0},   # no own document
+        {"area": "621202100201", "group": "ecommerce", "counter": "events", "months": 1, "kept": 0},
+        {"area": "621202101", "group": "ecommerce", "counter": "events", "months": 3, "kept": 4}]
+    sources = _clean()
+    sources.months = _months()                            # and none kept at all
+    report = reconcile(sources)
+    assert not report["ok"] and not report["area_totals"]["equal"] and "area totals: DIFFER" in summary(report)

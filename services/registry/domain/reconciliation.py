@@ -11,7 +11,9 @@ Counted as a **difference** (the exit status of the command is non-zero):
 - ``stream_duplicates``: one event id carried by two *different* stream events (the
   registry applied it twice);
 - ``statistics``: a counter of the materialized statistics that differs from a recount
-  from the history.
+  from the history;
+- ``area_totals``: a county's or township's all-months total, or one of its children's, that
+  differs from the sum of the month documents it is kept beside.
 
 Reported but not a difference: ``published_copies`` beyond one per event and
 ``stream_redelivered`` (the same stream event, same id, on the topic twice). The relays
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from services.registry.domain.areas import level_of
 from services.registry.domain.assistance import file_counter, status_counts
 
 SAMPLE = 10  # ids listed per difference; the counts are complete
@@ -38,12 +41,16 @@ class Sources:
     history:      [{"_id", "program", "household_id", "occurred_at", "income_fen", "amount_fen", "data"}]
     stream:       [{"id": stream event id, "event_id", "program"}]
     stats:        [{"group", "month", <counters, possibly nested>}] (county level only)
+    months:       [{"area", "group", <counters>}]: month documents of counties, townships, villages
+    area_totals:  [{"area", "group", <counters>, "children": {child area: <counters>}}]
     """
     published: dict[str, list[str]] = field(default_factory=dict)
     deadlettered: dict[str, set] = field(default_factory=dict)
     history: list[dict] = field(default_factory=list)
     stream: list[dict] = field(default_factory=list)
     stats: list[dict] = field(default_factory=list)
+    months: list[dict] = field(default_factory=list)
+    area_totals: list[dict] = field(default_factory=list)
     unreadable: dict[str, int] = field(default_factory=dict)
 
 
@@ -58,14 +65,15 @@ def reconcile(sources: Sources) -> dict:
         stream_by_event[item["program"]][item["event_id"]].add(item["id"])
         stream_copies[item["program"]][item["id"]] += 1
     programs = sorted(set(sources.published) | set(history_ids) | set(stream_by_event))
-    report = {"programs": {}, "statistics": compare_statistics(sources.history, sources.stats)}
+    report = {"programs": {}, "statistics": compare_statistics(sources.history, sources.stats),
+              "area_totals": compare_area_totals(sources.months, sources.area_totals)}
     for program in programs:
         report["programs"][program] = _program(
             sources.published.get(program, []), sources.deadlettered.get(program, set()),
             history_ids[program], stream_by_event[program], stream_copies[program],
             sources.unreadable.get(program, 0))
     report["differences"] = sum(p["differences"] for p in report["programs"].values()) \
-        + len(report["statistics"]["differences"])
+        + len(report["statistics"]["differences"]) + len(report["area_totals"]["differences"])
     report["ok"] = report["differences"] == 0
     return report
 
@@ -145,6 +153,30 @@ def compare_statistics(history: list[dict], stats: list[dict]) -> dict:
     return {"compared": len(set(counted) | set(stored)), "equal": not differences, "differences": differences}
 
 
+def compare_area_totals(months: list[dict], area_totals: list[dict]) -> dict:
+    """Each county's and township's area totals (its own and each child's, over all months)
+    against the sum of the month documents of the same areas and group."""
+    summed: dict = defaultdict(Counter)
+    for doc in months:
+        summed[(doc["area"], doc["group"])].update(_flatten(_counts(doc)))
+    own = {(d["area"], d["group"]): Counter(_flatten(_counts(d))) for d in area_totals}
+    child = {(code, d["group"]): Counter(_flatten(counts)) for d in area_totals
+             for code, counts in d.get("children", {}).items()}
+    differences = []
+    for kept, levels in ((own, ("county", "township")), (child, ("township", "village"))):
+        for area, group in sorted(set(kept) | {k for k in summed if level_of(k[0]) in levels}):
+            want, have = summed.get((area, group), Counter()), kept.get((area, group), Counter())
+            for name in sorted(set(want) | set(have)):
+                if want.get(name, 0) != have.get(name, 0):
+                    differences.append({"area": area, "group": group, "counter": name,
+                                        "months": want.get(name, 0), "kept": have.get(name, 0)})
+    return {"compared": len(own) + len(child), "equal": not differences, "differences": differences}
+
+
+def _counts(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in ("_id", "area", "level", "group", "month", "children")}
+
+
 def _flatten(doc: dict, prefix: str = "") -> dict:
     flat = {}
     for key, value in doc.items():
@@ -173,5 +205,10 @@ def summary(report: dict) -> str:
                  f" ({stats['compared']} group-months compared)")
     for d in stats["differences"][:SAMPLE]:
         lines.append(f"    {d['group']} {d['month']} {d['counter']}: stored {d['stored']}, recounted {d['recounted']}")
+    totals = report["area_totals"]
+    lines.append(f"area totals: {'equal to the sum of their months' if totals['equal'] else 'DIFFER from their months'}"
+                 f" ({totals['compared']} compared)")
+    for d in totals["differences"][:SAMPLE]:
+        lines.append(f"    {d['area']} {d['group']} {d['counter']}: kept {d['kept']}, months {d['months']}")
     lines.append("no differences" if report["ok"] else f"{report['differences']} difference(s)")
     return "\n".join(lines)
