@@ -63,7 +63,7 @@ def gather(settings: Settings) -> Sources:
         db = service_db(client, settings)
         sources.history = list(db["history"].find({}, HISTORY_FIELDS))
         sources.stats = list(db["stats"].find({"level": "county"}, UNCOUNTED))
-        sources.months = list(db["stats"].find({}, UNCOUNTED))
+        sources.months = list(db["stats"].find({"level": {"$in": ["county", "township"]}}, UNCOUNTED))
         sources.area_totals = list(db["area_totals"].find({}, UNCOUNTED))
     finally:
         client.close()

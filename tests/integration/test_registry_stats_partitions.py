@@ -157,11 +157,13 @@ def test_a_stopped_upgrade_runs_again_without_counting_twice(stack):
         stats.fold_partitions()
         stats.total_areas()                        # the process died before recording it
         stats.stats.insert_many(_old_documents())  # …and before deleting the old documents
-        stats.area_totals.update_one({"_id": f"{TOWNSHIP}|ecommerce"}, {"$set": {"events": 99}})
+        stats.area_totals.update_one({"_id": f"{COUNTY}|ecommerce"}, {"$set": {"events": 99}})
         assert stats.upgrade() == {"folded": 6, "totalled": 0}
         assert stats.overview(COUNTY, ["ecommerce"], ["ecommerce"])["children"]["ecommerce"] == {
             TOWNSHIP: {"events": 13, "people": {"poor": 5}}}
-        assert stats.area_totals.find_one({"_id": f"{TOWNSHIP}|ecommerce"})["events"] == 99  # left, not redone
+        assert stats.overview(TOWNSHIP, ["ecommerce"], ["ecommerce"])["children"]["ecommerce"] == {
+            VILLAGE: {"events": 13, "people": {"poor": 5}}}
+        assert stats.area_totals.find_one({"_id": f"{COUNTY}|ecommerce"})["events"] == 99  # left, not redone
     finally:
         client.close()
 

@@ -2,9 +2,12 @@
 
 Two collections, written together:
 - ``stats``: one document per area (village, township, county), group and month;
-- ``area_totals``: one per county and township and group, over all months: the area's own
-  totals and, under ``children``, those of each township or village in it. A dashboard's
-  list of children is one document per group instead of every child's every month.
+- ``area_totals``: one per county and group, over all months: the county's own totals and,
+  under ``children``, those of each of its townships. A county's list of townships (and a
+  prefecture's or province's of counties) is one document per group and county instead of
+  every child's every month. Counties only: a poll touches few of them, while documents per
+  township would add a write for nearly every township a poll touches (and one per county
+  holding every village is slow to rewrite and to read on the local store).
 
 Each document remembers, per Kafka partition, the last offset it counted (``offsets``): a
 partition is applied by one consumer at a time, in order, so a redelivery (offset not
@@ -29,7 +32,6 @@ from services.registry.domain.areas import level_of, path_of, prefix_of
 
 log = logging.getLogger(__name__)
 COUNTED_LEVELS = ("county", "township", "village")
-TOTALLED_LEVELS = ("county", "township")   # the levels with children of their own
 UPGRADE = "stats: one document per area, group and month; area_totals"
 
 
@@ -134,30 +136,26 @@ class Stats:
             folded += len(old)
 
     def total_areas(self) -> int:
-        """Make the ``area_totals`` of every county and township that has none, from the
-        month documents (run while nothing counts). Its guard is what the area's own month
+        """Make the ``area_totals`` of every county that has none, from the month documents
+        (run while nothing counts). Its guard is what the area's own month
         documents counted: a partition applies in order, so a record at or below the
         highest offset they hold was counted in them all. Written whole or not at all; one
         already there is left."""
         made = 0
         counties = sorted({d["area"] for d in self.stats.find({"level": "county"}, {"area": 1})})
         for county in counties:
-            for area in [county, *sorted({d["area"] for d in self.stats.find(
-                    {"level": "township", "area": {"$regex": f"^{county}"}}, {"area": 1})})]:
-                child_level = "township" if area == county else "village"
-                own = list(self.stats.find({"area": area, "level": level_of(area)}))
-                children = list(self.stats.find({"level": child_level, "area": {"$regex": f"^{area}"}},
-                                                {"offsets": 0}))
-                for group in sorted({d["group"] for d in own}):
-                    doc = {"_id": f"{area}|{group}", "area": area, "level": level_of(area), "group": group,
-                           "offsets": _highest([d.get("offsets", {}) for d in own if d["group"] == group]),
-                           **_total(d for d in own if d["group"] == group),
-                           "children": _split((d for d in children if d["group"] == group), lambda d: d["area"])}
-                    try:
-                        self.area_totals.insert_one(doc)
-                        made += 1
-                    except DuplicateKeyError:
-                        pass
+            own = list(self.stats.find({"area": county, "level": "county"}))
+            townships = list(self.stats.find({"level": "township", "area": {"$regex": f"^{county}"}}, {"offsets": 0}))
+            for group in sorted({d["group"] for d in own}):
+                doc = {"_id": f"{county}|{group}", "area": county, "level": "county", "group": group,
+                       "offsets": _highest([d.get("offsets", {}) for d in own if d["group"] == group]),
+                       **_total(d for d in own if d["group"] == group),
+                       "children": _split((d for d in townships if d["group"] == group), lambda d: d["area"])}
+                try:
+                    self.area_totals.insert_one(doc)
+                    made += 1
+                except DuplicateKeyError:
+                    pass
             log.info("area totals made", extra={"county": county, "documents": made})
         return made
 
@@ -174,7 +172,7 @@ class Stats:
         """``totals`` and the months of an area for ``groups``, and the totals of each
         area one level below (drill-down: province › prefecture › county › township ›
         village) for ``child_groups``: {"totals"|"months"|"children": {group: …}}. Two
-        reads, each of a few dozen documents."""
+        reads, each of a few dozen documents (a township's villages: each village's months)."""
         groups, child_groups = list(groups), list(child_groups)
         own: dict = {g: [] for g in groups}
         for doc in self.stats.find({**self._area_query(area), "group": {"$in": groups}}, UNCOUNTED):
@@ -186,9 +184,15 @@ class Stats:
     def _children(self, area: str, groups: list[str]) -> dict[str, dict]:
         children: dict = {g: {} for g in groups}
         level = level_of(area)
-        if level in TOTALLED_LEVELS:
+        if level == "county":
             for doc in self.area_totals.find({"_id": {"$in": [f"{area}|{g}" for g in groups]}}, {"children": 1, "group": 1}):
                 children[doc["group"]] = {code: _plain(counts) for code, counts in sorted(doc.get("children", {}).items())}
+        elif level == "township":
+            docs = {g: [] for g in groups}
+            for doc in self.stats.find({"level": "village", "area": {"$regex": f"^{area}"}, "group": {"$in": groups}},
+                                       {**UNCOUNTED, "level": 0}):
+                docs[doc.pop("group")].append(doc)
+            children = {g: _split(docs[g], lambda doc: doc["area"]) for g in groups}
         elif level in ("province", "prefecture"):
             bucket = (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"])
             docs: dict = {g: [] for g in groups}
@@ -208,17 +212,16 @@ class Stats:
 def _writes(group: str, month: str, changes: list[tuple[str, dict]]):
     """(collection, document id, its describing fields, increments) of every counter one
     record changes: the month documents of its village, township and county, and the
-    area_totals of its township and county (own totals and the child's)."""
+    area_totals of its county (own totals and the township's)."""
     merged: dict = defaultdict(lambda: defaultdict(int))
     for village_code, inc in changes:
         path = path_of(village_code)
         for key, value in inc.items():
             for level in COUNTED_LEVELS:
                 merged[("stats", path[level])][key] += value
-            for level, child in (("county", "township"), ("township", "village")):
-                totals = merged[("area_totals", path[level])]
-                totals[key] += value
-                totals[f"children.{path[child]}.{key}"] += value
+            totals = merged[("area_totals", path["county"])]
+            totals[key] += value
+            totals[f"children.{path['township']}.{key}"] += value
     for (target, area), inc in merged.items():
         described = {"area": area, "level": level_of(area), "group": group}
         if target == "stats":

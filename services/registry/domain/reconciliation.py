@@ -12,8 +12,8 @@ Counted as a **difference** (the exit status of the command is non-zero):
   registry applied it twice);
 - ``statistics``: a counter of the materialized statistics that differs from a recount
   from the history;
-- ``area_totals``: a county's or township's all-months total, or one of its children's, that
-  differs from the sum of the month documents it is kept beside.
+- ``area_totals``: a county's all-months total, or one of its townships', that differs from
+  the sum of the month documents it is kept beside.
 
 Reported but not a difference: ``published_copies`` beyond one per event and
 ``stream_redelivered`` (the same stream event, same id, on the topic twice). The relays
@@ -41,8 +41,8 @@ class Sources:
     history:      [{"_id", "program", "household_id", "occurred_at", "income_fen", "amount_fen", "data"}]
     stream:       [{"id": stream event id, "event_id", "program"}]
     stats:        [{"group", "month", <counters, possibly nested>}] (county level only)
-    months:       [{"area", "group", <counters>}]: month documents of counties, townships, villages
-    area_totals:  [{"area", "group", <counters>, "children": {child area: <counters>}}]
+    months:       [{"area", "group", <counters>}]: month documents of counties and townships
+    area_totals:  [{"area", "group", <counters>, "children": {township: <counters>}}]
     """
     published: dict[str, list[str]] = field(default_factory=dict)
     deadlettered: dict[str, set] = field(default_factory=dict)
@@ -154,8 +154,8 @@ def compare_statistics(history: list[dict], stats: list[dict]) -> dict:
 
 
 def compare_area_totals(months: list[dict], area_totals: list[dict]) -> dict:
-    """Each county's and township's area totals (its own and each child's, over all months)
-    against the sum of the month documents of the same areas and group."""
+    """Each county's area totals (its own and each township's, over all months) against the
+    sum of the month documents of the same areas and group."""
     summed: dict = defaultdict(Counter)
     for doc in months:
         summed[(doc["area"], doc["group"])].update(_flatten(_counts(doc)))
@@ -163,7 +163,7 @@ def compare_area_totals(months: list[dict], area_totals: list[dict]) -> dict:
     child = {(code, d["group"]): Counter(_flatten(counts)) for d in area_totals
              for code, counts in d.get("children", {}).items()}
     differences = []
-    for kept, levels in ((own, ("county", "township")), (child, ("township", "village"))):
+    for kept, levels in ((own, ("county",)), (child, ("township",))):
         for area, group in sorted(set(kept) | {k for k in summed if level_of(k[0]) in levels}):
             want, have = summed.get((area, group), Counter()), kept.get((area, group), Counter())
             for name in sorted(set(want) | set(have)):
