@@ -62,8 +62,8 @@ def gather(settings: Settings) -> Sources:
     try:
         db = service_db(client, settings)
         sources.history = list(db["history"].find({}, HISTORY_FIELDS))
-        sources.stats = list(db["stats"].find({"level": "county"}, UNCOUNTED))
         sources.months = list(db["stats"].find({"level": {"$in": ["county", "township"]}}, UNCOUNTED))
+        sources.stats = [doc for doc in sources.months if doc["level"] == "county"]
         sources.area_totals = list(db["area_totals"].find({}, UNCOUNTED))
     finally:
         client.close()

@@ -128,7 +128,7 @@ class Stats:
                 return folded
             for doc in old:
                 area, group, month, position = doc["_id"].split("|")
-                counts = _flat({k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, "_id", "offset")})
+                counts = _flat(_counted(doc))
                 self._inc(self.stats, f"{area}|{group}|{month}", position,
                           {"area": area, "level": doc["level"], "group": group, "month": month},
                           doc["offset"], doc["offset"], counts)
@@ -142,9 +142,10 @@ class Stats:
         highest offset they hold was counted in them all. Written whole or not at all; one
         already there is left."""
         made = 0
-        counties = sorted({d["area"] for d in self.stats.find({"level": "county"}, {"area": 1})})
-        for county in counties:
-            own = list(self.stats.find({"area": county, "level": "county"}))
+        by_county: dict = defaultdict(list)
+        for doc in self.stats.find({"level": "county"}):
+            by_county[doc["area"]].append(doc)
+        for county, own in sorted(by_county.items()):
             townships = list(self.stats.find({"level": "township", "area": {"$regex": f"^{county}"}}, {"offsets": 0}))
             for group in sorted({d["group"] for d in own}):
                 doc = {"_id": f"{county}|{group}", "area": county, "level": "county", "group": group,
@@ -188,18 +189,14 @@ class Stats:
             for doc in self.area_totals.find({"_id": {"$in": [f"{area}|{g}" for g in groups]}}, {"children": 1, "group": 1}):
                 children[doc["group"]] = {code: _plain(counts) for code, counts in sorted(doc.get("children", {}).items())}
         elif level == "township":
-            docs = {g: [] for g in groups}
-            for doc in self.stats.find({"level": "village", "area": {"$regex": f"^{area}"}, "group": {"$in": groups}},
-                                       {**UNCOUNTED, "level": 0}):
-                docs[doc.pop("group")].append(doc)
-            children = {g: _split(docs[g], lambda doc: doc["area"]) for g in groups}
+            children = _split_by_group(self.stats.find(
+                {"level": "village", "area": {"$regex": f"^{area}"}, "group": {"$in": groups}}, UNCOUNTED),
+                groups, lambda doc: doc["area"])
         elif level in ("province", "prefecture"):
-            bucket = (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"])
-            docs: dict = {g: [] for g in groups}
-            for doc in self.area_totals.find({"level": "county", "area": {"$regex": f"^{prefix_of(area)}"},
-                                              "group": {"$in": groups}}, {**UNCOUNTED, "children": 0, "level": 0}):
-                docs[doc.pop("group")].append(doc)
-            children = {g: _split(docs[g], bucket) for g in groups}
+            children = _split_by_group(self.area_totals.find(
+                {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}, "group": {"$in": groups}},
+                {**UNCOUNTED, "children": 0}),
+                groups, (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"]))
         return children
 
     def _area_query(self, area: str) -> dict:
@@ -267,19 +264,31 @@ COUNTER_KEYS = ("area", "level", "group", "month")  # what a counter document sa
 UNCOUNTED = {"_id": 0, "offset": 0, "offsets": 0}  # the guards, left out of every read
 
 
+def _counted(doc: dict) -> dict:
+    """A counter document's own counters: not what describes it, its guards or its children's."""
+    return {k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, *UNCOUNTED, "children")}
+
+
 def _total(docs) -> dict:
     total: dict = defaultdict(int)
     for doc in docs:
-        _merge(total, {k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, *UNCOUNTED, "children")})
+        _merge(total, _counted(doc))
     return _plain(total)
 
 
 def _split(docs, bucket) -> dict[str, dict]:
     split: dict = defaultdict(lambda: defaultdict(int))
     for doc in docs:
-        key = bucket(doc)
-        _merge(split[key], {k: v for k, v in doc.items() if k not in (*COUNTER_KEYS, *UNCOUNTED, "children")})
+        _merge(split[bucket(doc)], _counted(doc))
     return {k: _plain(v) for k, v in sorted(split.items())}
+
+
+def _split_by_group(docs, groups: list[str], bucket) -> dict[str, dict]:
+    """``_split`` of each group's documents: {group: {bucket: counters}}."""
+    by_group: dict = {g: [] for g in groups}
+    for doc in docs:
+        by_group[doc["group"]].append(doc)
+    return {g: _split(by_group[g], bucket) for g in groups}
 
 
 def _merge(total: dict, doc: dict) -> None:
