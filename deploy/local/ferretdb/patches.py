@@ -44,6 +44,15 @@ process-wide mutex around those commands restores it; SQLite serialises writes a
    turned negative. Found when counters of three partitions were summed into one document;
    a test adds past the range.
 
+5. One statement's query closed before the next. ``update`` opens a query per statement
+   and deferred closing it to the end of the whole command, so a ``bulk_write`` of N
+   updates of existing documents held N SQLite connections at once (each query's rows).
+   The pool has 100: the hundred-and-first statement's write waited for a connection
+   forever while holding the write lock of patch 1, and every later write, then every
+   command, hung (seen with bulks of 500 upserts; ``../shared/repro/store_bulk_deadlock.py``
+   wedged it within ~60 rounds). Each statement now closes its query when it is done; a
+   test sends bulks of 1,000 updates of existing documents from concurrent writers.
+
 Used by stack.py: it copies the module from Go's module cache, calls ``patch(dir)`` and
 builds against the copy (a ``replace`` in a go.mod kept in the cache, not in the repo)."""
 from __future__ import annotations
@@ -215,6 +224,36 @@ ADD_TO = """		case int32:
 			return v1 + v2, nil
 """
 
+# Part 5: update's per-statement query is closed when the statement is done, not when the
+# whole command returns (a deferred close in a loop held a connection per statement).
+UPDATE_FILE = "internal/handler/msg_update.go"
+UPDATE_CLOSE_FROM = """		closer := iterator.NewMultiCloser()
+		defer closer.Close()
+
+		closer.Add(res.Iter)
+
+		iter := common.FilterIterator(res.Iter, closer, u.Filter)
+
+		if !u.Multi {
+			iter = common.LimitIterator(iter, closer, 1)
+		}
+
+		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+"""
+UPDATE_CLOSE_TO = """		closer := iterator.NewMultiCloser()
+
+		closer.Add(res.Iter)
+
+		iter := common.FilterIterator(res.Iter, closer, u.Filter)
+
+		if !u.Multi {
+			iter = common.LimitIterator(iter, closer, 1)
+		}
+
+		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		closer.Close() // Jingzhun: now, not at the command's end (one SQLite connection per statement)
+"""
+
 # (file, FerretDB's text, ours, what it is): each applied once, in this order, to a fresh copy.
 REPLACEMENTS = [
     (PUSHDOWN_FILE, PUSHDOWN_FROM, PUSHDOWN_TO, "the Query function's _id pushdown"),
@@ -229,6 +268,7 @@ REPLACEMENTS = [
     (INDEX_FILE, INDEX_FROM, INDEX_TO, "index creation"),
     (ID_COLUMN_FILE, ID_COLUMN_FROM, ID_COLUMN_TO, "IDColumn"),
     (ADD_FILE, ADD_FROM, ADD_TO, "the sum of two int32s"),
+    (UPDATE_FILE, UPDATE_CLOSE_FROM, UPDATE_CLOSE_TO, "update's per-statement close"),
 ]
 
 
