@@ -4,6 +4,10 @@
     python -m shared.auth.cli create-token NAME --name "bank integration"
     python -m shared.auth.cli list-tokens [NAME]
     python -m shared.auth.cli revoke-token NAME (TOKEN_OR_ID | --all)
+
+A web process trusts what it looked up about a token or a user for up to PRINCIPAL_TTL_S
+seconds, so create-user (a changed role or county) and revoke-token wait that long before
+they return: when the command is back, the change is in effect in every service.
 """
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ import argparse
 import getpass
 import os
 import sys
+import time
 
 from shared.auth.roles import ROLES
-from shared.auth.store import AuthStore
+from shared.auth.store import PRINCIPAL_TTL_S, AuthStore
 from shared.config import Settings
 from shared.store import auth_db, make_client
 
@@ -49,6 +54,7 @@ def main(argv=None) -> int:
             password = args.password or os.environ.get("JINGZHUN_PASSWORD") or getpass.getpass()
             p = store.upsert_user(args.username, password, args.role, args.county, args.program, args.display_name)
             print(f"user {p.username}: role={p.role} county={p.county or '-'} program={p.program or '-'}")
+            _wait_for_every_service()
         elif args.command == "create-token":
             print(store.issue_token(args.username, args.name))
         elif args.command == "list-tokens":
@@ -60,12 +66,18 @@ def main(argv=None) -> int:
             print(f"revoked {gone} token(s)")
             if not gone:
                 return 1
+            _wait_for_every_service()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         client.close()
     return 0
+
+
+def _wait_for_every_service() -> None:
+    """Until no web process can still hold what it looked up before the change."""
+    time.sleep(PRINCIPAL_TTL_S)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from shared.auth.roles import Principal
 
 TOKEN_PREFIX = "jz_"
+# How long a web process may go on trusting what it looked up about a token or a user (see
+# shared.auth.web): the bound within which a revocation or a role change takes effect.
+PRINCIPAL_TTL_S = 3.0
 
 
-def _token_key(token: str) -> str:
+def token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -52,7 +55,7 @@ class AuthStore:
             raise ValueError(f"no such user: {username}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         # Only the hash is stored: a stolen database does not give working tokens.
-        self.tokens.insert_one({"_id": _token_key(token), "username": username, "name": name,
+        self.tokens.insert_one({"_id": token_key(token), "username": username, "name": name,
                                 "created_at": datetime.now(timezone.utc)})
         return token
 
@@ -65,7 +68,7 @@ class AuthStore:
     def revoke_token(self, token_or_id: str, username: str | None = None) -> int:
         """Revoke one token, given as the token itself or its listed id; how many went."""
         if token_or_id.startswith(TOKEN_PREFIX):
-            query = {"_id": _token_key(token_or_id)}
+            query = {"_id": token_key(token_or_id)}
         elif len(token_or_id) >= 8 and all(c in "0123456789abcdef" for c in token_or_id):
             query = {"_id": {"$regex": "^" + token_or_id}}
         else:
@@ -83,7 +86,7 @@ class AuthStore:
     def principal_for_token(self, token: str) -> Principal | None:
         if not token.startswith(TOKEN_PREFIX):
             return None
-        doc = self.tokens.find_one({"_id": _token_key(token)})
+        doc = self.tokens.find_one({"_id": token_key(token)})
         return self.principal(doc["username"]) if doc else None
 
     @staticmethod

@@ -3,6 +3,11 @@
 Every service signs its session cookie with the same SECRET_KEY and cookie name, and
 cookies are not bound to a port, so logging in on one service's UI logs in on all.
 API clients send ``Authorization: Bearer jz_…`` (tokens made with the CLI).
+
+Who a token or a session user is, is looked up once per ``PRINCIPAL_TTL_S`` per process
+(``principal_cache``), not on every request: a revoked token, a changed role or a removed
+user takes effect everywhere within that bound, and the CLI that makes such a change waits
+it out before it returns.
 """
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE, Principal
-from shared.auth.store import AuthStore
+from shared.auth.store import PRINCIPAL_TTL_S, AuthStore, token_key
+from shared.web.cache import TtlCache
 
 blp = Blueprint("auth", __name__)
 SESSION_USER = "user"
@@ -24,6 +30,14 @@ CSRF_KEY = "csrf"
 
 def auth_store() -> AuthStore:
     return current_app.extensions["auth_store"]
+
+
+def principal_cache() -> TtlCache:
+    """The app's cache of principals (made on first use: one per app, in each process)."""
+    cache = current_app.extensions.get("principal_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("principal_cache", TtlCache(PRINCIPAL_TTL_S))
+    return cache
 
 
 def current_principal() -> Principal | None:
@@ -36,10 +50,12 @@ def _load_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         g.auth_via = "token"
-        return auth_store().principal_for_token(header[7:].strip())
+        token = header[7:].strip()
+        # Keyed by the token's hash, as the store keeps it: no token in memory longer than the request.
+        return principal_cache().get(("token", token_key(token)), lambda: auth_store().principal_for_token(token))
     username = session.get(SESSION_USER)
     g.auth_via = "session"
-    return auth_store().principal(username) if username else None
+    return principal_cache().get(("user", username), lambda: auth_store().principal(username)) if username else None
 
 
 def csrf_token() -> str:
