@@ -20,13 +20,14 @@ def main(argv=None) -> int:
         log = AuditLog(client[audit_db_name(settings.db_prefix)])
         if argv[0] == "tail":
             for e in reversed(log.recent(int(argv[1]) if len(argv) > 1 else 20)):
-                print(f"{e['_id']:>8}  {e['at']}  {e['who'] or '-'}  {e['service']}  {e['action']}  {e['what']}")
+                print(f"{str(e['_id']):>8}  {e['at']}  {e['who'] or '-'}  {e['service']}  {e['action']}  {e['what']}")
             return 0
         problems = log.verify()
-        count = log.entries.count_documents({})
+        main, chained = log.entries.count_documents({}), log.chained.count_documents({})
         for problem in problems:
             print(problem)
-        print(f"audit log: {count} entries, " + ("intact" if not problems else f"{len(problems)} problem(s)"))
+        print(f"audit log: {main + chained} entries ({chained} in per-process chains), "
+              + ("intact" if not problems else f"{len(problems)} problem(s)"))
         return 1 if problems else 0
     finally:
         client.close()

@@ -39,18 +39,18 @@ def _entries(response) -> None:
     status = response.status_code
     if request.endpoint == "auth.login":
         if request.method == "POST" and status < 400:
-            audit.append(session.get("user"), service, "login", {"address": request.remote_addr})
+            audit.record(session.get("user"), service, "login", {"address": request.remote_addr})
         return
     principal = g.get("principal")
     who = principal.username if principal else None
     what = {"method": request.method, "path": request.path, "status": status}
     if request.method not in SAFE and status < 400 and not _read_only_view():
-        audit.append(who, service, "logout" if request.endpoint == "auth.logout" else "change",
+        audit.record(who, service, "logout" if request.endpoint == "auth.logout" else "change",
                      {**what, "endpoint": request.endpoint, **({"args": _view_args()} if request.view_args else {})})
     shown = g.get("audit_personal")
     if shown and status < 400:
         subjects = sorted({s["subject"] for s in shown})
-        audit.append(who, service, "personal_data_shown",
+        audit.record(who, service, "personal_data_shown",
                      {**what, "kinds": sorted({s["kind"] for s in shown}), "subjects": subjects[:500],
                       "count": len(subjects)})
 

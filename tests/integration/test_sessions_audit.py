@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -203,6 +204,23 @@ def test_concurrent_appends_keep_one_unbroken_chain(env, audit):
     assert audit.verify() == []
 
 
+def test_requests_append_to_chains_of_their_own_threads_with_one_insert(apps, audit, store):
+    """Every request's entry goes to its thread's chain (one insert, nothing read), each chain
+    opened once by a main-chain entry; the log verifies on the real store."""
+    token = store.issue_token("ecommerce_op", "chains")
+    client = apps["ecommerce"].test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    main_before = audit.entries.count_documents({})
+    for _ in range(3):
+        r = client.post("/api/stations", json={"name": "站", "village_code": "621202100201", "township": "镇",
+                                               "village": "村", "keeper": "李四"}, headers=headers)
+        assert r.status_code == 201, r.get_json()
+    ecommerce_log = apps["ecommerce"].extensions["audit_log"]
+    mine = [e for e in ecommerce_log.recent(10) if e["service"] == "ecommerce" and e["action"] == "change"]
+    assert len(mine) >= 3 and audit.entries.count_documents({}) <= main_before + 1
+    assert audit.verify() == []
+
+
 def test_verify_finds_an_edited_and_a_deleted_entry(env, audit):
     for i in range(3):
         audit.append("central", "test", "change", {"i": i})
@@ -236,3 +254,35 @@ def test_the_end_of_the_chain_is_found_by_lookups_from_any_starting_point(env, s
     assert AuditLog(db).verify() == []
     db["entries"].delete_many({})
     assert writer.last() is None and writer.append("central", "test", "change", {})["_id"] == 1
+
+
+def test_verify_finds_edits_and_deletions_in_a_per_thread_chain_on_the_real_store(env, stack):
+    db = make_client(Settings.from_env("registry", env))[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_chains"]
+    log = AuditLog(db)
+
+    def write(n):
+        for i in range(12):   # past 9 and 10: the numbers sort as text, zero-padded
+            log.record(f"writer{n}", "test", "change", {"i": i})
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(write, range(3)))
+    chains = db["entries"].count_documents({})   # one opening entry per thread that wrote
+    assert 1 <= chains <= 3 and db["chained"].count_documents({}) == 36 - chains
+    assert AuditLog(db).verify() == []
+    victim = db["chained"].find_one({"seq": 10})
+    db["chained"].update_one({"_id": victim["_id"]}, {"$set": {"what": {"i": -1}}})
+    assert AuditLog(db).verify() == [f"chain {victim['chain']} entry 10: its content does not match its hash (edited?)"]
+    db["chained"].delete_one({"_id": victim["_id"]})
+    assert f"chain {victim['chain']}: entries 10..10 are missing (deleted?)" in AuditLog(db).verify()
+
+
+def test_a_revoked_token_stops_working_within_the_stated_bound(apps, store):
+    """A web process trusts a token it looked up for at most PRINCIPAL_TTL_S (the CLI waits
+    that long); revoked behind its back, the token is refused once the bound has passed."""
+    from shared.auth.store import PRINCIPAL_TTL_S
+    token = store.issue_token("auditor", "bound")
+    client = apps["photovoltaic"].test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/enrolments", headers=headers).status_code == 200
+    store.revoke_token(token)
+    time.sleep(PRINCIPAL_TTL_S)
+    assert client.get("/api/enrolments", headers=headers).status_code == 401
