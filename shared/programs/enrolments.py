@@ -12,8 +12,12 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.programs.households import enrolment_problem
+from shared.web.cache import TtlCache
 
 ENROLLED, EXITED = "enrolled", "exited"
+# How long a process may go on taking a household for enrolled (``recently_enrolled``) after
+# another process ended its enrolment: the bound within which an end stops new records.
+ENROLLED_TTL_S = 3.0
 
 
 class EnrolmentRefused(ValueError):
@@ -24,6 +28,7 @@ class Enrolments:
     def __init__(self, db: Database, program: str):
         self.enrolments = db["enrolments"]
         self.program = program
+        self._enrolled = TtlCache(ENROLLED_TTL_S)
 
     def ensure_indexes(self) -> None:
         outbox.ensure_outbox_index(self.enrolments)
@@ -65,6 +70,7 @@ class Enrolments:
         return self.get(household_id)
 
     def end(self, household_id: str, ended_on: date, reason: str, by: str) -> dict:
+        self._enrolled.forget(household_id)
         existing = self.enrolments.find_one({"_id": household_id})
         if existing is None or existing["status"] != ENROLLED:
             raise EnrolmentRefused(f"household {household_id} is not enrolled")
@@ -84,6 +90,11 @@ class Enrolments:
     def is_enrolled(self, household_id: str) -> bool:
         doc = self.enrolments.find_one({"_id": household_id}, {"status": 1})
         return bool(doc and doc["status"] == ENROLLED)
+
+    def recently_enrolled(self, household_id: str) -> bool:
+        """Enrolled as read at most ENROLLED_TTL_S ago in this process (an end made here is
+        seen at once). For a record's check, which was never atomic with its write anyway."""
+        return bool(self._enrolled.get(household_id, lambda: self.is_enrolled(household_id) or None))
 
     def list(self, scope: dict, status: str | None, skip: int, limit: int) -> tuple[list[dict], int]:
         query = dict(scope)

@@ -9,14 +9,20 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.web.cache import TtlCache
+
 # Enrolment is refused only for a file removed as wrongly identified: households that exited
 # stay eligible for follow-up support (摘帽不摘政策). A setting per program may narrow it.
 NOT_ENROLLABLE = ("removed",)
+# How old a file ``recent`` may give: the read model already follows the registry a relay and
+# a consumer behind, and a file once here is never removed, so this only delays a new name.
+RECENT_TTL_S = 5.0
 
 
 class HouseholdView:
     def __init__(self, db: Database):
         self.households = db["households"]
+        self._recent = TtlCache(RECENT_TTL_S)
 
     def ensure_indexes(self) -> None:
         self.households.create_index([("county_code", ASCENDING)])
@@ -32,6 +38,11 @@ class HouseholdView:
 
     def get(self, household_id: str) -> dict | None:
         return self.households.find_one({"_id": household_id})
+
+    def recent(self, household_id: str) -> dict | None:
+        """The file as read at most RECENT_TTL_S ago in this process (an unknown id: read now).
+        For what a record copies for display (name, village), not for decisions on status."""
+        return self._recent.get(household_id, lambda: self.get(household_id))
 
     def search(self, scope: dict, q: str | None, limit: int = 20) -> list[dict]:
         query = dict(scope)

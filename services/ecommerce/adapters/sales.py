@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import bson
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -72,7 +73,12 @@ class SaleRepository:
                 raise Conflict(f"partner report {fields['partner']}:{partner_ref} was already recorded "
                                f"as sale {sale_id} with other details") from None
             return existing, False
-        return self.get(sale_id), True
+        return self.as_stored(sale), True
+
+    def as_stored(self, document: dict) -> dict:
+        """The document as a read of it would give it back now (the store keeps times to the
+        millisecond, naive UTC), without asking the store again."""
+        return bson.decode(bson.encode(document), codec_options=self.sales.codec_options)
 
     def correct(self, sale_id: str, fields: dict, by: str, version: int | None = None) -> dict:
         """Put right the descriptive fields; publishes sale.corrected when anything changed."""

@@ -8,7 +8,7 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
 from services.ecommerce.adapters.common import Conflict, NotFound
-from services.ecommerce.api.checks import household_problem, known_household, refuse, refuse_fields
+from services.ecommerce.api.checks import enrolled_household, refuse, refuse_fields
 from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema, SalePageSchema,
                                             SaleQuerySchema, SaleSchema)
 from services.ecommerce.domain.sales import RefundRefused
@@ -19,11 +19,6 @@ blp = Blueprint("sales", __name__, url_prefix="/api/sales", description="Sales o
 
 def repo():
     return current_app.extensions["sales"]
-
-
-def sale_problem(household_id: str) -> str | None:
-    """A sale is recorded only for a household known here and enrolled in e-commerce."""
-    return household_problem(household_id)
 
 
 def sale_link_errors(fields: dict) -> dict:
@@ -42,15 +37,16 @@ def sale_link_errors(fields: dict) -> dict:
 
 
 def record_sale(fields: dict, username: str) -> tuple[dict, bool]:
-    """The checks and the write shared by the API and the form (aborts with the problem)."""
-    problem = sale_problem(fields["household_id"])
+    """The checks and the write shared by the API and the form (aborts with the problem).
+    A sale is recorded only for a household known here and enrolled in e-commerce."""
+    household, problem = enrolled_household(fields["household_id"])
     if problem:
         refuse("household_id", problem)
     errors = sale_link_errors(fields)
     if errors:
         refuse_fields(errors, 409, "The sale names a store or station it cannot go with.")
     try:
-        return repo().record(fields, username, known_household(fields["household_id"]))
+        return repo().record(fields, username, household)
     except Conflict as exc:
         refuse("partner_ref", str(exc))
 
