@@ -13,6 +13,7 @@ from shared.events.topics import Topics
 from shared.kafka.consumer import Rejected
 from shared.kafka.serve import serve
 from services.registry.adapters.change_requests import ChangeRequests
+from services.registry.adapters import layout_upgrade
 from services.registry.adapters.events import EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
@@ -50,6 +51,9 @@ def main() -> int:
         upgraded = applier.stats.upgrade()
         if upgraded:
             log.info("statistics upgraded", extra=upgraded)
+        moved = layout_upgrade.upgrade(db)
+        if moved:
+            log.info("household summaries and warnings moved out of the files", extra=moved)
         return make_handler(applier, topics)
 
     return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for)

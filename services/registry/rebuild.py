@@ -23,8 +23,11 @@ from services.registry.consumer import make_handler
 
 log = logging.getLogger(__name__)
 COMPARED = {
-    "households": {"outbox": 0, "outbox_pending": 0, "outbox_rev": 0},
+    # summary, applied, warnings: kept in the file by an earlier release (now apart, below).
+    "households": {"outbox": 0, "outbox_pending": 0, "outbox_rev": 0, "summary": 0, "applied": 0, "warnings": 0},
     "history": {},
+    "household_summaries": {},
+    "warnings": {},
     "household_versions": {},
     "stats": {},
     "area_totals": {},

@@ -1,6 +1,7 @@
 """Helpers for the registry's integration tests."""
 import random
 
+from services.registry.adapters.summaries import HouseholdSummaries, summary_of
 from services.registry.domain.id_numbers import check_digit
 from tests.support import wait_until
 
@@ -70,3 +71,8 @@ def run_job(system, module: str, *args: str) -> dict:
                           timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def stored_summary(db, hid) -> dict:
+    """The household's assistance summary as the consumer stored it (apart from the file)."""
+    return summary_of(HouseholdSummaries(db).read_many([hid]).get(hid))

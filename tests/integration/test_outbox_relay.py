@@ -1,6 +1,7 @@
 """The outbox: a relay killed around the publish loses nothing and counts nothing twice."""
 from shared.events.envelope import Envelope
 from tests.integration.conftest import sale_for
+from tests.integration.registry_support import stored_summary
 from tests.support import read_topic, wait_group_caught_up, wait_until
 
 SALE = "cn.jingzhun.ecommerce.sale.recorded.v1"
@@ -65,8 +66,8 @@ def test_relay_sigkilled_after_the_publish_publishes_again_and_the_registry_coun
     wait_group_caught_up(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.settings["registry"].consumer_group,
                          system.topics.program("ecommerce"))
     assert len(_history(system, hid)) == 1
-    file = system.db("registry")["households"].find_one({"_id": hid})
-    assert file["summary"]["events"] == 2 and file["summary"]["total_income_fen"] == 50000  # enrolment + sale
+    summary = stored_summary(system.db("registry"), hid)
+    assert summary["events"] == 2 and summary["total_income_fen"] == 50000  # enrolment + sale
     system.procs.kill("ecommerce-relay")
 
 

@@ -3,6 +3,7 @@ from shared.events import CATALOGUE
 from shared.events.envelope import Envelope
 from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.conftest import sale_for
+from tests.integration.registry_support import stored_summary
 from tests.support import read_topic, wait_group_caught_up, wait_until
 
 SALE = "cn.jingzhun.ecommerce.sale.recorded.v1"
@@ -31,7 +32,7 @@ def test_the_same_event_delivered_twice_appears_once(system, household):
                          system.topics.program("ecommerce"))
     entries = list(system.db("registry")["history"].find({"household_id": hid, "program": "ecommerce"}))
     assert [e["_id"] for e in entries] == [event.id]
-    summary = system.db("registry")["households"].find_one({"_id": hid})["summary"]
+    summary = stored_summary(system.db("registry"), hid)
     assert summary["events"] == 1 and summary["total_income_fen"] == 12345
 
 

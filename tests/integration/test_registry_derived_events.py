@@ -9,11 +9,13 @@ from bench import workload
 from services.registry.adapters.events import DERIVED, EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
+from services.registry.adapters.warnings import Warnings
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from shared.kafka.position import Position
 from shared.store import make_client
+from tests.integration.registry_support import stored_summary
 from tests.support import isolated_env
 
 
@@ -57,7 +59,7 @@ def test_derived_events_are_written_once_even_after_a_crash_before_the_flush(sta
             assert stream["data"]["event_id"] == envelope.id and derived[envelope.id]["outbox_pending"] is True
         assert db["history"].count_documents({}) == 6
         for hid in hids:
-            applied = db["households"].find_one({"_id": hid})["summary"]["events"]
+            applied = stored_summary(db, hid)["events"]
             assert applied == sum(1 for _, e in events if e.subject == hid)
         assert db["outbox_marks"].count_documents({"_id": {"$regex": "^" + DERIVED}}) == 6  # the relay is told
     finally:
@@ -100,9 +102,10 @@ def test_a_risk_event_warns_on_the_status_the_household_has_when_it_is_applied(s
         applier.flush()
 
         (exited_event, returned_event) = (envelope for _, envelope in events)
-        (warning,) = households.find_one({"_id": exits})["warnings"]
+        stored_warnings = Warnings(db).of([exits, returns])
+        (warning,) = stored_warnings[exits]
         assert (warning["risk"], warning["event_id"]) == ("program_income_stopped", exited_event.id)
-        assert households.find_one({"_id": returns})["warnings"] == []
+        assert stored_warnings.get(returns, []) == []
         derived = {d["_id"]: d["outbox"] for d in db[DERIVED].find({})}
         (raised,) = [e for e in derived[exited_event.id] if e["type"] == WARNING_RAISED.type]
         assert raised["data"]["risk"] == "program_income_stopped"

@@ -20,13 +20,18 @@ from services.registry.adapters.persons import DuplicatePerson, IdProtection, Pe
 from services.registry.domain import change_requests as cr
 from services.registry.domain.areas import path_of
 from services.registry.domain.exit_rules import next_step
-from services.registry.domain.households import file_of, new_household_id, new_summary, place_of
+from services.registry.adapters.summaries import HouseholdSummaries
+from services.registry.adapters.warnings import Warnings
+from services.registry.domain.households import file_of, new_household_id, place_of
 
 # Search results: by county, then name, then id (one order for every scope; in a county's
 # scope, name order), the order of the index on these fields: a page is read from the index.
 SEARCH_ORDER = [("county_code", ASCENDING), ("head_name", ASCENDING), ("_id", ASCENDING)]
 SUPERSEDED_SEARCH_INDEX = "county_code_1_head_name_1"   # before search pages were read in index order
-HIDDEN = {"applied": 0, "applied_changes": 0, outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
+# summary, applied and warnings: an earlier release kept them in the file; they live apart now
+# (summaries.py, warnings.py) and are attached when a file is read.
+HIDDEN = {"applied": 0, "applied_changes": 0, "summary": 0, "warnings": 0,
+          outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
 
 
 class Conflict(ValueError):
@@ -64,6 +69,8 @@ class HouseholdRepository:
         self.versions = db["household_versions"]
         self.protection = protection
         self.claims = PersonClaims(db)
+        self.summaries = HouseholdSummaries(db)
+        self.warnings = Warnings(db)
 
     def ensure_indexes(self) -> None:
         outbox.ensure_outbox_index(self.households)
@@ -75,7 +82,12 @@ class HouseholdRepository:
 
     # --- reading ----------------------------------------------------------------------
     def get(self, household_id: str) -> dict | None:
-        return self.households.find_one({"_id": household_id}, HIDDEN)
+        doc = self.households.find_one({"_id": household_id}, HIDDEN)
+        return self._with_derived([doc])[0] if doc else None
+
+    def _with_derived(self, docs: list[dict]) -> list[dict]:
+        """The files with their assistance summary and warnings (kept apart by the consumer)."""
+        return self.warnings.attach(self.summaries.attach(docs)) if docs else docs
 
     def search(self, scope: dict, q: str | None = None, area: str | None = None, status: str | None = None,
                skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
@@ -93,11 +105,13 @@ class HouseholdRepository:
         # (the local store too: deploy/local/ferretdb/patches.py, part 3).
         total = self.households.database.command("count", self.households.name, query=query)["n"]
         page = self.households.find(query, HIDDEN).sort(SEARCH_ORDER).skip(skip).limit(limit)
-        return list(page), total
+        return self._with_derived(list(page)), total
 
     def with_open_warnings(self, scope: dict, limit: int = 500) -> list[dict]:
         """Files with an open return-to-poverty warning, in a person's scope."""
-        return list(self.households.find({**scope, "warnings.open": True}, HIDDEN).limit(limit))
+        ids = self.warnings.open_households(scope, limit)
+        files = {d["_id"]: d for d in self.households.find({"_id": {"$in": ids}, **scope}, HIDDEN)} if ids else {}
+        return self._with_derived([files[i] for i in ids if i in files])
 
     def as_of(self, household_id: str, day) -> dict | None:
         """The file as it stood at the end of ``day`` (from the versions the consumer keeps)."""
@@ -254,7 +268,7 @@ class HouseholdRepository:
                 "_id": household_id, "county_code": fields["village_code"][:6], "area": path_of(fields["village_code"]),
                 "head_member_id": head["member_id"], "head_name": head["name"], "status": "identified",
                 "version": 1, "created_at": now, "created_by": by, "updated_at": now, "updated_by": by,
-                "applied_changes": [], "summary": new_summary(), "applied": {}, "warnings": []}
+                "applied_changes": []}
 
     def _claim_many(self, docs: dict, outcome: dict) -> tuple[dict, list]:
         """Claim every member's ID number in one insert_many; the few already claimed go
