@@ -18,6 +18,7 @@ from shared.kafka.producer import make_producer, send_envelope
 from services.registry.adapters.events import EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
+from services.registry.adapters.summaries import HouseholdSummaries, summary_of
 from services.registry.domain.assistance import timeline_entry
 
 CHUNK = 5000
@@ -83,9 +84,7 @@ def raw_store(ctx: BenchContext, events: list, batch: int = 500) -> dict:
     """The history entries the registry writes for these events, inserted by pymongo bulk
     writes (``insert_many``, 500 a command) into a database of their own.
 
-    Inserts only: a bulk of several ``UpdateOne`` (one ``update`` command with many
-    statements) deadlocks FerretDB 1.24's SQLite backend — it keeps each statement's
-    cursor open until the command ends and runs out of connections (see docs/benchmarks.md)."""
+    Inserts only: what the registry's write pattern is compared with (appends in batches)."""
     db = ctx.mongo[f"{ctx.prefix}_raw"]
     entries = [timeline_entry(envelope, CATALOGUE.get(envelope.type)) for _, envelope in events]
     started = time.monotonic()
@@ -171,9 +170,8 @@ def verify(ctx: BenchContext, events: list, sample: int = 200) -> dict:
         {"level": "county", "group": {"$in": programs}}, {"events": 1}))
     per_household = Counter(e.subject for _, e in events)
     checked = sorted(per_household)[:sample]
-    wrong = [hid for hid in checked
-             if ((db["households"].find_one({"_id": hid}, {"summary.events": 1}) or {}).get("summary") or {})
-             .get("events") != per_household[hid]]
+    stored = HouseholdSummaries(db).read_many(checked)
+    wrong = [hid for hid in checked if summary_of(stored.get(hid))["events"] != per_household[hid]]
     return {"history_entries": history, "statistics_events": stats_events, "expected": len(events),
             "households_touched": len(per_household), "summaries_checked": len(checked),
             "summaries_wrong": len(wrong),

@@ -90,6 +90,10 @@ class Settings:
     max_event_bytes: int = 256 * 1024   # a consumed record larger than this is dead-lettered
     # How long the group waits for a silent consumer before giving its partitions to others.
     consumer_session_timeout_ms: int = 45000
+    # Records the registry's consumer (and a rebuild) takes per poll at most. It writes a poll
+    # in batches, one update per counter document and per household: a longer poll under a
+    # backlog merges more events into each (a short one is taken when there is no backlog).
+    ingest_poll_records: int = 5000
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -130,6 +134,7 @@ class Settings:
             login_lockout_s=_int(env, "LOGIN_LOCKOUT_S", cls.login_lockout_s),
             max_event_bytes=_int(env, "MAX_EVENT_BYTES", cls.max_event_bytes),
             consumer_session_timeout_ms=_int(env, "CONSUMER_SESSION_TIMEOUT_MS", cls.consumer_session_timeout_ms),
+            ingest_poll_records=_int(env, "INGEST_POLL_RECORDS", cls.ingest_poll_records),
         )
 
     def with_(self, **changes) -> "Settings":

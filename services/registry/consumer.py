@@ -56,7 +56,8 @@ def main() -> int:
             log.info("household summaries and warnings moved out of the files", extra=moved)
         return make_handler(applier, topics)
 
-    return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for)
+    return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for,
+                 max_poll_records=settings.ingest_poll_records)
 
 
 if __name__ == "__main__":

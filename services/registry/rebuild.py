@@ -47,16 +47,20 @@ def rebuild(settings: Settings, into_prefix: str, say=print) -> dict:
     counts = {}
     try:
         for phase, phase_topics in (("files", [topics.registry]), ("programs", topics.programs)):
-            seen = [0]
+            seen, started = [0], time.monotonic()
 
-            def progress(n, seen=seen, phase=phase):
+            def progress(n, seen=seen, phase=phase, started=started):
                 seen[0] += n
-                say(f"  {phase}: {seen[0]} records")
+                rate = seen[0] / max(time.monotonic() - started, 1e-9)
+                say(f"  {phase}: {seen[0]} records, {rate:,.0f} a second")
 
-            loop = ConsumerLoop(target, phase_topics, make_handler(applier, topics), deadletter=False)
+            loop = ConsumerLoop(target, phase_topics, make_handler(applier, topics), deadletter=False,
+                                max_poll_records=target.ingest_poll_records)
             loop.run(stop_at_end=True, progress=progress)
-            counts[phase] = {"records": seen[0], "not_applicable": loop.deadlettered}
-            say(f"{phase}: {seen[0]} records replayed, {loop.deadlettered} not applicable")
+            seconds = time.monotonic() - started
+            counts[phase] = {"records": seen[0], "not_applicable": loop.deadlettered, "seconds": round(seconds, 1)}
+            say(f"{phase}: {seen[0]} records replayed in {seconds:.1f} s ({seen[0] / max(seconds, 1e-9):,.0f} a second), "
+                f"{loop.deadlettered} not applicable")
     finally:
         client.close()
     return counts

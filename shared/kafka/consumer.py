@@ -55,13 +55,14 @@ Handler = Callable[[Envelope, EventType, Position], None]
 class ConsumerLoop:
     def __init__(self, settings: Settings, topics: Iterable[str], handler: Handler,
                  group_id: str | None = None, metrics=None, auto_offset_reset: str = "earliest",
-                 deadletter: bool = True):
+                 deadletter: bool = True, max_poll_records: int = 500):
         self.settings = settings
         self.topics = list(topics)
         self.handler = handler
         self.group_id = group_id or settings.consumer_group
         self.metrics = metrics
         self.auto_offset_reset = auto_offset_reset
+        self.max_poll_records = max_poll_records
         # A rebuild replays what was dead-lettered before: it counts it, it does not publish it again.
         self.deadletter_topic = Topics(settings.topic_prefix).deadletter if deadletter else None
         self.deadlettered = 0
@@ -84,7 +85,7 @@ class ConsumerLoop:
             client_id=f"{self.settings.service}-consumer",
             enable_auto_commit=False,
             auto_offset_reset=self.auto_offset_reset,
-            max_poll_records=500,
+            max_poll_records=self.max_poll_records,
             isolation_level="read_committed",
             session_timeout_ms=self.settings.consumer_session_timeout_ms,
             heartbeat_interval_ms=min(3000, self.settings.consumer_session_timeout_ms // 3),

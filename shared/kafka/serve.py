@@ -18,13 +18,14 @@ from shared.store import make_client, service_db
 log = logging.getLogger(__name__)
 
 
-def serve(settings: Settings, process: str, topics: list[str], handler_for: Callable[[Database], Handler]) -> int:
+def serve(settings: Settings, process: str, topics: list[str], handler_for: Callable[[Database], Handler],
+          max_poll_records: int = 500) -> int:
     configure_logging(process, settings.log_level)
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>`: every thread's stack on stderr
     ensure_topics(settings)
     client = make_client(settings)
     try:
-        loop = ConsumerLoop(settings, topics, handler_for(service_db(client, settings)))
+        loop = ConsumerLoop(settings, topics, handler_for(service_db(client, settings)), max_poll_records=max_poll_records)
         loop.install_signal_handlers()
         log.info("consumer started", extra={"consumer": process, "group": settings.consumer_group})
         loop.run()

@@ -2,15 +2,17 @@
 each file's ``summary`` and the per-partition offsets read from its ``applied`` map go to
 ``household_summaries``, its ``warnings`` to the ``warnings`` collection.
 
-Run by the consumer at start, before its first poll (as the statistics upgrade is). Resumable:
-files are read in ``_id`` order from the last one done (kept in ``upgrades``), and every write
-is an insert keyed as the consumer keys it, so a second run, or one that stopped half-way,
-writes nothing twice. The files keep their ``applied`` map: a redelivered event whose history
+Run by the consumer at start, before its first poll (as the statistics upgrade is), until it
+has finished once (``upgrades``). One pass over the files with an ``applied`` map (an earlier
+release's): every write is an insert keyed as the consumer keys it, so a pass that stopped
+half-way is simply run again and writes nothing twice. (Paging in ``_id`` order instead made
+the local store read the whole collection for each page.) The files keep their ``applied`` map: a redelivered event whose history
 entry an earlier release wrote (without ``position``) is judged by it (events.py)."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from itertools import islice
 
 from pymongo.database import Database
 
@@ -37,20 +39,24 @@ def offsets_of(applied: dict) -> dict:
 
 def upgrade(db: Database, batch: int = 1000) -> dict:
     upgrades = db["upgrades"]
-    state = upgrades.find_one({"_id": UPGRADE}) or {}
-    if state.get("done"):
+    if (upgrades.find_one({"_id": UPGRADE}) or {}).get("done"):
         return {}
-    summaries, warnings = HouseholdSummaries(db).summaries, Warnings(db)
-    after, moved = state.get("after", ""), state.get("files", 0)
+    moved = 0
+    files = db["households"].find({"applied": {"$exists": True}}, READ, batch_size=batch)
     while True:
-        files = list(db["households"].find({"_id": {"$gt": after}}, READ).sort("_id", 1).limit(batch))
-        if not files:
+        chunk = list(islice(files, batch))
+        if not chunk:
             break
-        insert_new(summaries, [{"_id": f["_id"], "summary": f["summary"], "offsets": offsets_of(f.get("applied"))}
-                               for f in files if (f.get("summary") or {}).get("events")])
-        warnings.add_many([{**w, "_id": w["event_id"], "household_id": f["_id"], "county_code": f["county_code"],
+        _move(db, chunk)
+        moved += len(chunk)
+    upgrades.update_one({"_id": UPGRADE}, {"$set": {"done": True, "files": moved, "at": datetime.now(timezone.utc)}},
+                        upsert=True)
+    return {"files": moved} if moved else {}
+
+
+def _move(db: Database, files: list[dict]) -> None:
+    insert_new(HouseholdSummaries(db).summaries,
+               [{"_id": f["_id"], "summary": f["summary"], "offsets": offsets_of(f.get("applied"))}
+                for f in files if (f.get("summary") or {}).get("events")])
+    Warnings(db).add_many([{**w, "_id": w["event_id"], "household_id": f["_id"], "county_code": f["county_code"],
                             "village_code": f["village_code"]} for f in files for w in f.get("warnings") or []])
-        after, moved = files[-1]["_id"], moved + len(files)
-        upgrades.update_one({"_id": UPGRADE}, {"$set": {"after": after, "files": moved}}, upsert=True)
-    upgrades.update_one({"_id": UPGRADE}, {"$set": {"done": True, "at": datetime.now(timezone.utc)}}, upsert=True)
-    return {"files": moved}
