@@ -3,6 +3,13 @@
 Run one per service: ``python -m shared.relay <service>``. Which collections carry an
 outbox, and where each event type goes, is declared by the service (``OUTBOX`` in
 ``services/<name>/outbox.py``).
+
+Per batch, a fixed number of store round trips whatever its size: the marks (one find), the
+documents they name (one find per collection), their events produced and the broker's acks
+awaited once, then one insert of the sent records and one delete of the marks (see
+``shared.outbox``). Clearing the sent events out of their documents costs the local store
+one rewrite per document however it is sent, so it is done between batches (``compact``):
+whenever a batch was not full, and at least every ``COMPACT_EVERY_S`` under a backlog.
 """
 from __future__ import annotations
 
@@ -19,15 +26,18 @@ from pymongo.errors import ConnectionFailure
 
 from shared import heartbeat
 from shared.config import Settings
+from shared.events.envelope import Envelope
 from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
 from shared.logs import configure_logging
-from shared.outbox import clear_mark, envelopes_of, mark_sent, marked, pending, pending_doc
+from shared.outbox import clear_marks, compact, marked, pending, record_sent, remark, sent_ids, to_publish
 from shared.store import make_client, service_db
 
 log = logging.getLogger(__name__)
 # A writer that died between its write and its mark is found by this sweep.
 SWEEP_EVERY_S = 60
+# Sent events are cleared from their documents between batches; under a backlog, still this often.
+COMPACT_EVERY_S = 10.0
 RETRY_AFTER_S = 1.0
 
 
@@ -42,46 +52,55 @@ class Relay:
         self.collection_names = collections
         self.route = route
         self._stop = threading.Event()
+        self.saturated = False  # the last batch was full: a backlog
+        self.sent: set | None = None  # events published, not yet cleared from their documents
 
     def stop(self, *_):
         self._stop.set()
 
     def run_once(self, db, producer, sweep: bool = False) -> int:
         """Publish one batch; return how many events were sent. Normally only the documents
-        writers marked are read; ``sweep`` scans every collection (start-up, then now and then)."""
-        batch, marks = [], []
+        writers marked are read; ``sweep`` first marks what flagged documents hold unsent (a
+        writer died between its write and its mark), every collection (start-up, then now
+        and then)."""
+        limit = self.settings.relay_batch
+        if self.sent is None:
+            self.sent = sent_ids(db)
         if sweep:
             for name in self.collection_names:
-                batch += [(name, doc) for doc in pending(db[name], self.settings.relay_batch)]
-        else:
-            for name, doc_id, mark in marked(db, self.settings.relay_batch):
-                marks.append(mark)
-                doc = pending_doc(db[name], doc_id) if name in self.collection_names else None
-                if doc is not None:
-                    batch.append((name, doc))
-        batch = [(name, doc, envelopes_of(doc)) for name, doc in batch]
-        batch = [item for item in batch if item[2]]
+                remark(db, name, pending(db[name], limit), self.sent)
+        marks = marked(db, limit)
+        self.saturated = len(marks) >= limit
+        batch = [(name, doc_id, [Envelope.from_dict(raw) for raw in events], rev)
+                 for name, doc_id, events, rev in to_publish(db, self.collection_names, marks, self.sent)]
         if batch:
             # Oldest first across documents, so one household's events keep their order.
             batch.sort(key=lambda item: item[2][0].time)
             self._fault("crash_before_publish")
-            futures = [[send_envelope(producer, self.route(envelope), envelope) for envelope in envelopes]
-                       for _, _, envelopes in batch]
+            futures = [send_envelope(producer, self.route(envelope), envelope)
+                       for _, _, envelopes, _ in batch for envelope in envelopes]
             producer.flush()
             self._fault("crash_after_publish")
             # flush() also returns when a send has failed (delivery timeout with the broker
-            # away): mark sent only what the broker acknowledged, or it would be lost.
-            failed = [f.exception for sends in futures for f in sends if f.failed()]
+            # away): record as sent only what the broker acknowledged, or it would be lost.
+            failed = [f.exception for f in futures if f.failed()]
             if failed:
                 raise NotPublished(f"{len(failed)} event(s) not acknowledged by the broker: {failed[0]!r}")
-            for name, doc, envelopes in batch:
-                mark_sent(db[name], doc, [e.id for e in envelopes])
-        for mark in marks:
-            clear_mark(db, mark)
-        sent = sum(len(e) for _, _, e in batch)
+            record_sent(db, [(name, doc_id, [e.id for e in envelopes], rev) for name, doc_id, envelopes, rev in batch])
+            self.sent.update(e.id for _, _, envelopes, _ in batch for e in envelopes)
+            self._fault("crash_after_recording")
+        clear_marks(db, [mark for _, _, mark in marks])
+        sent = sum(len(item[2]) for item in batch)
         if sent:
             log.info("relayed", extra={"events": sent, "documents": len(batch)})
         return sent
+
+    def tidy(self, db) -> int:
+        """Clear one published batch out of its documents; how many events were cleared."""
+        cleared = compact(db, 1, self._fault)
+        if self.sent is not None:
+            self.sent -= cleared
+        return len(cleared)
 
     def _fault(self, point: str):
         # Test hook (JINGZHUN_RELAY_FAULT): SIGKILL ourselves at a chosen point, so the
@@ -94,7 +113,7 @@ class Relay:
         client = make_client(self.settings)
         db = service_db(client, self.settings)
         producer = make_producer(self.settings, client_id=f"{self.settings.service}-relay")
-        next_sweep = 0.0
+        next_sweep = next_tidy = 0.0
         try:
             while not self._stop.is_set():
                 heartbeat.beat()
@@ -103,6 +122,10 @@ class Relay:
                     next_sweep = time.monotonic() + SWEEP_EVERY_S
                 try:
                     sent = self.run_once(db, producer, sweep=sweep)
+                    tidied = 0
+                    if not self.saturated or time.monotonic() >= next_tidy:
+                        next_tidy = time.monotonic() + COMPACT_EVERY_S
+                        tidied = self.tidy(db)
                 except (ConnectionFailure, KafkaError, NotPublished) as exc:
                     # The store or the broker is away: nothing was marked sent, so the same
                     # events go out once it is back (consumers deduplicate a second copy).
@@ -111,7 +134,7 @@ class Relay:
                     next_sweep = 0.0
                     self._stop.wait(RETRY_AFTER_S)
                     continue
-                if sent == 0:
+                if sent == 0 and tidied == 0:
                     self._stop.wait(self.settings.relay_interval_ms / 1000)
         finally:
             producer.close(timeout=10)  # bounded, so SIGTERM ends us even with the broker gone

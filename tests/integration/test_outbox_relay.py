@@ -23,15 +23,24 @@ def _events_on_program_topic(system, sale_id, expect):
             if Envelope.from_kafka(r.key, r.value, r.headers).data.get("sale_id") == sale_id]
 
 
-def test_relay_sigkilled_after_the_write_and_before_the_publish(system, enrolled_household):
-    hid = enrolled_household["id"]
-    if "registry-consumer" not in system.procs.running:
-        system.procs.start("registry-consumer")
-    sale_id = _record_sale(system, hid)
-
-    relay = system.procs.start("ecommerce-relay", {"JINGZHUN_RELAY_FAULT": "crash_before_publish"})
+def _relay_killed_at(system, point: str) -> None:
+    """Run e-commerce's relay until it SIGKILLs itself at ``point``."""
+    relay = system.procs.start("ecommerce-relay", {"JINGZHUN_RELAY_FAULT": point})
     assert relay.wait(timeout=30) == -9  # SIGKILL, at the chosen point
     system.procs.running.pop("ecommerce-relay")
+
+
+def _with_consumer(system):
+    if "registry-consumer" not in system.procs.running:
+        system.procs.start("registry-consumer")
+
+
+def test_relay_sigkilled_after_the_write_and_before_the_publish(system, enrolled_household):
+    hid = enrolled_household["id"]
+    _with_consumer(system)
+    sale_id = _record_sale(system, hid)
+
+    _relay_killed_at(system, "crash_before_publish")
     doc = system.db("ecommerce")["sales"].find_one({"_id": sale_id})
     assert doc["outbox_pending"] is True and len(doc["outbox"]) == 1
     assert _events_on_program_topic(system, sale_id, 1) == []
@@ -47,13 +56,10 @@ def test_relay_sigkilled_after_the_write_and_before_the_publish(system, enrolled
 
 def test_relay_sigkilled_after_the_publish_publishes_again_and_the_registry_counts_once(system, enrolled_household):
     hid = enrolled_household["id"]
-    if "registry-consumer" not in system.procs.running:
-        system.procs.start("registry-consumer")
+    _with_consumer(system)
     sale_id = _record_sale(system, hid, income_fen=50000)
 
-    relay = system.procs.start("ecommerce-relay", {"JINGZHUN_RELAY_FAULT": "crash_after_publish"})
-    assert relay.wait(timeout=30) == -9
-    system.procs.running.pop("ecommerce-relay")
+    _relay_killed_at(system, "crash_after_publish")
     system.procs.start("ecommerce-relay")
 
     copies = wait_until(lambda: (lambda c: c if len(c) == 2 else None)(_events_on_program_topic(system, sale_id, 2)),
@@ -99,8 +105,7 @@ def test_a_writer_that_died_before_its_mark_is_found_by_the_sweep(system, enroll
     from tests.integration.conftest import sale_for as data_for
 
     hid = enrolled_household["id"]
-    if "registry-consumer" not in system.procs.running:
-        system.procs.start("registry-consumer")
+    _with_consumer(system)
     event = outbox.event(SALE_RECORDED.type, "ecommerce", hid,
                          {**data_for(hid), "sale_id": "S-UNMARKED", "recorded_by": "t"})
     # The state write with its event, but no mark: as if the writer died right after.
@@ -110,4 +115,38 @@ def test_a_writer_that_died_before_its_mark_is_found_by_the_sweep(system, enroll
                message="the unmarked event relayed by the sweep")
     wait_until(lambda: system.db("ecommerce")["outbox_marks"].count_documents({}) == 0,
                message="no mark left behind")
+    system.procs.kill("ecommerce-relay")
+
+
+def test_relay_sigkilled_after_recording_what_it_sent_publishes_nothing_twice(system, enrolled_household):
+    hid = enrolled_household["id"]
+    _with_consumer(system)
+    sale_id = _record_sale(system, hid)
+
+    # Killed between the batch's sent record and the delete of its marks: the restarted relay
+    # finds the marks, and the sent record tells it the events went out.
+    _relay_killed_at(system, "crash_after_recording")
+    assert system.db("ecommerce")["outbox_marks"].count_documents({}) >= 1
+    system.procs.start("ecommerce-relay")
+    wait_until(lambda: system.db("ecommerce")["outbox_marks"].count_documents({}) == 0, message="the marks cleared")
+    wait_until(lambda: system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is False,
+               message="the outbox entry marked sent")
+    wait_until(lambda: system.db("ecommerce")["outbox_sent"].count_documents({}) == 0,
+               message="the sent records deleted")
+    assert len(_events_on_program_topic(system, sale_id, 10)) == 1
+    wait_until(lambda: _history(system, hid), timeout=60, message="the sale in the history")
+    system.procs.kill("ecommerce-relay")
+
+
+def test_relay_sigkilled_while_clearing_sent_events_from_their_documents_redoes_it(system, enrolled_household):
+    hid = enrolled_household["id"]
+    sale_id = _record_sale(system, hid)
+
+    _relay_killed_at(system, "crash_in_compaction")
+    assert system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is False
+    assert system.db("ecommerce")["outbox_sent"].count_documents({}) >= 1   # its records not deleted yet
+    system.procs.start("ecommerce-relay")
+    wait_until(lambda: system.db("ecommerce")["outbox_sent"].count_documents({}) == 0,
+               message="the sent records deleted")
+    assert len(_events_on_program_topic(system, sale_id, 10)) == 1
     system.procs.kill("ecommerce-relay")
