@@ -76,7 +76,9 @@ class EventApplier:
         self.summaries = HouseholdSummaries(db)
         self.warnings = Warnings(db)
         self._queued: list[Queued] = []
-        self._places: dict[str, dict] = {}
+        self._summaries: dict[str, dict] = {}   # read by prepare: each household's summary document
+        self._places: dict[str, dict] = {}      # household id → its place and status
+        self._fresh: set[str] = set()           # places read from the file this poll: stored with the summary
 
     def ensure_indexes(self) -> None:
         self.history.create_index([("household_id", 1), ("occurred_at", -1)])
@@ -85,23 +87,30 @@ class EventApplier:
         self.warnings.ensure_indexes()
 
     def prepare(self, household_ids) -> None:
-        """Read the place and status of the households a poll's records name, one query per
-        thousand: one round trip instead of one per record."""
-        self._places = {}
-        self._read_places(household_ids)
+        """Read what a poll's records need of their households, one query per thousand: the
+        summaries (with the place each household was last counted in), and the place and
+        status from the file of those that have none yet."""
+        ids = sorted(set(household_ids))
+        self._summaries = self.summaries.read_many(ids)
+        self._places = {hid: doc["place"] for hid, doc in self._summaries.items() if doc.get("place")}
+        self._fresh = set()
+        self._read_places([hid for hid in ids if hid not in self._places])
 
     def _read_places(self, household_ids) -> None:
         ids = sorted(set(household_ids))
         for start in range(0, len(ids), PREFETCH_CHUNK):
             for doc in self.households.find({"_id": {"$in": ids[start:start + PREFETCH_CHUNK]}}, PLACE):
-                self._places[doc["_id"]] = doc
+                self._places[doc.pop("_id")] = doc
+        self._fresh.update(h for h in ids if h in self._places)
 
     def _place(self, household_id: str) -> dict | None:
         if household_id not in self._places:
             doc = self.households.find_one({"_id": household_id}, PLACE)
             if doc is None:
                 return None
+            doc.pop("_id")
             self._places[household_id] = doc
+            self._fresh.add(household_id)
         return self._places[household_id]
 
     def apply(self, envelope, event_type, position: Position) -> bool:
@@ -141,9 +150,9 @@ class EventApplier:
         """Write what was queued since the last flush (see the module's docstring). Must run
         before the offsets of their records are committed."""
         queued, self._queued = self._queued, []
-        self._places = {}
+        summaries, places, fresh = self._summaries, self._places, self._fresh
+        self._summaries, self._places, self._fresh = {}, {}, set()
         todo = self._not_yet_applied(queued)
-        summaries = self.summaries.read_many(q.envelope.subject for q in todo)
         working = {hid: summary_of(doc) for hid, doc in summaries.items()}
         statuses = self._current_statuses({q.envelope.subject for q in todo if q.event_type.risk})
         changes: dict[str, SummaryChange] = {}
@@ -166,6 +175,8 @@ class EventApplier:
             derived.append(({"_id": q.envelope.id, "household_id": hid}, events))
             if warning:
                 warnings.append(warning)
+        for hid in fresh:
+            changes.setdefault(hid, SummaryChange()).place = places[hid]
         if derived and self.publish:
             outbox.insert_many(self.derived, derived)
         self.warnings.add_many(warnings)
@@ -246,7 +257,7 @@ class EventApplier:
 
     def discard(self) -> None:
         """Forget what was queued: the consumer loop will hand the same records again."""
-        self._queued, self._places = [], {}
+        self._queued, self._summaries, self._places, self._fresh = [], {}, {}, set()
 
 
 def _open_warning(envelope, entry: dict, risk: str, household: dict) -> dict:

@@ -62,7 +62,7 @@ class HouseholdSummaries:
         without the insert: its guard decides."""
         ops, changed = [], []
         for household_id, change in changes.items():
-            if change.events:
+            if change.events or change.place:
                 ops.append(change.operation(household_id, upsert=True))
                 changed.append((household_id, change))
         if not ops:
@@ -87,6 +87,7 @@ class SummaryChange:
         self.first: dict[str, int] = {}
         self.last: dict[str, int] = {}
         self.events = 0
+        self.place: dict | None = None  # the household's place and status, when read from its file
 
     def add(self, partition_key: str, offset: int, update: dict) -> None:
         for path, value in update.get("$inc", {}).items():
@@ -102,5 +103,9 @@ class SummaryChange:
         for key, first in self.first.items():
             guard[offset_field(key)] = {"$not": {"$gte": first}}  # also true while the partition has none
             sets[offset_field(key)] = self.last[key]
-        update = {"$inc": dict(self.inc), "$set": sets}
+        if self.place is not None:
+            sets["place"] = self.place
+        update = {"$set": sets}
+        if self.inc:
+            update["$inc"] = dict(self.inc)
         return UpdateOne(guard, update, upsert=upsert)
