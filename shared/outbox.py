@@ -12,9 +12,9 @@ on the local store an insert costs a fraction of an update, and a relay deleting
 it read cannot lose one that a writer added meanwhile (that one has another ``_id``).
 
 - The mark of an **insert** carries a copy of its events (one JSON string, which the store
-  decodes ~3x faster than the same events as sub-documents), so the relay publishes them
+  decodes ~2.5x faster than the same events as sub-documents), so the relay publishes them
   without reading the document: the document was written before its mark, and no other
-  write can come before an insert. The events are skipped if they have a sent record.
+  write can come before an insert. Events the relay has recorded already are skipped.
 - The mark of an **update** names the document only: the relay reads it and publishes what
   it holds unsent, in the order the writes were committed (two writers of one document may
   insert their marks in the other order).
@@ -22,20 +22,27 @@ it read cannot lose one that a writer added meanwhile (that one has another ``_i
   of ``outbox_pending`` (indexed), which marks documents holding unsent events that have no
   mark.
 
-The relay publishes a batch, waits for the broker once (acks=all), records what it sent by
-*appending* one ``outbox_sent`` document per event (``{_id: event id, c, d, r}``, one
-``insert_many``) and deletes the batch's marks (one ``delete_many``). Clearing the events out
-of their documents costs this store one rewrite per document however it is sent, so the
-relay does it between batches (``compact``): ``r`` is a revision at which every event the
-document held was published, and the documents still at it are cleared by one
+The relay reads a batch of marks (one find), records the batch (``outbox_sent``: one
+appended document per batch, with per document its collection, id, event ids and a
+revision), deletes the batch's marks (one ``delete_many``; the record says what they said),
+publishes, waits for the broker once (acks=all) and appends one small document to
+``outbox_acked``. Clearing the events out of their documents costs this store one rewrite
+per document however it is sent, so the relay does it between batches (``compact``), for
+acknowledged batches only: the revision is one at which every event the document held was
+in that batch or an earlier one, and the documents still at it are cleared by one
 ``update_many`` per revision (a compare-and-set: a document a writer appended to meanwhile
 does not match, and is cleared by ``mark_sent``'s per-document compare-and-set — FerretDB
-cannot ``$pull`` by a condition on sub-documents); then the sent records are deleted.
+cannot ``$pull`` by a condition on sub-documents); then the batch's records are deleted.
+The relay keeps the ids of the events recorded and not yet cleared in memory (loaded at its
+start), and leaves them out of what it publishes.
 
-A crash anywhere publishes again at most (consumers are idempotent by event id): before the
-sent records, the marks are still there; after them, the events they name are skipped. One
-limit: an insert's mark that lands after its events were published through another path
-(an update of the same document or the sweep) *and* cleared publishes them a second time,
+A crash anywhere publishes again at most (consumers are idempotent by event id): before
+the batch's record, its marks are still there; after it and before the acknowledgement, a
+starting relay publishes the batch again from its documents (they are not cleared before
+the acknowledgement; a document a writer deleted meanwhile takes its events along, as it
+always did); after the acknowledgement, nothing of it goes out again. One limit:
+an insert's mark that lands after its events were published through another path (an
+update of the same document, or the sweep) *and* cleared publishes them a second time,
 after later ones — the writer must have stalled between its two writes for longer than the
 relay took to publish and clear them. The households read model keeps the newest version.
 
@@ -61,6 +68,7 @@ FLAG_FIELD = "outbox_pending"
 REV_FIELD = "outbox_rev"
 MARKS = "outbox_marks"
 SENT = "outbox_sent"
+ACKED = "outbox_acked"
 SEP = "\x1f"
 PROJECTION = {PENDING_FIELD: 1, REV_FIELD: 1}
 # The local store answers an _id $in of up to 1,000 values from the index, more by a scan.
@@ -218,22 +226,44 @@ def unsent(docs: list[dict], sent: set) -> list[tuple[dict, list[dict]]]:
     return [(doc, [e for e in doc.get(PENDING_FIELD, []) if e["id"] not in sent]) for doc in docs]
 
 
-def record_sent(db, published: list[tuple[str, object, list[str], object]]) -> None:
-    """Record one published batch in one appended document: per document its collection,
-    id, event ids and a revision at which every event it held is published."""
-    items = [{"c": name, "d": doc_id, "e": list(event_ids), "r": rev} for name, doc_id, event_ids, rev in published]
+def claim(db, batch: list[tuple[str, object, list[str], object]]):
+    """Record a batch about to be published in one appended document: per document its
+    collection, id, event ids and a revision at which every event it held is in this batch
+    or an earlier one. Returns the record's id. Its events stay in their documents until the
+    broker has acknowledged it, so a relay that dies before can publish them again."""
+    items = [{"c": name, "d": doc_id, "e": list(event_ids), "r": rev} for name, doc_id, event_ids, rev in batch]
+    record_id = ObjectId()
     # As one BSON blob: the store decodes one field much faster than 500 sub-documents.
-    db[SENT].insert_one({"_id": ObjectId(), "p": Binary(bson.encode({"p": items}))})
+    db[SENT].insert_one({"_id": record_id, "p": Binary(bson.encode({"p": items}))})
+    return record_id
 
 
-def _published(record: dict) -> list[dict]:
+def claimed_events(db, items: list[dict]) -> list[dict]:
+    """The events of recorded batches, read again from their documents, in the batches' order."""
+    held = {}
+    by_collection = defaultdict(list)
+    for item in items:
+        by_collection[item["c"]].append(item["d"])
+    for name, doc_ids in by_collection.items():
+        for doc in pending_docs(db[name], doc_ids):
+            held.update((e["id"], e) for e in doc.get(PENDING_FIELD, []))
+    return [held[event_id] for item in items for event_id in item["e"] if event_id in held]
+
+
+def acknowledge(db, record_ids: list) -> None:
+    """The broker acknowledged these batches (one small appended document each)."""
+    insert_new(db[ACKED], [{"_id": record_id} for record_id in record_ids])
+
+
+def claims(db) -> tuple[list[tuple[object, list[dict]]], set]:
+    """Every batch recorded and not yet cleared from its documents, oldest first, as
+    (record id, items), and the ids of those the broker acknowledged."""
+    records = sorted(db[SENT].find({}), key=lambda r: r["_id"])
+    return [(r["_id"], _items(r)) for r in records], {a["_id"] for a in db[ACKED].find({})}
+
+
+def _items(record: dict) -> list[dict]:
     return bson.decode(record["p"])["p"]
-
-
-def sent_ids(db) -> set:
-    """Every event published and not yet cleared from its document (the relay keeps this
-    set in memory from its start; it holds what the compaction has not caught up with)."""
-    return {e for record in db[SENT].find({}) for item in _published(record) for e in item["e"]}
 
 
 def remark(db, name: str, docs: list[dict], sent: set) -> int:
@@ -255,24 +285,29 @@ def remark(db, name: str, docs: list[dict], sent: set) -> int:
     return len(missing)
 
 
-def compact(db, records: int = 1, fault=lambda point: None) -> set:
-    """Clear the events of the ``records`` oldest sent records out of their documents, then
-    delete the records; returns the event ids cleared."""
-    found = list(db[SENT].find({}).sort("_id", 1).limit(records))
-    by_collection: dict[str, dict] = defaultdict(dict)
-    cleared = set()
-    for record in found:
-        for item in _published(record):
-            ids, rev = by_collection[item["c"]].get(item["d"], (set(), None))
+def compact(db, fault=lambda point: None) -> set:
+    """Clear the events of the oldest acknowledged batch out of their documents, then delete
+    its records; returns the event ids cleared."""
+    for ack in db[ACKED].find({}).sort("_id", 1).limit(10):
+        record = db[SENT].find_one({"_id": ack["_id"]})
+        if record is None:  # cleared already; the relay died before deleting this
+            db[ACKED].delete_one({"_id": ack["_id"]})
+            continue
+        by_collection: dict[str, dict] = defaultdict(dict)
+        cleared = set()
+        for item in _items(record):
+            ids = set(item["e"])
+            before, rev = by_collection[item["c"]].get(item["d"], (set(), None))
             revs = [r for r in (rev, item.get("r")) if r is not None]
-            by_collection[item["c"]][item["d"]] = (ids | set(item["e"]), max(revs) if revs else None)
-            cleared.update(item["e"])
-    for name, docs in by_collection.items():
-        _clear(db[name], docs)
-    fault("crash_in_compaction")
-    if found:
-        db[SENT].delete_many({"_id": {"$in": [r["_id"] for r in found]}})
-    return cleared
+            by_collection[item["c"]][item["d"]] = (before | ids, max(revs) if revs else None)
+            cleared |= ids
+        for name, docs in by_collection.items():
+            _clear(db[name], docs)
+        fault("crash_in_compaction")
+        db[SENT].delete_one({"_id": ack["_id"]})   # before its acknowledgement: never a batch that looks unsent
+        db[ACKED].delete_one({"_id": ack["_id"]})
+        return cleared
+    return set()
 
 
 def _clear(collection: Collection, docs: dict) -> None:

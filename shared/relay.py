@@ -4,12 +4,17 @@ Run one per service: ``python -m shared.relay <service>``. Which collections car
 outbox, and where each event type goes, is declared by the service (``OUTBOX`` in
 ``services/<name>/outbox.py``).
 
-Per batch, a fixed number of store round trips whatever its size: the marks (one find), the
-documents they name (one find per collection), their events produced and the broker's acks
-awaited once, then one insert of the sent records and one delete of the marks (see
-``shared.outbox``). Clearing the sent events out of their documents costs the local store
-one rewrite per document however it is sent, so it is done between batches (``compact``):
-whenever a batch was not full, and at least every ``COMPACT_EVERY_S`` under a backlog.
+Per batch, a fixed number of store round trips whatever its size (see ``shared.outbox``):
+the marks (one find) and the documents that must be read (one find per collection); the
+batch recorded (one insert), which lets its marks be deleted (one delete_many, both in a
+helper thread) while its events are produced and the broker's acks are awaited once; then
+one small insert that says the broker has it. Under a backlog the helper
+also reads the next batch meanwhile. A relay that starts (or recovers from an error)
+publishes again every recorded batch the broker had not acknowledged, before anything else.
+
+Clearing the sent events out of their documents costs the local store one rewrite per
+document however it is sent, so it is done between batches (``compact``): whenever a batch
+was not full, and at least every ``COMPACT_EVERY_S`` under a backlog.
 """
 from __future__ import annotations
 
@@ -30,7 +35,8 @@ from shared.events.envelope import Envelope
 from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
 from shared.logs import configure_logging
-from shared.outbox import clear_marks, compact, marked, pending, record_sent, remark, sent_ids, to_publish
+from shared.outbox import (acknowledge, claim, claimed_events, claims, clear_marks, compact, marked, pending, remark,
+                           to_publish)
 from shared.store import make_client, service_db
 
 log = logging.getLogger(__name__)
@@ -42,7 +48,7 @@ RETRY_AFTER_S = 1.0
 
 
 class NotPublished(Exception):
-    """The broker did not acknowledge part of a batch; nothing of it is marked sent."""
+    """The broker did not acknowledge part of a batch; it is published again."""
 
 
 class Relay:
@@ -53,51 +59,83 @@ class Relay:
         self.route = route
         self._stop = threading.Event()
         self.saturated = False  # the last batch was full: a backlog
-        self.sent: set | None = None  # events published, not yet cleared from their documents
+        # Events recorded in a batch and not yet cleared from their documents: loaded from
+        # the store at start (and after an error), then kept here.
+        self.sent: set | None = None
+        self._next = None  # the next batch, read while the last one was being published
 
     def stop(self, *_):
         self._stop.set()
 
     def run_once(self, db, producer, sweep: bool = False) -> int:
-        """Publish one batch; return how many events were sent. Normally only the documents
-        writers marked are read; ``sweep`` first marks what flagged documents hold unsent (a
-        writer died between its write and its mark), every collection (start-up, then now
-        and then)."""
-        limit = self.settings.relay_batch
+        """Publish one batch; return how many events were sent. Normally only what writers
+        marked is read; ``sweep`` first marks what flagged documents hold unsent with no mark
+        (a writer died between its write and its mark), every collection (start-up, then
+        now and then)."""
+        sent = 0
         if self.sent is None:
-            self.sent = sent_ids(db)
+            self._next = None
+            sent += self._recover(db, producer)
         if sweep:
             for name in self.collection_names:
-                remark(db, name, pending(db[name], limit), self.sent)
-        marks = marked(db, limit)
-        self.saturated = len(marks) >= limit
-        batch = [(name, doc_id, [Envelope.from_dict(raw) for raw in events], rev)
-                 for name, doc_id, events, rev in to_publish(db, self.collection_names, marks, self.sent)]
-        if batch:
-            # Oldest first across documents, so one household's events keep their order.
-            batch.sort(key=lambda item: item[2][0].time)
-            self._fault("crash_before_publish")
-            futures = [send_envelope(producer, self.route(envelope), envelope)
-                       for _, _, envelopes, _ in batch for envelope in envelopes]
-            producer.flush()
-            self._fault("crash_after_publish")
-            # flush() also returns when a send has failed (delivery timeout with the broker
-            # away): record as sent only what the broker acknowledged, or it would be lost.
-            failed = [f.exception for f in futures if f.failed()]
-            if failed:
-                raise NotPublished(f"{len(failed)} event(s) not acknowledged by the broker: {failed[0]!r}")
-            record_sent(db, [(name, doc_id, [e.id for e in envelopes], rev) for name, doc_id, envelopes, rev in batch])
-            self.sent.update(e.id for _, _, envelopes, _ in batch for e in envelopes)
-            self._fault("crash_after_recording")
-        clear_marks(db, [mark for _, _, mark in marks])
-        sent = sum(len(item[2]) for item in batch)
+                remark(db, name, pending(db[name], self.settings.relay_batch), self.sent)
+        marks, batch = self._next or self._read(db)
+        self._next = None
+        self.saturated = len(marks) >= self.settings.relay_batch
+        # Oldest first across documents, so one household's events keep their order.
+        batch.sort(key=lambda item: item[2][0].time)
+        self.sent.update(e.id for _, _, envelopes, _ in batch for e in envelopes)
+        helper = _Helper(self, db, marks, batch, prefetch=self.saturated)
+        try:
+            if batch:
+                self._fault("crash_before_publish")
+                self._publish(producer, [e for _, _, envelopes, _ in batch for e in envelopes])
+                self._fault("crash_after_publish")
+            self._next = helper.join()
+            if batch:
+                acknowledge(db, [helper.record_id])
+                self._fault("crash_after_recording")
+        except BaseException:
+            helper.thread.join()
+            self.sent, self._next = None, None  # what the broker may not have: published again first
+            raise
+        sent += sum(len(item[2]) for item in batch)
         if sent:
             log.info("relayed", extra={"events": sent, "documents": len(batch)})
         return sent
 
+    def _read(self, db):
+        marks = marked(db, self.settings.relay_batch)
+        batch = [(name, doc_id, [Envelope.from_dict(raw) for raw in events], rev)
+                 for name, doc_id, events, rev in to_publish(db, self.collection_names, marks, self.sent)]
+        return marks, batch
+
+    def _publish(self, producer, envelopes: list[Envelope]) -> None:
+        futures = [send_envelope(producer, self.route(envelope), envelope) for envelope in envelopes]
+        producer.flush()
+        # flush() also returns when a send has failed (delivery timeout with the broker
+        # away): acknowledge only what the broker acknowledged, or it would be lost.
+        failed = [f.exception for f in futures if f.failed()]
+        if failed:
+            raise NotPublished(f"{len(failed)} event(s) not acknowledged by the broker: {failed[0]!r}")
+
+    def _recover(self, db, producer) -> int:
+        """Load what was recorded and not cleared yet; publish again the batches the broker
+        had not acknowledged (the relay died or failed between recording and the acks):
+        their events are still in their documents."""
+        records, acked = claims(db)
+        unacked = [(record_id, items) for record_id, items in records if record_id not in acked]
+        envelopes = [Envelope.from_dict(raw) for raw in claimed_events(db, [i for _, items in unacked for i in items])]
+        if envelopes:
+            self._publish(producer, envelopes)
+        if unacked:
+            acknowledge(db, [record_id for record_id, _ in unacked])
+        self.sent = {event_id for _, items in records for item in items for event_id in item["e"]}
+        return len(envelopes)
+
     def tidy(self, db) -> int:
         """Clear one published batch out of its documents; how many events were cleared."""
-        cleared = compact(db, 1, self._fault)
+        cleared = compact(db, self._fault)
         if self.sent is not None:
             self.sent -= cleared
         return len(cleared)
@@ -127,8 +165,8 @@ class Relay:
                         next_tidy = time.monotonic() + COMPACT_EVERY_S
                         tidied = self.tidy(db)
                 except (ConnectionFailure, KafkaError, NotPublished) as exc:
-                    # The store or the broker is away: nothing was marked sent, so the same
-                    # events go out once it is back (consumers deduplicate a second copy).
+                    # The store or the broker is away: what the broker did not acknowledge
+                    # goes out again once it is back (consumers deduplicate a second copy).
                     # Waiting here, not exiting, keeps a local run without a supervisor alive.
                     log.warning("relay waiting for the store or broker", extra={"error": repr(exc)[:500]})
                     next_sweep = 0.0
@@ -139,6 +177,34 @@ class Relay:
         finally:
             producer.close(timeout=10)  # bounded, so SIGTERM ends us even with the broker gone
             client.close()
+
+
+class _Helper:
+    """While the relay's thread publishes a batch: records it, then deletes its marks (the
+    record says what they said) and, under a backlog, reads the next batch."""
+
+    def __init__(self, relay: Relay, db, marks, batch, prefetch: bool):
+        self.relay, self.db, self.marks, self.batch, self.prefetch = relay, db, marks, batch, prefetch
+        self.record_id, self.result, self.error = None, None, None
+        self.thread = threading.Thread(target=self._run, name="relay-helper", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            if self.batch:
+                self.record_id = claim(self.db, [(name, doc_id, [e.id for e in envelopes], rev)
+                                                 for name, doc_id, envelopes, rev in self.batch])
+            clear_marks(self.db, [mark for _, _, mark in self.marks])
+            if self.prefetch:
+                self.result = self.relay._read(self.db)
+        except BaseException as exc:  # handed to the relay's thread by join()
+            self.error = exc
+
+    def join(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 def main(argv=None):
@@ -161,3 +227,4 @@ def main(argv=None):
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -52,13 +52,13 @@ def db(stack):
 @pytest.fixture
 def coll(db, request):
     name = "b" + request.node.name[5:30]
-    db[outbox.MARKS].delete_many({})
-    db[outbox.SENT].delete_many({})
+    for kept in (outbox.MARKS, outbox.SENT, outbox.ACKED):
+        db[kept].delete_many({})
     return db[name]
 
 
-def relay(coll) -> Relay:
-    settings = Settings.from_env("ecommerce", {**isolated_env("batches"), "RELAY_BATCH": "500"})
+def relay(coll, batch: int = 500) -> Relay:
+    settings = Settings.from_env("ecommerce", {**isolated_env("batches"), "RELAY_BATCH": str(batch)})
     return Relay(settings, [coll.name], lambda envelope: "t")
 
 
@@ -84,6 +84,7 @@ def test_a_batch_goes_out_in_order_and_the_documents_are_cleared_after(db, coll)
     assert producer.sent == [events[n]["id"] for n in (0, 1, 3, 2)]
     assert coll.database[outbox.MARKS].count_documents({}) == 0
     assert coll.database[outbox.SENT].count_documents({}) == 1            # one record for the batch
+    assert coll.database[outbox.ACKED].count_documents({}) == 1           # and one that the broker has it
     assert coll.count_documents({"outbox_pending": True}) == 3            # not cleared yet
     assert r.run_once(coll.database, producer) == 0 and len(producer.sent) == 4
 
@@ -91,7 +92,20 @@ def test_a_batch_goes_out_in_order_and_the_documents_are_cleared_after(db, coll)
     assert coll.count_documents({"outbox_pending": True}) == 0
     assert all(d["outbox"] == [] for d in coll.find({}))
     assert coll.find_one({"_id": "D1"})["x"] == 1
-    assert coll.database[outbox.SENT].count_documents({}) == 0 and r.sent == set()
+    assert coll.database[outbox.SENT].count_documents({}) == coll.database[outbox.ACKED].count_documents({}) == 0
+    assert r.sent == set()
+
+
+def test_under_a_backlog_the_next_batch_is_read_while_one_is_published(db, coll):
+    events = [sale(n) for n in range(7)]
+    outbox.insert_many(coll, [({"_id": f"D{n}"}, [events[n]]) for n in range(7)])
+    producer, r = Producer(), relay(coll, batch=3)
+    assert r.run_once(coll.database, producer) == 3 and r._next is not None    # full: the next one read
+    outbox.insert(coll, {"_id": "LATER"}, later := sale(8))
+    drain(r, coll.database, producer)
+    assert producer.sent == [e["id"] for e in events + [later]]
+    assert coll.count_documents({"outbox_pending": True}) == 0
+    assert coll.database[outbox.MARKS].count_documents({}) == coll.database[outbox.SENT].count_documents({}) == 0
 
 
 def test_an_event_appended_after_the_publish_survives_the_compaction(db, coll):
@@ -124,13 +138,14 @@ def test_an_insert_mark_that_lands_after_its_document_was_relayed_publishes_noth
     assert coll.database[outbox.MARKS].count_documents({}) == 0
 
 
-def test_after_a_crash_between_the_sent_record_and_the_marks_nothing_is_published_twice(db, coll):
+def test_after_a_crash_before_the_marks_were_deleted_nothing_is_published_twice(db, coll):
     events = [sale(n) for n in range(3)]
     outbox.insert_many(coll, [({"_id": f"D{n}"}, [events[n]]) for n in range(3)])
     marks = list(coll.database[outbox.MARKS].find({}))
     producer = Producer()
     relay(coll).run_once(coll.database, producer)
     coll.database[outbox.MARKS].insert_many(marks)                       # as if the delete never happened
+    assert coll.database[outbox.ACKED].count_documents({}) == 1
     restarted = relay(coll)
     drain(restarted, coll.database, producer)
     assert producer.sent == [e["id"] for e in events]
@@ -143,13 +158,14 @@ def test_after_a_crash_inside_the_compaction_it_is_done_again_harmlessly(db, col
     outbox.insert(coll, {"_id": "D"}, first)
     producer, r = Producer(), relay(coll)
     r.run_once(coll.database, producer)
-    [record] = coll.database[outbox.SENT].find({})
+    [record], [ack] = coll.database[outbox.SENT].find({}), coll.database[outbox.ACKED].find({})
     r.tidy(coll.database)
     coll.database[outbox.SENT].insert_one(record)                        # the records' delete never happened
+    coll.database[outbox.ACKED].insert_one(ack)
     restarted = relay(coll)
     drain(restarted, coll.database, producer)
     assert producer.sent == [first["id"]]
-    assert coll.database[outbox.SENT].count_documents({}) == 0
+    assert coll.database[outbox.SENT].count_documents({}) == coll.database[outbox.ACKED].count_documents({}) == 0
     assert coll.find_one({"_id": "D"})["outbox_pending"] is False
 
 
@@ -160,11 +176,16 @@ def test_a_broker_that_does_not_acknowledge_leaves_everything_to_send_again(db, 
     producer.down = True
     with pytest.raises(NotPublished):
         r.run_once(coll.database, producer)
-    assert coll.database[outbox.MARKS].count_documents({}) == 1
-    assert coll.database[outbox.SENT].count_documents({}) == 0 and not r.sent
+    # The batch is recorded with its events and not acknowledged: published again first.
+    assert coll.database[outbox.SENT].count_documents({}) == 1
+    assert coll.database[outbox.ACKED].count_documents({}) == 0 and r.sent is None
+    with pytest.raises(NotPublished):
+        r.run_once(coll.database, producer)
     producer.down = False
     drain(r, coll.database, producer)
     assert producer.sent == [first["id"]]
+    assert coll.database[outbox.MARKS].count_documents({}) == coll.database[outbox.SENT].count_documents({}) == 0
+    assert coll.find_one({"_id": "D"})["outbox_pending"] is False
 
 
 def test_the_sweep_marks_only_documents_with_unsent_events_and_no_mark(db, coll):

@@ -118,21 +118,19 @@ def test_a_writer_that_died_before_its_mark_is_found_by_the_sweep(system, enroll
     system.procs.kill("ecommerce-relay")
 
 
-def test_relay_sigkilled_after_recording_what_it_sent_publishes_nothing_twice(system, enrolled_household):
+def test_relay_sigkilled_after_the_broker_acknowledged_a_batch_publishes_nothing_twice(system, enrolled_household):
     hid = enrolled_household["id"]
     _with_consumer(system)
     sale_id = _record_sale(system, hid)
 
-    # Killed between the batch's sent record and the delete of its marks: the restarted relay
-    # finds the marks, and the sent record tells it the events went out.
+    # Killed once the batch is recorded and acknowledged, before its documents are cleared:
+    # the restarted relay publishes nothing of it again and clears them.
     _relay_killed_at(system, "crash_after_recording")
-    assert system.db("ecommerce")["outbox_marks"].count_documents({}) >= 1
+    assert system.db("ecommerce")["outbox_acked"].count_documents({}) >= 1
+    assert system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is True
     system.procs.start("ecommerce-relay")
-    wait_until(lambda: system.db("ecommerce")["outbox_marks"].count_documents({}) == 0, message="the marks cleared")
-    wait_until(lambda: system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is False,
-               message="the outbox entry marked sent")
-    wait_until(lambda: system.db("ecommerce")["outbox_sent"].count_documents({}) == 0,
-               message="the sent records deleted")
+    _wait_cleared(system, sale_id)
+    assert system.db("ecommerce")["outbox_marks"].count_documents({}) == 0
     assert len(_events_on_program_topic(system, sale_id, 10)) == 1
     wait_until(lambda: _history(system, hid), timeout=60, message="the sale in the history")
     system.procs.kill("ecommerce-relay")
@@ -143,10 +141,16 @@ def test_relay_sigkilled_while_clearing_sent_events_from_their_documents_redoes_
     sale_id = _record_sale(system, hid)
 
     _relay_killed_at(system, "crash_in_compaction")
-    assert system.db("ecommerce")["sales"].find_one({"_id": sale_id})["outbox_pending"] is False
-    assert system.db("ecommerce")["outbox_sent"].count_documents({}) >= 1   # its records not deleted yet
+    assert system.db("ecommerce")["outbox_sent"].count_documents({}) >= 1   # the batch cleared, its record not deleted
     system.procs.start("ecommerce-relay")
-    wait_until(lambda: system.db("ecommerce")["outbox_sent"].count_documents({}) == 0,
-               message="the sent records deleted")
+    _wait_cleared(system, sale_id)
     assert len(_events_on_program_topic(system, sale_id, 10)) == 1
     system.procs.kill("ecommerce-relay")
+
+
+def _wait_cleared(system, sale_id):
+    db = system.db("ecommerce")
+    wait_until(lambda: db["sales"].find_one({"_id": sale_id})["outbox_pending"] is False,
+               message="the outbox entry marked sent")
+    wait_until(lambda: db["outbox_sent"].count_documents({}) == db["outbox_acked"].count_documents({}) == 0,
+               message="the batch records deleted")
