@@ -65,8 +65,11 @@ def _ingest(r, s, charts_dir) -> list[str]:
     if not r or "registry" not in r:
         return []
     reg, consume, store = r["registry"], r["raw_consume"], r["raw_store"]
-    slower = min(consume["steady_rate"], store["rate"])
-    ratio = _ratio(reg["steady_rate"], slower)
+    # Issue 15: against the raw bulk insert of the same history entries (what an append-only
+    # ingest is made of); the consume baseline is shown beside it.
+    ratio = _ratio(reg["steady_rate"], store["rate"])
+    rebuilt = r.get("rebuild")
+    rebuild_ratio = _ratio(rebuilt["rate"], store["rate"]) if rebuilt else None
     v = r["verify"]
     (charts_dir / "ingest.svg").write_text(charts.bars("Registry ingest, events/s (one worker)", "events/s", [
         ("kafka-python consume (nothing done)", consume["steady_rate"]), ("pymongo insert_many of the history", store["rate"]),
@@ -79,15 +82,22 @@ def _ingest(r, s, charts_dir) -> list[str]:
              f"dividends) over {s['households']:,} households, already on the program topics (3 partitions each), "
              "applied by **one** real `services.registry.consumer` process to the household summaries, history, "
              "area statistics and the consolidated-stream outbox, exactly once.", "",
-             "| | events | seconds | events/s | ratio to the slower baseline |", "|---|---:|---:|---:|---:|",
+             "| | events | seconds | events/s | ratio to the bulk insert |", "|---|---:|---:|---:|---:|",
              f"| kafka-python consume, nothing done (baseline) | {consume['events']:,} | {_r(consume['seconds'], 1)} | "
              f"{_r(consume['steady_rate'])} | |",
              f"| pymongo `insert_many` of the same history entries (baseline) | {store['events']:,} | "
              f"{_r(store['seconds'], 1)} | {_r(store['rate'])} | |",
              f"| **registry consumer** | {reg['events']:,} | {_r(reg['seconds'], 1)} | **{_r(reg['steady_rate'])}** | "
-             f"**{_r(ratio, 3)}** |", "",
-             f"Target: within 80% of the slower baseline (ratio ≥ 0.8). This run: **{_r(ratio, 3)}** — "
-             f"{'met' if ratio and ratio >= 0.8 else 'not met'}. Rates are over the steady part (first progress to the "
+             f"**{_r(ratio, 3)}** |"]
+    if rebuilt:
+        lines += [f"| rebuild: `services.registry.rebuild` replaying {rebuilt['expected']:,} events of "
+                  f"{rebuilt.get('households', 0):,} households into fresh collections | {rebuilt['events']:,} | "
+                  f"{_r(rebuilt['seconds'], 1)} | {_r(rebuilt['rate'])} | {_r(rebuild_ratio, 3)} |"]
+    lines += ["",
+             f"Target (issue 15): at least half the bulk insert (ratio ≥ 0.5), for the consumer and the rebuild. This run: "
+             f"**{_r(ratio, 3)}** — {'met' if ratio and ratio >= 0.5 else 'not met'}"
+             + (f"; rebuild **{_r(rebuild_ratio, 3)}**" if rebuilt else "")
+             + f". Rates are over the steady part (first progress to the "
              f"end); the whole run including start-up and group join was {_r(reg['rate'])} events/s. "
              f"CPU used: the worker {reg['worker_cpu_seconds']} s, the store {reg['store_cpu_seconds']} s.", "",
              f"Check: {v['history_entries']:,} history entries and {v['statistics_events']:,} events in the area "

@@ -27,6 +27,8 @@ class Sizes:
     scale_workers: tuple = (1, 2, 3)
     scale_events: int = 6_000
     ingest_timeout: float = 540     # bounds: the whole run stays under 30 minutes on 2 cores
+    rebuild_households: int = 5_000  # the rebuild's own log (a rebuild runs to the end of its topics)
+    rebuild_events: int = 20_000
     scale_timeout: float = 240
     # Reads at size: (households, history entries) sets loaded when not cached; every set
     # already in the cache is measured as well (``make bench-reads`` loads the full one).
@@ -38,7 +40,7 @@ class Sizes:
 
     @classmethod
     def quick(cls) -> "Sizes":
-        return cls(households=200, events=1000, relay_events=300, web_households=4, hammer_seconds=3,
+        return cls(households=200, events=1000, relay_events=300, rebuild_households=100, rebuild_events=400, web_households=4, hammer_seconds=3,
                    hammer_count=150, hammer_threads=4, latency_rate=4, latency_seconds=4, scale_workers=(),
                    scale_events=0, ingest_timeout=600, scale_timeout=60, reads=((300, 1500),), reads_requests=10,
                    reads_seconds=3, reads_feed=500, reads_cache=False)
@@ -80,6 +82,23 @@ def _ingest(sizes: Sizes, run_dir: Path, port_base: int, profile: bool, log) -> 
         log(f"bench:   registry {({k: v for k, v in out['registry'].items() if k not in ('samples', 'profile')})}")
         out["verify"] = ingest.verify(ctx, events)
         out["memory"] = dict(ctx.memory.peaks)
+    finally:
+        ctx.close()
+    out["rebuild"] = _rebuild(sizes, run_dir / "rebuild", log)
+    return out
+
+
+def _rebuild(sizes: Sizes, run_dir: Path, log) -> dict:
+    """The rebuild's replay on a log of its own (smaller: it is not bounded by a timeout)."""
+    ctx = BenchContext(run_dir, "rbd")
+    try:
+        ctx.ensure_topics()
+        items = workload.households(sizes.rebuild_households)
+        events = workload.events([hid for hid, _ in items], sizes.rebuild_events)
+        ingest.prefill_store(ctx, items)
+        ingest.produce(ctx, events)
+        out = {**ingest.rebuild(ctx, events), "households": len(items)}
+        log(f"bench:   rebuild {out}")
         return out
     finally:
         ctx.close()

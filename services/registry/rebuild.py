@@ -34,13 +34,17 @@ COMPARED = {
 }
 
 
-def rebuild(settings: Settings, into_prefix: str, say=print) -> dict:
+def rebuild(settings: Settings, into_prefix: str, say=print, seed=None) -> dict:
+    """``seed(db)``, if given, runs on the emptied database before the replay (the benchmark
+    puts there the files its topics do not carry)."""
     target = settings.with_(db_prefix=into_prefix,
                             consumer_group=f"{settings.topic_prefix}.registry-rebuild-{int(time.time() * 1000)}")
     client = make_client(target)
     db = service_db(client, target)
     for name in COMPARED:
         db.drop_collection(name)
+    if seed is not None:
+        seed(db)
     applier = EventApplier(db, publish=False)
     applier.ensure_indexes()
     topics = Topics(settings.topic_prefix)
