@@ -165,13 +165,12 @@ def to_publish(db, names, marks, sent: set) -> list[tuple[str, object, list[dict
     """(collection, document id, events to publish in order, revision) for what ``marks``
     name, in the marks' order, leaving out the events in ``sent``: an insert's events from
     its mark, other documents read in one find per collection."""
-    carried, read, order = {}, defaultdict(list), []
+    carried, read, order = {}, defaultdict(list), {}
     for name, doc_id, mark in marks:
         if name not in names:
             continue
         key = (name, doc_id)
-        if key not in carried and key not in order:
-            order.append(key)
+        order.setdefault(key, None)
         if "e" in mark:
             carried.setdefault(key, json.loads(mark["e"]))
         else:
