@@ -82,6 +82,8 @@ class Relay:
         marks, batch = self._next or self._read(db)
         self._next = None
         self.saturated = len(marks) >= self.settings.relay_batch
+        if not marks:
+            return sent
         # Oldest first across documents, so one household's events keep their order.
         batch.sort(key=lambda item: item[2][0].time)
         self.sent.update(e.id for _, _, envelopes, _ in batch for e in envelopes)
