@@ -13,7 +13,7 @@ from services.registry.adapters import layout_upgrade
 from services.registry.adapters.events import DERIVED, EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
-from services.registry.adapters.summaries import HouseholdSummaries
+from services.registry.adapters.summaries import HouseholdSummaries, SummaryChange
 from services.registry.adapters.warnings import Warnings
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE
@@ -151,5 +151,31 @@ def test_an_earlier_release_files_are_moved_out_and_stay_exactly_once(reference)
         assert state["stats"] == want["stats"] and state["area_totals"] == want["area_totals"]
         assert state["warnings"] == want["warnings"]
         assert state["history"] == want["history"]
+    finally:
+        client.close()
+
+
+def test_a_merged_summary_change_refused_by_its_guard_is_applied_event_by_event(stack):
+    """A process that lost its partitions may write a poll late: the household's summary then
+    counted some of its events already. Those are skipped, the others counted, each once."""
+    client, db = _database("batched_late")
+    try:
+        summaries = HouseholdSummaries(db)
+        key = "t.ecommerce:0"
+        counted = SummaryChange()
+        for offset in (5, 6):
+            counted.add(key, offset, {"$inc": {"summary.events": 1, "summary.total_income_fen": 100}})
+        counted.create("H1", {"events": 2, "total_income_fen": 200})
+        summaries.write({"H1": counted})
+
+        late = SummaryChange()  # read before the write above: offsets 5, 6 and 7
+        for offset in (5, 6, 7):
+            late.add(key, offset, {"$inc": {"summary.events": 1, "summary.total_income_fen": 100}})
+        late.create("H1", {"events": 3, "total_income_fen": 300})  # it found no document either
+        summaries.write({"H1": late})
+        summaries.write({"H1": late})  # and once more: nothing
+        doc = summaries.read_many(["H1"])["H1"]
+        assert (doc["summary"]["events"], doc["summary"]["total_income_fen"]) == (3, 300)
+        assert doc["offsets"] == {"t~ecommerce:0": 7}
     finally:
         client.close()

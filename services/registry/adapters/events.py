@@ -177,6 +177,9 @@ class EventApplier:
                 warnings.append(warning)
         for hid in fresh:
             changes.setdefault(hid, SummaryChange()).place = places[hid]
+        for hid, change in changes.items():
+            if hid not in summaries:  # no document yet: written whole, in one insert with the others
+                change.create(hid, working.get(hid) or summary_of(None))
         if derived and self.publish:
             outbox.insert_many(self.derived, derived)
         self.warnings.add_many(warnings)

@@ -14,7 +14,8 @@ from collections import defaultdict
 
 from pymongo import UpdateOne
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
+
+from shared.store import insert_new
 
 from services.registry.domain.households import new_summary
 
@@ -57,24 +58,32 @@ class HouseholdSummaries:
         return households
 
     def write(self, changes: dict[str, "SummaryChange"]) -> None:
-        """One guarded update per household, in one unordered bulk write. A new document that
-        another process inserted meanwhile (duplicate key on the upsert) is updated again
-        without the insert: its guard decides."""
-        ops, changed = [], []
-        for household_id, change in changes.items():
-            if change.events or change.place:
-                ops.append(change.operation(household_id, upsert=True))
-                changed.append((household_id, change))
-        if not ops:
+        """A household that had no summary document gets one insert of it whole (one unordered
+        insert for the lot); the others one guarded update each, in one unordered bulk write
+        of updates without upserts. (On the local store an upsert refused by its guard ends the
+        whole command with a duplicate key error, skipping the statements after it, and pymongo
+        cannot read the reply: so no statement of the bulk may fail.) A new document another
+        process inserted meanwhile is updated like the others. A merged change whose guard
+        refuses it (the document counted some of its events already: a process that lost its
+        partitions and wrote late) is applied event by event, each under its own offset, as
+        the statistics are (stats.py)."""
+        created = {hid: c.created for hid, c in changes.items() if c.created is not None}
+        taken = insert_new(self.summaries, list(created.values()))
+        updated = [(hid, c) for hid, c in changes.items()
+                   if (c.created is None or hid in taken) and (c.events or c.place)]
+        if not updated:
             return
-        try:
-            self.summaries.bulk_write(ops, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if not errors or any(e.get("code") != 11000 for e in errors):
-                raise
-            retry = [changed[e["index"]][1].operation(changed[e["index"]][0], upsert=False) for e in errors]
-            self.summaries.bulk_write(retry, ordered=False)
+        result = self.summaries.bulk_write([c.operation(hid) for hid, c in updated], ordered=False)
+        if result.matched_count < len(updated):
+            self._one_by_one([(hid, c) for hid, c in updated if c.events])
+
+    def _one_by_one(self, changes: list[tuple[str, "SummaryChange"]]) -> None:
+        """Each event of these changes under its own offset's guard: what a merged update
+        already applied is refused, event by event, by the offsets it set."""
+        for household_id, change in changes:
+            for key, offset, update in change.parts:
+                guard = {"_id": household_id, offset_field(key): {"$not": {"$gte": offset}}}
+                self.summaries.update_one(guard, {**update, "$set": {**update.get("$set", {}), offset_field(key): offset}})
 
 
 class SummaryChange:
@@ -87,7 +96,9 @@ class SummaryChange:
         self.first: dict[str, int] = {}
         self.last: dict[str, int] = {}
         self.events = 0
+        self.parts: list[tuple[str, int, dict]] = []  # each event's own update, for _one_by_one
         self.place: dict | None = None  # the household's place and status, when read from its file
+        self.created: dict | None = None  # the whole new document, when there was none (create)
 
     def add(self, partition_key: str, offset: int, update: dict) -> None:
         for path, value in update.get("$inc", {}).items():
@@ -96,8 +107,9 @@ class SummaryChange:
         self.first.setdefault(partition_key, offset)
         self.last[partition_key] = offset
         self.events += 1
+        self.parts.append((partition_key, offset, update))
 
-    def operation(self, household_id: str, upsert: bool) -> UpdateOne:
+    def operation(self, household_id: str) -> UpdateOne:
         guard = {"_id": household_id}
         sets = dict(self.set)
         for key, first in self.first.items():
@@ -108,4 +120,12 @@ class SummaryChange:
         update = {"$set": sets}
         if self.inc:
             update["$inc"] = dict(self.inc)
-        return UpdateOne(guard, update, upsert=upsert)
+        return UpdateOne(guard, update)
+
+    def create(self, household_id: str, summary: dict) -> None:
+        """The household has no summary document yet: this poll writes it whole (``summary``
+        is the summary after the poll's events)."""
+        self.created = {"_id": household_id, "summary": summary,
+                        "offsets": {offset_field(k)[len("offsets."):]: last for k, last in self.last.items()}}
+        if self.place is not None:
+            self.created["place"] = self.place
