@@ -39,7 +39,7 @@ from shared import outbox
 from shared.store import insert_new
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
-from services.registry.adapters.stats import Stats
+from services.registry.adapters.stats import Stats, offset_key
 from services.registry.adapters.summaries import HouseholdSummaries, SummaryChange, summary_of
 from services.registry.adapters.warnings import Warnings
 from services.registry.domain.assistance import file_counter, serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
@@ -163,7 +163,7 @@ class EventApplier:
             if q.event_type.program == "registry":
                 events, warning = self._file_effects(q, summary, counted)
             else:
-                counted_to = (summaries.get(hid) or {}).get("offsets", {}).get(q.position.partition_key.replace(".", "~"), -1)
+                counted_to = (summaries.get(hid) or {}).get("offsets", {}).get(offset_key(q.position.partition_key), -1)
                 if q.position.offset <= counted_to:
                     continue  # counted in the summary: written in full before a crash
                 update = summary_update(q.event_type, q.envelope.data)

@@ -17,6 +17,7 @@ from itertools import islice
 from pymongo.database import Database
 
 from shared.store import insert_new
+from services.registry.adapters.stats import offset_key
 from services.registry.adapters.summaries import HouseholdSummaries
 from services.registry.adapters.warnings import Warnings
 
@@ -32,7 +33,7 @@ def offsets_of(applied: dict) -> dict:
     for value in (applied or {}).values():
         position = value.split("|")[0]
         topic_partition, _, offset = position.rpartition(":")
-        key = topic_partition.replace(".", "~")
+        key = offset_key(topic_partition)
         offsets[key] = max(offsets.get(key, -1), int(offset))
     return offsets
 

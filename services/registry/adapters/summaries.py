@@ -16,6 +16,7 @@ from pymongo import UpdateOne
 from pymongo.database import Database
 
 from shared.store import insert_new
+from services.registry.adapters.stats import offset_key
 
 from services.registry.domain.households import new_summary
 
@@ -23,8 +24,8 @@ COLLECTION = "household_summaries"
 
 
 def offset_field(partition_key: str) -> str:
-    """``offsets.<topic>:<partition>`` with the topic's dots as ``~`` (a dot would nest)."""
-    return "offsets." + partition_key.replace(".", "~")
+    """``offsets.<topic>:<partition>``, keyed as the statistics key theirs."""
+    return f"offsets.{offset_key(partition_key)}"
 
 
 def summary_of(doc: dict | None) -> dict:
@@ -126,6 +127,6 @@ class SummaryChange:
         """The household has no summary document yet: this poll writes it whole (``summary``
         is the summary after the poll's events)."""
         self.created = {"_id": household_id, "summary": summary,
-                        "offsets": {offset_field(k)[len("offsets."):]: last for k, last in self.last.items()}}
+                        "offsets": {offset_key(k): last for k, last in self.last.items()}}
         if self.place is not None:
             self.created["place"] = self.place
