@@ -6,8 +6,12 @@ bulk of more than ~100 updates of existing documents exhausted the SQLite pool w
 the write lock, and the store stopped answering for good (deploy/local/ferretdb/patches.py,
 part 5). Batched consumers send exactly such bulks. The writers run in threads with a
 deadline, so a wedged store fails this test instead of hanging the run."""
+import os
 import threading
 import time
+from pathlib import Path
+
+import pytest
 
 from pymongo import InsertOne, MongoClient, UpdateOne
 
@@ -55,3 +59,28 @@ def test_bulks_of_a_thousand_updates_from_concurrent_writers(stack):
     assert counters.count_documents({"_id": {"$regex": "^new-"}}) == WRITERS * ROUNDS * 50
     assert seed["history"].count_documents({}) == WRITERS * ROUNDS * 500
     assert seed.command("ping")["ok"] == 1
+
+
+LOG_LIMIT = 64 << 20  # journal_size_limit (patches.py, part 6)
+
+
+def test_the_write_ahead_log_is_copied_back_while_updates_go_on(stack):
+    """Commits no longer run SQLite's checkpoints (patches.py, part 6): the store's own
+    checkpointer must copy the log into the database and keep it bounded, or the log would
+    grow with every write and a restart would replay all of it."""
+    data = os.environ.get("JINGZHUN_TEST_DATA", os.path.expanduser("~/.cache/jingzhun/test-stack"))
+    db_name = unique_prefix("wal")
+    db = MongoClient(stack["mongo"])[db_name]
+    db["counters"].insert_many([{"_id": f"h{i}", "n": 0, "pad": "x" * 500} for i in range(2_000)])
+    files = Path(data) / "ferretdb" / "data"
+    database, log = files / f"{db_name}.sqlite", files / f"{db_name}.sqlite-wal"
+    if not database.exists():
+        pytest.skip(f"the store's files are not under {files} (a store this run did not start)")
+    largest = 0
+    for r in range(30):  # ~60,000 rewrites of a page each: several times the checkpoint size
+        db["counters"].bulk_write([UpdateOne({"_id": f"h{i}"}, {"$inc": {"n": 1}}) for i in range(2_000)], ordered=False)
+        largest = max(largest, log.stat().st_size if log.exists() else 0)
+    copied = database.stat().st_size
+    assert copied > 1_000_000, f"nothing copied into the database file ({copied} bytes): no checkpoint ran"
+    assert largest <= 2 * LOG_LIMIT, f"the log grew to {largest} bytes while updates went on"
+    assert sum(d["n"] for d in db["counters"].find({}, {"n": 1})) == 30 * 2_000

@@ -23,10 +23,10 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.registry.domain.areas import level_of, path_of, prefix_of
 
@@ -73,16 +73,39 @@ class Stats:
                     continue  # changes nothing, as in add()
                 entry = merged.setdefault((target, doc_id, position), {"described": described, "parts": []})
                 entry["parts"].append((offset, inc))
+        by_target: dict = defaultdict(list)
         for (target, doc_id, position), entry in merged.items():
-            parts, collection = entry["parts"], self._collection(target)
+            by_target[target].append((doc_id, position, entry))
+        for target, entries in by_target.items():
+            self._write_merged(self._collection(target), entries)
+
+    def _write_merged(self, collection: Collection, entries: list) -> None:
+        """One unordered bulk write of every document's merged, guarded upsert: one round
+        trip instead of one per document. If any is refused (a redelivery: the document
+        counted some of its records already; or two upserts inserting one new document at
+        once), every document is written again record by record, each under its own
+        offset's guard, so what the bulk applied is not counted twice. (The local store
+        answers a refused upsert by ending the command, without the counts pymongo reads:
+        hence the whole fallback, not just the refused statements.)"""
+        operations = []
+        for doc_id, position, entry in entries:
+            parts = entry["parts"]
             # Keys that sum to 0 are kept: add() would have created them with 0.
             total: dict = defaultdict(int)
             for _, inc in parts:
                 for key, value in inc.items():
                     total[key] += value
-            if not self._inc(collection, doc_id, position, entry["described"], parts[0][0], parts[-1][0], dict(total)):
-                for offset, inc in parts:
-                    self._inc(collection, doc_id, position, entry["described"], offset, offset, inc)
+            operations.append(UpdateOne(*_guarded(doc_id, position, entry["described"], parts[0][0], parts[-1][0],
+                                                  dict(total)), upsert=True))
+        try:
+            result = collection.bulk_write(operations, ordered=False)
+            if result.matched_count + result.upserted_count == len(operations):
+                return
+        except (BulkWriteError, KeyError):
+            pass
+        for doc_id, position, entry in entries:
+            for offset, inc in entry["parts"]:
+                self._inc(collection, doc_id, position, entry["described"], offset, offset, inc)
 
     def _collection(self, target: str) -> Collection:
         return self.stats if target == "stats" else self.area_totals
@@ -92,9 +115,7 @@ class Stats:
              inc: dict) -> bool:
         """Apply ``inc`` unless the document counted offset ``first`` of ``position``
         already; False if it had."""
-        field = _offset_field(position)
-        guard = {"_id": doc_id, field: {"$not": {"$gte": first}}}  # also true while the partition has none
-        update = {"$inc": inc, "$set": {field: last}, "$setOnInsert": described}
+        guard, update = _guarded(doc_id, position, described, first, last, inc)
         try:
             collection.update_one(guard, update, upsert=True)
             return True
@@ -204,6 +225,14 @@ class Stats:
         if level in COUNTED_LEVELS:
             return {"area": area, "level": level}
         return {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}}
+
+
+def _guarded(doc_id: str, position: str, described: dict, first: int, last: int, inc: dict) -> tuple[dict, dict]:
+    """The filter and update that add ``inc`` to a counter document unless it counted
+    offset ``first`` of ``position`` already, and record ``last`` as counted."""
+    field = _offset_field(position)
+    guard = {"_id": doc_id, field: {"$not": {"$gte": first}}}  # also true while the partition has none
+    return guard, {"$inc": inc, "$set": {field: last}, "$setOnInsert": described}
 
 
 def _writes(group: str, month: str, changes: list[tuple[str, dict]]):

@@ -2,7 +2,7 @@
 
 package handler
 
-import "sync"
+import "github.com/FerretDB/FerretDB/internal/backends"
 
 // writeMu makes read-modify-write commands atomic with respect to each other.
-var writeMu sync.Mutex
+var writeMu = &backends.JingzhunWriteMu
