@@ -5,6 +5,8 @@ atomic updates, no multi-document transactions, no change streams, no $lookup/$f
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pymongo import MongoClient
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
@@ -25,6 +27,22 @@ def service_db(client: MongoClient, settings: Settings) -> Database:
 def auth_db(client: MongoClient, settings: Settings) -> Database:
     """Users and API tokens: shared by every service UI so one login works everywhere."""
     return client[settings.auth_database_name]
+
+
+# Values per ``$in`` query in ``find_in``. The local store answers an ``$in`` on an indexed
+# field from its index; reading by 1,000 ids a query cost ~25 % more per document than by
+# 200 (0.11-0.12 against 0.09 ms, measured on 10,000 small documents).
+IN_CHUNK = 200
+
+
+def find_in(collection: Collection, field: str, values, projection: dict | None = None,
+            sort: list | None = None) -> Iterator[dict]:
+    """The documents whose ``field`` is one of ``values``, IN_CHUNK values a query (each
+    chunk in ``sort`` order, if given)."""
+    values = sorted(set(values))
+    for start in range(0, len(values), IN_CHUNK):
+        cursor = collection.find({field: {"$in": values[start:start + IN_CHUNK]}}, projection)
+        yield from (cursor.sort(sort) if sort else cursor)
 
 
 def insert_new(collection: Collection, documents: list[dict]) -> set:

@@ -36,7 +36,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
-from shared.store import insert_new
+from shared.store import find_in, insert_new
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from services.registry.adapters.stats import Stats, offset_key
@@ -46,7 +46,6 @@ from services.registry.domain.assistance import file_counter, serious_illness_ri
 
 
 DERIVED = "derived_events"
-PREFETCH_CHUNK = 1000  # the store answers an $in of up to 1,000 ids from its index
 # What applying an event reads of a household file.
 PLACE = {"status": 1, "village_code": 1, "county_code": 1, "village": 1, "area": 1}
 
@@ -98,9 +97,8 @@ class EventApplier:
 
     def _read_places(self, household_ids) -> None:
         ids = sorted(set(household_ids))
-        for start in range(0, len(ids), PREFETCH_CHUNK):
-            for doc in self.households.find({"_id": {"$in": ids[start:start + PREFETCH_CHUNK]}}, PLACE):
-                self._places[doc.pop("_id")] = doc
+        for doc in find_in(self.households, "_id", ids, PLACE):
+            self._places[doc.pop("_id")] = doc
         self._fresh.update(h for h in ids if h in self._places)
 
     def _place(self, household_id: str) -> dict | None:

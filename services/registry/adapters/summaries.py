@@ -15,7 +15,7 @@ from collections import defaultdict
 from pymongo import UpdateOne
 from pymongo.database import Database
 
-from shared.store import insert_new
+from shared.store import find_in, insert_new
 from services.registry.adapters.stats import offset_key
 
 from services.registry.domain.households import new_summary
@@ -43,12 +43,7 @@ class HouseholdSummaries:
 
     def read_many(self, household_ids) -> dict[str, dict]:
         """{household id: {"summary": …, "offsets": {…}}} for those that have one."""
-        ids = sorted(set(household_ids))
-        found = {}
-        for start in range(0, len(ids), 1000):
-            for doc in self.summaries.find({"_id": {"$in": ids[start:start + 1000]}}):
-                found[doc["_id"]] = doc
-        return found
+        return {doc["_id"]: doc for doc in find_in(self.summaries, "_id", household_ids)}
 
     def attach(self, households: list[dict]) -> list[dict]:
         """The files with their current summary (one read for the lot)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pymongo import ASCENDING
 from pymongo.database import Database
 
-from shared.store import insert_new
+from shared.store import find_in, insert_new
 
 COLLECTION = "warnings"
 SHOWN = {"_id": 0, "risk": 1, "event_id": 1, "title_en": 1, "title_zh": 1, "raised_at": 1, "open": 1}
@@ -26,11 +26,10 @@ class Warnings:
     def of(self, household_ids) -> dict[str, list[dict]]:
         """{household id: its warnings, oldest first}."""
         found: dict[str, list[dict]] = {}
-        ids = sorted(set(household_ids))
-        for start in range(0, len(ids), 1000):
-            query = {"household_id": {"$in": ids[start:start + 1000]}}
-            for doc in self.warnings.find(query, {**SHOWN, "household_id": 1}).sort("raised_at", ASCENDING):
-                found.setdefault(doc.pop("household_id"), []).append(doc)
+        # A household's warnings are all in one chunk, so sorting each chunk orders them.
+        for doc in find_in(self.warnings, "household_id", household_ids, {**SHOWN, "household_id": 1},
+                           [("raised_at", ASCENDING)]):
+            found.setdefault(doc.pop("household_id"), []).append(doc)
         return found
 
     def attach(self, households: list[dict]) -> list[dict]:
