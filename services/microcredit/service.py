@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.events.types import microcredit as ev
+from shared.events.types.common import PROGRAM_NAMES
+from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
 from services.microcredit.adapters.common import emit
 from services.microcredit.adapters.funds import FundRepository
@@ -42,13 +44,8 @@ class Microcredit:
     # --- households and ratings -----------------------------------------------------------
     def household(self, household_id: str) -> dict:
         """The household's file known here, if it is enrolled in micro-credit; else Refused."""
-        household = self.household_view.get(household_id)
-        if household is None:
-            raise Refused(f"unknown household {household_id} (not in the registry's files known here)",
-                          "household_id", 422)
-        if not self.enrolments.is_enrolled(household_id):
-            raise Refused(f"household {household_id} is not enrolled in micro-credit", "household_id")
-        return household
+        return HouseholdGuard(self.household_view, self.enrolments,
+                              PROGRAM_NAMES["microcredit"][0]).require_enrolled(household_id)
 
     def rate(self, fields: dict, by: str) -> dict:
         household = self.household(fields["household_id"])

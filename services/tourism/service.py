@@ -1,11 +1,13 @@
 """The tourism service layer: each use case checks the rules against what is stored and
 records the change (with its events) through a repository. Free of Flask; the web layer
-authorizes first and turns ``Refused`` into a 409 or a form's field errors."""
+authorizes first and turns ``Refused`` into its status or a form's field errors."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from shared.events.types.common import PROGRAM_NAMES
+from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
 from services.tourism.adapters.bookings import BookingRepository
 from services.tourism.adapters.cooperatives import CooperativeRepository
@@ -47,13 +49,7 @@ class Tourism:
         """The household file known here, if it is enrolled in tourism; else Refused. A
         program records something for a household only once the registry's file reached it
         and the household was enrolled."""
-        household = self.household_view.get(household_id)
-        if household is None:
-            raise Refused(f"unknown household {household_id} "
-                          f"(not in the registry's files known here)", "household_id")
-        if not self.enrolments.is_enrolled(household_id):
-            raise Refused(f"household {household_id} is not enrolled in rural tourism", "household_id")
-        return household
+        return HouseholdGuard(self.household_view, self.enrolments, PROGRAM_NAMES["tourism"][0]).require_enrolled(household_id)
 
     @staticmethod
     def _same_version(record: dict, fields: dict) -> None:

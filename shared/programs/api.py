@@ -14,6 +14,8 @@ from shared.auth.web import authorize
 from shared.events.types.common import HouseholdId
 from shared.household_ids import county_of
 from shared.programs.enrolments import EnrolmentRefused
+from shared.programs.households import unknown_household
+from shared.programs.refusals import abort_refused
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_args, page_result, page_schema
 
 
@@ -80,11 +82,14 @@ def enrolment_blueprint(program: str) -> Blueprint:
 
         @blp.arguments(EnrolSchema)
         @blp.response(201, EnrolmentSchema)
-        @blp.alt_response(409, description="unknown household, removed household, or already enrolled")
+        @blp.alt_response(422, description="unknown household (not in the registry's files known here)")
+        @blp.alt_response(409, description="removed household, or already enrolled")
         def post(self, body):
             """Enrol a household known from the registry's files."""
             principal = authorize(WRITE, county=county_of(body["household_id"]))
             household = ext("household_view").get(body["household_id"])
+            if household is None:
+                abort_refused(unknown_household(body["household_id"]))
             try:
                 return ext("enrolments").enrol(household, body["household_id"], body["enrolled_on"], body["note"],
                                                principal.username)

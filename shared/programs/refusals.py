@@ -1,4 +1,5 @@
-"""Turning a refused command into the API's one error shape, naming the field at fault."""
+"""Turning a refused command into the API's one error shape, naming the field at fault, with
+the refusal's own status (409 a conflict with what is stored, 422 bad input, 404 missing)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -8,9 +9,13 @@ from flask_smorest import abort
 from shared.programs.refused import Refused
 
 
+def abort_refused(exc: Refused):
+    abort(exc.status, message=exc.message, errors={"json": exc.errors})
+
+
 @contextmanager
 def refusals():
     try:
         yield
     except Refused as exc:
-        abort(exc.status, message=exc.message, errors={"json": exc.errors})
+        abort_refused(exc)

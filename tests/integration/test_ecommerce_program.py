@@ -132,17 +132,18 @@ def test_a_cooperative_store_reaches_every_household_it_buys_from(system, enroll
 def test_an_unknown_household_is_refused_with_a_clear_error_and_nothing_is_written(system):
     ensure_running(system, "registry-relay", "ecommerce-households")
     unknown = "H621202ZZZZZZZZZZ"
+    unknown_message = f"unknown household {unknown} (not in the registry's files known here)"  # 422 everywhere
     db = system.db("ecommerce")
     before = {c: db[c].count_documents({}) for c in ("sales", "stores")}
 
-    r = api(system, "post", "/api/sales", sale_for(unknown), expect=409)
-    assert r["errors"]["json"]["household_id"] == [f"unknown household {unknown}"]
+    r = api(system, "post", "/api/sales", sale_for(unknown), expect=422)
+    assert r["errors"]["json"]["household_id"] == [unknown_message]
     r = api(system, "post", "/api/stores", {"kind": "household", "name": "店", "platform": "other",
-                                             "household_id": unknown}, expect=409)
-    assert r["errors"]["json"]["household_id"] == [f"unknown household {unknown}"]
+                                             "household_id": unknown}, expect=422)
+    assert r["errors"]["json"]["household_id"] == [unknown_message]
     r = api(system, "post", "/api/stores", {"kind": "enterprise", "name": "店", "platform": "other", "owner_name": "企业",
-                                             "county_code": "621202", "committed_households": [unknown]}, expect=409)
-    assert r["errors"]["json"]["committed_households"] == [f"unknown household {unknown}"]
+                                             "county_code": "621202", "committed_households": [unknown]}, expect=422)
+    assert r["errors"]["json"]["committed_households"] == [unknown_message]
 
     known = new_household(system)["id"]   # known here once the read model has it, but not enrolled
     wait_until(lambda: db["households"].find_one({"_id": known}), timeout=60, message="the read model")
@@ -151,8 +152,8 @@ def test_an_unknown_household_is_refused_with_a_clear_error_and_nothing_is_writt
     session = api(system, "post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202100201",
                                                      "village": "寺背村", "trainer": "张老师", "topic": "包装"}, expect=201)
     r = api(system, "post", f"/api/trainings/{session['id']}/attendance", {"household_id": unknown, "members": ["某人"]},
-            expect=409)
-    assert r["errors"]["json"]["household_id"] == [f"unknown household {unknown}"]
+            expect=422)
+    assert r["errors"]["json"]["household_id"] == [unknown_message]
 
     assert {c: db[c].count_documents({}) for c in ("sales", "stores")} == before
     assert api(system, "get", f"/api/trainings/{session['id']}", user="auditor")["attendance"] == []

@@ -38,7 +38,7 @@ def test_an_unknown_household_is_refused_with_a_clear_error(pv, world):
                        (f"/api/installations/{world['station']}/posts", {"household_id": UNKNOWN, "member_name": "王",
                                                                         "post": "护林员", "monthly_wage_fen": 100}),
                        ("/api/enrolments", {"household_id": UNKNOWN})):
-        r = pv.call("post", path, body, expect=409)
+        r = pv.call("post", path, body, expect=422)
         assert r.get_json()["errors"]["json"]["household_id"][0].startswith(message[:40]), r.get_json()
     assert pv.written() == before
 

@@ -11,7 +11,7 @@ def _enrol(system, hid, user="ecommerce_op"):
 
 def test_an_unknown_household_is_refused_with_a_clear_error(system):
     r = _enrol(system, "H621202ZZZZZZZZZZ")
-    assert r.status_code == 409
+    assert r.status_code == 422  # bad input in every program (shared.programs.households)
     assert r.get_json()["errors"]["json"]["household_id"] == ["unknown household H621202ZZZZZZZZZZ (not in the registry's files known here)"]
     assert system.db("ecommerce")["enrolments"].count_documents({}) == 0
 

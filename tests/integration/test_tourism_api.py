@@ -42,7 +42,7 @@ def test_an_unknown_household_is_refused_with_a_clear_error(system, tourism):
         ("/api/enrolments", {"household_id": UNKNOWN}),
     ):
         r = post(system, tourism, path, body)
-        assert r.status_code == 409, (path, r.get_json())
+        assert r.status_code == 422, (path, r.get_json())
         assert r.get_json()["errors"]["json"]["household_id"] == [message]
     nothing_written(system)
 

@@ -118,7 +118,7 @@ def test_each_refusal_has_its_own_reason_and_changes_nothing(system, hooks, part
     assert set(invalid.get_json()["errors"]["json"]) == {"quantity", "sold_on"}
 
     unknown = post(hooks, partner, "sales", report("H621202ZZZZZZZZZZ", "JD-2006"))
-    assert unknown.status_code == 409 and unknown.get_json()["reason"] == "unknown_household", unknown.get_json()
+    assert unknown.status_code == 422 and unknown.get_json()["reason"] == "unknown_household", unknown.get_json()
 
     not_allowed = post(hooks, partner, "generation", {"partner_ref": "G-1", "installation_id": "PV-1",
                                                       "month": "2026-10", "kwh": 100, "tariff_fen_per_kwh": 40.0})

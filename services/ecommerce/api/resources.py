@@ -8,7 +8,8 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
 from services.ecommerce.adapters.common import Conflict, NotFound
-from services.ecommerce.api.checks import enrolled_household, refuse, refuse_fields
+from shared.programs.refusals import refusals
+from services.ecommerce.api.checks import household_guard, refuse, refuse_fields
 from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema, SalePageSchema,
                                             SaleQuerySchema, SaleSchema)
 from services.ecommerce.domain.sales import RefundRefused
@@ -39,9 +40,8 @@ def sale_link_errors(fields: dict) -> dict:
 def record_sale(fields: dict, username: str) -> tuple[dict, bool]:
     """The checks and the write shared by the API and the form (aborts with the problem).
     A sale is recorded only for a household known here and enrolled in e-commerce."""
-    household, problem = enrolled_household(fields["household_id"])
-    if problem:
-        refuse("household_id", problem)
+    with refusals():
+        household = household_guard().require_enrolled_recently(fields["household_id"])
     errors = sale_link_errors(fields)
     if errors:
         refuse_fields(errors, 409, "The sale names a store or station it cannot go with.")

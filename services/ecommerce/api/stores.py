@@ -8,7 +8,8 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
 from services.ecommerce.adapters.common import Conflict
-from services.ecommerce.api.checks import household_problem, known_household, refuse, refuse_fields
+from shared.programs.households import UNKNOWN_HOUSEHOLD_STATUS
+from services.ecommerce.api.checks import household_guard, refuse, refuse_fields
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StorePageSchema,
                                                   StoreQuerySchema, StoreSchema, StoreUpdateSchema)
 from services.ecommerce.domain.stores import HOUSEHOLD, commitment_changes, store_county
@@ -22,10 +23,13 @@ def repo():
 
 
 def households_refused(household_ids: list[str], field: str) -> None:
-    """Every household a store names must be known here and enrolled in e-commerce."""
-    problems = [p for p in (household_problem(h) for h in household_ids) if p]
-    if problems:
-        refuse_fields({field: problems}, 409, "; ".join(problems))
+    """Every household a store names must be known here and enrolled in e-commerce: 422 if
+    one is unknown (bad input), else 409, as for one household (shared.programs.households)."""
+    refused = [r for r in (household_guard().refusal(h, field) for h in household_ids) if r]
+    if refused:
+        problems = [r.message for r in refused]
+        status = UNKNOWN_HOUSEHOLD_STATUS if any(r.status == UNKNOWN_HOUSEHOLD_STATUS for r in refused) else 409
+        refuse_fields({field: problems}, status, "; ".join(problems))
 
 
 def one_store(store_id: str, action: str = READ) -> tuple[dict, object]:
@@ -38,7 +42,7 @@ def one_store(store_id: str, action: str = READ) -> tuple[dict, object]:
 def open_store(fields: dict, username: str) -> dict:
     if fields["kind"] == HOUSEHOLD:
         households_refused([fields["household_id"]], "household_id")
-        return repo().open(fields, username, known_household(fields["household_id"])["head_name"])
+        return repo().open(fields, username, household_guard().view.get(fields["household_id"])["head_name"])
     households_refused(fields["committed_households"], "committed_households")
     return repo().open(fields, username)
 

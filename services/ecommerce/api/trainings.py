@@ -8,7 +8,8 @@ from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from services.ecommerce.adapters.common import Conflict
 from services.ecommerce.adapters.trainings import AttendanceRefused
-from services.ecommerce.api.checks import household_problem, known_household, refuse
+from shared.programs.refusals import refusals
+from services.ecommerce.api.checks import household_guard, refuse
 from services.ecommerce.api.training_schemas import (AttendanceSchema, TrainingCreateSchema, TrainingPageSchema,
                                                      TrainingQuerySchema, TrainingSchema, TrainingUpdateSchema)
 from services.ecommerce.domain.training import clean_members
@@ -38,12 +39,10 @@ def update_session(session: dict, fields: dict, username: str) -> dict:
 
 
 def record_attendance(session_id: str, fields: dict, username: str) -> dict:
-    problem = household_problem(fields["household_id"])
-    if problem:
-        refuse("household_id", problem)
+    with refusals():
+        household = household_guard().require_enrolled(fields["household_id"])
     try:
-        return repo().attend(session_id, known_household(fields["household_id"]), clean_members(fields["members"]),
-                             username)
+        return repo().attend(session_id, household, clean_members(fields["members"]), username)
     except AttendanceRefused as exc:
         refuse("household_id", str(exc))
 

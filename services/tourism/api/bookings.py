@@ -6,7 +6,8 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refused import Refused
-from services.tourism.api.common import conflict, found, tourism
+from shared.programs.refusals import abort_refused
+from services.tourism.api.common import found, tourism
 from services.tourism.api.schemas.bookings import (BookingCancelSchema, BookingCreateSchema, BookingPageSchema,
                                                    BookingQuerySchema, BookingSchema)
 
@@ -38,12 +39,12 @@ class Bookings(MethodView):
             homestay = t.homestay(fields["homestay_id"])
         except Refused as exc:
             authorize(WRITE)
-            conflict(exc)
+            abort_refused(exc)
         principal = authorize(WRITE, county=homestay["county_code"])
         try:
             return t.record_booking(homestay, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<booking_id>")
@@ -68,4 +69,4 @@ class Cancel(MethodView):
         try:
             return tourism().cancel_booking(booking, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)

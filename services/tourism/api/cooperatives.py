@@ -6,7 +6,8 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refused import Refused
-from services.tourism.api.common import conflict, found, tourism
+from shared.programs.refusals import abort_refused
+from services.tourism.api.common import found, tourism
 from services.tourism.api.schemas.cooperatives import (CooperativeCreateSchema, CooperativeEditSchema,
                                                        CooperativePageSchema, CooperativeQuerySchema,
                                                        CooperativeSchema, DividendRunCreateSchema,
@@ -26,7 +27,7 @@ def refused_as_409(call, *args):
     try:
         return call(*args)
     except Refused as exc:
-        conflict(exc)
+        abort_refused(exc)
 
 
 @blp.route("/cooperatives")

@@ -7,7 +7,8 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
 from shared.programs.refused import Refused
-from services.tourism.api.common import conflict, found, tourism
+from shared.programs.refusals import abort_refused
+from services.tourism.api.common import found, tourism
 from services.tourism.api.schemas.homestays import (HomestayCreateSchema, HomestayEditSchema, HomestayPageSchema,
                                                     HomestayQuerySchema, HomestaySchema, InspectionCreateSchema)
 
@@ -41,7 +42,7 @@ class Homestays(MethodView):
         try:
             return tourism().register_homestay(fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<homestay_id>")
@@ -60,7 +61,7 @@ class Homestay(MethodView):
         try:
             return tourism().edit_homestay(homestay, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<homestay_id>/inspections")
@@ -73,4 +74,4 @@ class Inspections(MethodView):
         try:
             return tourism().inspect_homestay(homestay, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)

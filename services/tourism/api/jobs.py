@@ -7,7 +7,8 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
 from shared.programs.refused import Refused
-from services.tourism.api.common import conflict, found, tourism
+from shared.programs.refusals import abort_refused
+from services.tourism.api.common import found, tourism
 from services.tourism.api.schemas.jobs import (JobCreateSchema, JobEditSchema, JobEndSchema, JobPageSchema,
                                                JobQuerySchema, JobSchema, WageListSchema, WagePaySchema,
                                                WagePaymentSchema)
@@ -42,7 +43,7 @@ class Jobs(MethodView):
         try:
             return tourism().start_job(fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<job_id>")
@@ -61,7 +62,7 @@ class Job(MethodView):
         try:
             return tourism().edit_job(job, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<job_id>/end")
@@ -75,7 +76,7 @@ class End(MethodView):
         try:
             return tourism().end_job(job, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
 
 
 @blp.route("/<job_id>/wages")
@@ -97,5 +98,5 @@ class Wages(MethodView):
         try:
             payment, created = tourism().pay_wage(job, fields, principal.username)
         except Refused as exc:
-            conflict(exc)
+            abort_refused(exc)
         return payment, 201 if created else 200

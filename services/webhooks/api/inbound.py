@@ -35,8 +35,8 @@ class InboundReport(MethodView):
     @blp.alt_response(202, schema=InboundResultSchema, description="the program is unreachable: applied later")
     @blp.alt_response(401, description="bad_signature, stale_timestamp or missing_headers")
     @blp.alt_response(403, description="program_not_allowed")
-    @blp.alt_response(409, description="replayed (webhook-id seen before), unknown_household, refused_by_program")
-    @blp.alt_response(422, description="invalid_field")
+    @blp.alt_response(409, description="replayed (webhook-id seen before), not enrolled (unknown_household), refused_by_program")
+    @blp.alt_response(422, description="invalid_field, or unknown_household: not in the registry's files")
     def post(self, partner_id, report_kind):
         """Report to a program. The body is the kind's JSON with the partner's ``partner_ref``."""
         try:

@@ -37,9 +37,14 @@ class EnrolmentEndedV1(EventData):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
+# Each program's name in English and Chinese, as its enrolment events call it.
+PROGRAM_NAMES: dict[str, tuple[str, str]] = {}
+
+
 def declare_enrolment(program: str, name_en: str, name_zh: str) -> tuple[EventType, EventType]:
     """Enrolment in and exit from a program: the same two events for every program. Leaving
     a program stops its income, a return-to-poverty risk signal after the household exited."""
+    PROGRAM_NAMES[program] = (name_en, name_zh)
     enrolled = CATALOGUE.declare(EventType(
         type=f"cn.jingzhun.{program}.enrolment.started.v1", program=program, schema=EnrolledV1,
         title_en=f"Enrolled in {name_en}", title_zh=f"纳入{name_zh}", enrolment_status="enrolled"))
