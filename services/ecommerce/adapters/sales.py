@@ -13,7 +13,8 @@ from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import SALE_CORRECTED, SALE_RECORDED, SALE_REFUNDED
 from shared.household_ids import county_of
-from services.ecommerce.adapters.common import PUBLIC, Conflict, NotFound, contains
+from shared.programs.records import PUBLIC
+from services.ecommerce.adapters.common import Conflict, NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.sales import (CORRECTABLE, RECORDED, REFUNDED, check_refund, month_of, new_sale_id,
                                              partner_sale_id, refund_id, status_after)

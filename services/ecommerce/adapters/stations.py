@@ -6,7 +6,8 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 
 from shared.events.envelope import utcnow_iso
-from services.ecommerce.adapters.common import PUBLIC, Conflict, NotFound, contains, scoped
+from shared.programs.records import PUBLIC, scoped
+from services.ecommerce.adapters.common import Conflict, NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.stations import EDITABLE, OPEN, new_station_id
 
@@ -54,7 +55,7 @@ class StationRepository:
         return self.stations.find_one({"_id": station_id}, PUBLIC)
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope, county=filters.get("county"))
+        query = scoped(scope, county_code=filters.get("county"))
         if filters.get("status"):
             query["status"] = filters["status"]
         if filters.get("village_code"):

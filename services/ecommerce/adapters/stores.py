@@ -12,7 +12,8 @@ from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import (COMMITMENT_ENDED, COMMITMENT_STARTED, STORE_CLOSED, STORE_OPENED,
                                            STORE_UPDATED)
-from services.ecommerce.adapters.common import PUBLIC, Conflict, NotFound, contains, scoped
+from shared.programs.records import PUBLIC, scoped
+from services.ecommerce.adapters.common import Conflict, NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.stores import (CLOSED, EDITABLE, HOUSEHOLD, OPEN, commitment_changes, households_of,
                                               new_store_id, store_county)
@@ -131,7 +132,7 @@ class StoreRepository:
         return self.stores.find_one({"_id": store_id}, PUBLIC)
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope, county=filters.get("county"))
+        query = scoped(scope, county_code=filters.get("county"))
         for name in ("kind", "status", "platform"):
             if filters.get(name):
                 query[name] = filters[name]

@@ -9,7 +9,8 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import TRAINING_ATTENDED, TRAINING_CORRECTED
-from services.ecommerce.adapters.common import PUBLIC, Conflict, NotFound, contains, scoped
+from shared.programs.records import PUBLIC, scoped
+from services.ecommerce.adapters.common import Conflict, NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.sales import month_of
 from services.ecommerce.domain.training import EDITABLE, attendance_problem, new_session_id
@@ -98,7 +99,7 @@ class TrainingRepository:
         return self.trainings.find_one({"_id": session_id}, PUBLIC)
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope, county=filters.get("county"))
+        query = scoped(scope, county_code=filters.get("county"))
         if filters.get("village_code"):
             query["village_code"] = filters["village_code"]
         if filters.get("household_id"):

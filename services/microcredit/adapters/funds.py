@@ -10,7 +10,7 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.programs.refused import Refused
-from services.microcredit.adapters.common import PUBLIC
+from shared.programs.records import PUBLIC
 
 
 class FundRepository:

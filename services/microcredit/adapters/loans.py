@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.programs.refused import Refused
-from services.microcredit.adapters.common import PUBLIC, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
 from services.microcredit.domain.states import LENT
 
 
@@ -50,7 +50,7 @@ class LoanRepository:
         return self.loans.find_one({"open_key": household_id}, {"_id": 1, "status": 1})
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope, filters.get("county_code"))
+        query = scoped(scope, {}, county_code=filters.get("county_code"))
         for name in ("status", "household_id", "method"):
             if filters.get(name):
                 query[name] = filters[name]
@@ -65,7 +65,7 @@ class LoanRepository:
         return list(self.loans.find({"status": {"$in": list(LENT)}}, PUBLIC))
 
     def for_report(self, scope: dict, county_code: str | None) -> list[dict]:
-        query = scoped({"disbursed_on": {"$exists": True}}, scope, county_code)
+        query = scoped(scope, {"disbursed_on": {"$exists": True}}, county_code=county_code)
         return list(self.loans.find(query, {"county_code": 1, "principal_fen": 1, "disbursed_on": 1, "status": 1,
                                             "schedule": 1, "repayments": 1, "written_off_on": 1,
                                             "written_off_fen": 1}))

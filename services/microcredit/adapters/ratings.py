@@ -11,7 +11,8 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import microcredit as ev
 from shared.programs.refused import Refused
-from services.microcredit.adapters.common import PUBLIC, emit, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
+from services.microcredit.adapters.common import emit
 
 RATING_FIELDS = ("grade", "credit_line_fen", "rated_on", "valid_until", "note", "rated_by")
 
@@ -34,7 +35,7 @@ class RatingRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope, filters.get("county_code"))
+        query = scoped(scope, {}, county_code=filters.get("county_code"))
         if filters.get("grade"):
             query["grade"] = filters["grade"]
         if filters.get("q"):

@@ -1,14 +1,10 @@
-"""What every photovoltaic repository shares: hidden outbox fields, county scopes, and a
-change published to its households with its history entry, in one write."""
+"""What every photovoltaic repository shares: the source name, and a change published to its households with its history entry, in one write."""
 from __future__ import annotations
-
-import re
 
 from shared import outbox
 from shared.events.catalogue import EventType
 from services.photovoltaic.domain.history import entry
 
-PUBLIC = {outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
 SOURCE = "photovoltaic"
 
 
@@ -17,14 +13,3 @@ def fan_out(event_type: EventType, data: dict, household_ids: list[str]) -> tupl
     events = [outbox.event(event_type.type, SOURCE, hid, {**data, "household_id": hid}) for hid in household_ids]
     title_data = {**data, "household_id": household_ids[0] if household_ids else ""}
     return events, entry(event_type, title_data, household_ids, events[0]["time"] if events else None)
-
-
-def scoped(query: dict, scope: dict) -> dict:
-    """Narrow a query to the caller's county (program operators may be county-scoped)."""
-    if scope.get("county_code"):
-        return {**query, "county_code": scope["county_code"]}
-    return query
-
-
-def prefix(text: str) -> dict:
-    return {"$regex": "^" + re.escape(text)}

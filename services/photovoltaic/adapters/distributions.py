@@ -11,7 +11,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import photovoltaic as ev
-from services.photovoltaic.adapters.common import PUBLIC, fan_out, scoped
+from shared.programs.records import PUBLIC, scoped
+from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.distribution import DIVIDENDS, Plan, distribution_id
 
 
@@ -31,7 +32,7 @@ class DistributionRepository:
         return self.distributions.find_one({"_id": distribution_id(station_id, month)}, {"_id": 1}) is not None
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         for name in ("installation_id", "month", "mode"):
             if filters.get(name):
                 query[name] = filters[name]

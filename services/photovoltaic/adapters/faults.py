@@ -13,7 +13,8 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from services.photovoltaic.adapters.common import PUBLIC, fan_out, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
+from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.faults import OPEN, RESTORED, days_down, new_fault_id, risk_due
 from services.photovoltaic.domain.installations import households_of
 
@@ -48,10 +49,10 @@ class FaultRepository:
         return {f["installation_id"]: f for f in found}
 
     def open_installation_ids(self, scope: dict) -> list[str]:
-        return [f["installation_id"] for f in self.faults.find(scoped({"status": OPEN}, scope), {"installation_id": 1})]
+        return [f["installation_id"] for f in self.faults.find(scoped(scope, {"status": OPEN}), {"installation_id": 1})]
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         for name in ("installation_id", "status", "cause"):
             if filters.get(name):
                 query[name] = filters[name]

@@ -10,7 +10,8 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from services.photovoltaic.adapters.common import PUBLIC, fan_out, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
+from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.installations import households_of, new_installation_id
 
 
@@ -42,7 +43,7 @@ class InstallationRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         if filters.get("q"):
             q = filters["q"].strip()
             query["$or"] = [{"_id": prefix(q.upper())}, {"name": prefix(q)}]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
-from services.photovoltaic.adapters.common import scoped
+from shared.programs.records import scoped
 
 REPORT_FIELDS = {"_id": 0, "month": 1, "county_code": 1, "kwh": 1, "revenue_fen": 1, "income_fen": 1}
 DISTRIBUTION_FIELDS = {"_id": 0, "month": 1, "county_code": 1, "mode": 1, "distributed_fen": 1}
@@ -22,7 +22,7 @@ class MonthlyReport:
     def rows(self, scope: dict, start: str, end: str, county: str | None = None) -> list[dict]:
         """One row per month and county: reports, kWh, revenue, rooftop income, dividends,
         wages, distributed (dividends + wages), income to households (distributed + rooftop)."""
-        match = scoped({"month": {"$gte": start, "$lte": end}}, scope)
+        match = scoped(scope, {"month": {"$gte": start, "$lte": end}})
         if county and not scope.get("county_code"):
             match["county_code"] = county
         rows: dict[tuple, dict] = {}

@@ -11,7 +11,8 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from services.photovoltaic.adapters.common import PUBLIC, fan_out, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
+from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.generation import income_to, report_id
 from services.photovoltaic.domain.installations import households_of
 
@@ -35,7 +36,7 @@ class ReportRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         for name in ("installation_id", "month", "source", "kind"):
             if filters.get(name):
                 query[name] = filters[name]

@@ -12,7 +12,8 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.catalogue import EventType
 from shared.events.types import relocation as ev
-from services.relocation.adapters.common import PUBLIC, SOURCE, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
+from services.relocation.adapters.common import SOURCE
 from shared.programs.refused import Refused
 from services.relocation.domain.history import entry
 from services.relocation.domain.lifecycle import ENROLLED, MOVED_IN, new_case_id
@@ -56,7 +57,7 @@ class CaseRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         for name in ("stage", "site_id", "household_id"):
             if filters.get(name):
                 query[name] = filters[name]
@@ -71,7 +72,7 @@ class CaseRepository:
         return list(cursor), self.cases.count_documents(query)
 
     def all(self, scope: dict) -> list[dict]:
-        return list(self.cases.find(scoped({}, scope), LIST_FIELDS))
+        return list(self.cases.find(scoped(scope), LIST_FIELDS))
 
     def due_for_risk_check(self) -> list[dict]:
         return list(self.cases.find({"stage": MOVED_IN, "risk_raised": False}, LIST_FIELDS))

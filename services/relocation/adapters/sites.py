@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
-from services.relocation.adapters.common import PUBLIC, prefix, scoped
+from shared.programs.records import prefix, PUBLIC, scoped
 from shared.programs.refused import Refused
 from services.relocation.domain.sites import check_room, new_site_id
 
@@ -33,7 +33,7 @@ class SiteRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped({}, scope)
+        query = scoped(scope)
         if filters.get("q"):
             q = filters["q"].strip()
             query["$or"] = [{"_id": prefix(q.upper())}, {"name": prefix(q)}]
@@ -45,7 +45,7 @@ class SiteRepository:
         return list(cursor), self.sites.count_documents(query)
 
     def all(self, scope: dict) -> list[dict]:
-        return list(self.sites.find(scoped({}, scope), PUBLIC).sort("name", ASCENDING))
+        return list(self.sites.find(scoped(scope), PUBLIC).sort("name", ASCENDING))
 
     def create(self, fields: dict, by: str) -> dict:
         now = datetime.now(timezone.utc)

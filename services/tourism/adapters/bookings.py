@@ -9,6 +9,7 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.types import tourism as ev
 from shared.programs.refused import Refused
+from shared.programs.records import PUBLIC, scoped
 from services.tourism.adapters import records
 from services.tourism.domain.bookings import month_of, nights
 from services.tourism.domain.ids import new_booking_id
@@ -60,12 +61,12 @@ class BookingRepository:
         return self.get(booking["_id"])
 
     def get(self, booking_id: str) -> dict | None:
-        return self.bookings.find_one({"_id": booking_id}, records.PUBLIC)
+        return self.bookings.find_one({"_id": booking_id}, PUBLIC)
 
     def list(self, scope: dict, q: str | None = None, status: str | None = None, month: str | None = None,
              county_code: str | None = None, homestay_id: str | None = None, household_id: str | None = None,
              skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-        query = records.scoped(scope, status=status, month=month, county_code=county_code,
+        query = scoped(scope, status=status, month=month, county_code=county_code,
                                homestay_id=homestay_id, household_id=household_id)
         query.update(records.search(q, "homestay_name", "guest_name", "household_id", "_id"))
         return records.page(self.bookings, query, skip, limit)

@@ -13,6 +13,7 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.types import tourism as ev
 from shared.programs.refused import Refused
+from shared.programs.records import PUBLIC, scoped
 from services.tourism.adapters import records
 from services.tourism.domain import cooperatives as rules
 from services.tourism.domain.ids import new_cooperative_id
@@ -75,10 +76,10 @@ class CooperativeRepository:
         return member
 
     def get(self, cooperative_id: str) -> dict | None:
-        return self.cooperatives.find_one({"_id": cooperative_id}, records.PUBLIC)
+        return self.cooperatives.find_one({"_id": cooperative_id}, PUBLIC)
 
     def list(self, scope: dict, q: str | None = None, county_code: str | None = None,
              skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-        query = records.scoped(scope, county_code=county_code)
+        query = scoped(scope, county_code=county_code)
         query.update(records.search(q, "name", "village", "_id"))
         return records.page(self.cooperatives, query, skip, limit)

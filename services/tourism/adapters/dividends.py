@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import tourism as ev
 from shared.programs.refused import Refused
+from shared.programs.records import PUBLIC
 from services.tourism.adapters import records
 from services.tourism.domain import dividends as rules
 from services.tourism.domain.ids import dividend_run_id
@@ -60,7 +61,7 @@ class DividendRunRepository:
         return existing, False
 
     def get(self, run_id: str) -> dict | None:
-        return self.runs.find_one({"_id": run_id}, records.PUBLIC)
+        return self.runs.find_one({"_id": run_id}, PUBLIC)
 
     def for_cooperative(self, cooperative_id: str) -> list[dict]:
-        return list(self.runs.find({"cooperative_id": cooperative_id}, records.PUBLIC).sort("paid_on", DESCENDING))
+        return list(self.runs.find({"cooperative_id": cooperative_id}, PUBLIC).sort("paid_on", DESCENDING))

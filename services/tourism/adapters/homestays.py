@@ -8,6 +8,7 @@ from pymongo.database import Database
 
 from shared import outbox
 from shared.events.types import tourism as ev
+from shared.programs.records import PUBLIC, scoped
 from services.tourism.adapters import records
 from services.tourism.domain.ids import new_homestay_id
 
@@ -60,11 +61,11 @@ class HomestayRepository:
         return self.get(homestay["_id"])
 
     def get(self, homestay_id: str) -> dict | None:
-        return self.homestays.find_one({"_id": homestay_id}, records.PUBLIC)
+        return self.homestays.find_one({"_id": homestay_id}, PUBLIC)
 
     def list(self, scope: dict, q: str | None = None, kind: str | None = None, county_code: str | None = None,
              household_id: str | None = None, skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-        query = records.scoped(scope, kind=kind, county_code=county_code, household_id=household_id)
+        query = scoped(scope, kind=kind, county_code=county_code, household_id=household_id)
         query.update(records.search(q, "name", "household_id", "_id", "head_name"))
         return records.page(self.homestays, query, skip, limit)
 

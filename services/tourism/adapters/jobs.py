@@ -9,6 +9,7 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.types import tourism as ev
 from shared.programs.refused import Refused
+from shared.programs.records import PUBLIC, scoped
 from services.tourism.adapters import records
 from services.tourism.domain.ids import new_job_id
 
@@ -60,10 +61,10 @@ class JobRepository:
         return self.get(job["_id"])
 
     def get(self, job_id: str) -> dict | None:
-        return self.jobs.find_one({"_id": job_id}, records.PUBLIC)
+        return self.jobs.find_one({"_id": job_id}, PUBLIC)
 
     def list(self, scope: dict, q: str | None = None, status: str | None = None, county_code: str | None = None,
              household_id: str | None = None, skip: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-        query = records.scoped(scope, status=status, county_code=county_code, household_id=household_id)
+        query = scoped(scope, status=status, county_code=county_code, household_id=household_id)
         query.update(records.search(q, "member_name", "scenic_area", "position", "household_id", "_id"))
         return records.page(self.jobs, query, skip, limit)

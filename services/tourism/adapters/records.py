@@ -1,5 +1,5 @@
 """What every tourism collection shares: writes that carry their events (outbox) and a
-short history of them in the same document, lists with scope, search and paging."""
+short history of them in the same document, lists with search and paging."""
 from __future__ import annotations
 
 import re
@@ -9,10 +9,10 @@ from pymongo import DESCENDING
 from pymongo.collection import Collection
 
 from shared import outbox
+from shared.programs.records import PUBLIC
 from shared.programs.refused import Refused
 from services.tourism.domain.history import entry
 
-PUBLIC = {outbox.PENDING_FIELD: 0, outbox.FLAG_FIELD: 0, outbox.REV_FIELD: 0}
 
 
 def now() -> datetime:
@@ -59,14 +59,3 @@ def page(collection: Collection, query: dict, skip: int, limit: int,
          sort: list | None = None) -> tuple[list[dict], int]:
     cursor = collection.find(query, PUBLIC).sort(sort or [("created_at", DESCENDING)]).skip(skip).limit(limit)
     return list(cursor), collection.count_documents(query)
-
-
-def scoped(scope: dict, **filters) -> dict:
-    """The caller's county scope plus the filters given (None and '' are left out). A filter
-    on another county than the caller's own matches nothing."""
-    query = {k: v for k, v in filters.items() if v not in (None, "")}
-    if scope.get("county_code") and query.get("county_code", scope["county_code"]) != scope["county_code"]:
-        query["county_code"] = {"$in": []}
-    else:
-        query.update(scope)
-    return query

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
-from services.tourism.adapters.records import scoped
+from shared.programs.records import scoped
 
 # figure → (collection, extra filter, summed field or 1 to count)
 FIGURES = {

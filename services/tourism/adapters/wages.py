@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import tourism as ev
 from shared.programs.refused import Refused
+from shared.programs.records import PUBLIC
 from services.tourism.adapters import records
 from services.tourism.domain.ids import wage_payment_id
 
@@ -45,7 +46,7 @@ class WageRepository:
             return existing, False
 
     def get(self, payment_id: str) -> dict | None:
-        return self.payments.find_one({"_id": payment_id}, records.PUBLIC)
+        return self.payments.find_one({"_id": payment_id}, PUBLIC)
 
     def for_job(self, job_id: str) -> list[dict]:
-        return list(self.payments.find({"job_id": job_id}, records.PUBLIC).sort("month", DESCENDING))
+        return list(self.payments.find({"job_id": job_id}, PUBLIC).sort("month", DESCENDING))
