@@ -15,6 +15,11 @@ from pymongo.database import Database
 from shared.config import Settings
 
 
+class ChangedMeanwhile(RuntimeError):
+    """A guarded write found the document changed since it was read (or its id taken by
+    another record): nothing was written; reload and try again."""
+
+
 def make_client(settings: Settings) -> MongoClient:
     return MongoClient(settings.mongo_url, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
                        tz_aware=True, appname=settings.service)

@@ -15,7 +15,7 @@ from services.registry.domain import households as domain
 from services.registry.domain.id_numbers import check_digit
 from services.registry.imports import parsing
 from services.registry.imports.parsing import FileRefused, read_table
-from services.registry.imports.validation import (COLUMNS, LABELS, Refused, enum_value, household_id_for,
+from services.registry.imports.validation import (COLUMNS, LABELS, CellRefused, enum_value, household_id_for,
                                                   import_key, map_headers, validate, yes_no, yuan_to_fen)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,7 @@ def test_every_code_has_labels_and_the_uis_chinese_label_comes_first(kind, codes
 def test_labels_from_paper_forms():
     assert enum_value("relation", "之子") == "child" and enum_value("relation", "之妻") == "spouse"
     assert enum_value("education", "文盲或半文盲") == "none" and enum_value("labour", "丧失劳动力") == "none"
-    with pytest.raises(Refused, match="illness \\(因病\\)"):
+    with pytest.raises(CellRefused, match="illness \\(因病\\)"):
         enum_value("cause", "hunger")
 
 
@@ -107,13 +107,13 @@ def test_yuan_to_fen_is_exact(text, fen):
 
 @pytest.mark.parametrize("text", ["abc", "1.234", "-5", "12 yuan", ""])
 def test_yuan_refuses_what_is_not_an_amount(text):
-    with pytest.raises(Refused):
+    with pytest.raises(CellRefused):
         yuan_to_fen(text)
 
 
 def test_yes_no():
     assert [yes_no(v) for v in ("是", "Yes", "1", "√", "否", "no", "0", "×")] == [True] * 4 + [False] * 4
-    with pytest.raises(Refused):
+    with pytest.raises(CellRefused):
         yes_no("maybe")
 
 

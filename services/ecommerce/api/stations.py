@@ -6,7 +6,8 @@ from flask_smorest import Blueprint, abort
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
-from services.ecommerce.adapters.common import Conflict
+from shared.store import ChangedMeanwhile
+
 from services.ecommerce.api.station_schemas import (StationCreateSchema, StationPageSchema, StationQuerySchema,
                                                     StationSchema, StationUpdateSchema)
 
@@ -30,7 +31,7 @@ def update_station(station: dict, fields: dict, username: str) -> dict:
         authorize(WRITE, county=fields["village_code"][:6])  # moving it: the new county too
     try:
         return repo().update(station["_id"], fields, username, fields.get("version"))
-    except Conflict as exc:
+    except ChangedMeanwhile as exc:
         abort(409, message=str(exc))
 
 

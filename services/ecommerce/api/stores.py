@@ -7,8 +7,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import page_args, page_result
-from services.ecommerce.adapters.common import Conflict
+
 from shared.programs.households import UNKNOWN_HOUSEHOLD_STATUS
+from shared.store import ChangedMeanwhile
 from services.ecommerce.api.checks import household_guard, refuse, refuse_fields
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StorePageSchema,
                                                   StoreQuerySchema, StoreSchema, StoreUpdateSchema)
@@ -60,7 +61,7 @@ def update_store(store: dict, fields: dict, username: str) -> dict:
             refuse("reason", "Say why the households removed leave the commitment (they are told).", 422)
     try:
         return repo().update(store["_id"], fields, username, fields.get("version"), fields.get("reason", ""))
-    except Conflict as exc:
+    except ChangedMeanwhile as exc:
         abort(409, message=str(exc))
 
 
@@ -114,5 +115,5 @@ class StoreClose(MethodView):
         _, principal = one_store(store_id, WRITE)
         try:
             return repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)
-        except Conflict as exc:
+        except ChangedMeanwhile as exc:
             abort(409, message=str(exc))

@@ -6,9 +6,10 @@ from flask_smorest import Blueprint, abort
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
-from services.ecommerce.adapters.common import Conflict
+
 from services.ecommerce.adapters.trainings import AttendanceRefused
 from shared.programs.refusals import refusals
+from shared.store import ChangedMeanwhile
 from services.ecommerce.api.checks import household_guard, refuse
 from services.ecommerce.api.training_schemas import (AttendanceSchema, TrainingCreateSchema, TrainingPageSchema,
                                                      TrainingQuerySchema, TrainingSchema, TrainingUpdateSchema)
@@ -34,7 +35,7 @@ def update_session(session: dict, fields: dict, username: str) -> dict:
         authorize(WRITE, county=fields["village_code"][:6])
     try:
         return repo().update(session["_id"], fields, username, fields.get("version"))
-    except Conflict as exc:
+    except ChangedMeanwhile as exc:
         abort(409, message=str(exc))
 
 

@@ -11,7 +11,8 @@ from shared.auth.web import authorize, require
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS
 from shared.web.forms import int_or_text
 from shared.programs.forms import page_number, text
-from services.ecommerce.adapters.common import Conflict
+from shared.store import ChangedMeanwhile
+
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StoreQuerySchema,
                                                   StoreUpdateSchema)
 from services.ecommerce.api.stores import one_store, open_store, update_store
@@ -118,7 +119,7 @@ def close_store(store_id):
     if fields is not None:
         try:
             repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)
-        except Conflict as exc:
+        except ChangedMeanwhile as exc:
             errors = {FORM_ERROR: str(exc)}
         else:
             flash(_("Store closed."))

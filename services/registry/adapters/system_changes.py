@@ -12,8 +12,9 @@ import hashlib
 import logging
 
 from services.registry.adapters.change_requests import ChangeRequests
-from services.registry.adapters.households import Conflict, HouseholdRepository
+from services.registry.adapters.households import HouseholdRepository
 from services.registry.domain.change_requests import ChangeRefused
+from shared.store import ChangedMeanwhile
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class SystemChanges:
             try:
                 touched = self.households.apply_change(request, request["proposed_by"])
                 break
-            except Conflict:
+            except ChangedMeanwhile:
                 if attempt == ATTEMPTS - 1:
                     raise
             except ChangeRefused as exc:

@@ -85,7 +85,7 @@ TRUE, FALSE = {"是", "yes", "y", "true", "1", "√", "✓", "有"}, {"否", "no
 _SEPARATORS = re.compile(r"[;；,，、/]")
 
 
-class Refused(ValueError):
+class CellRefused(ValueError):
     """A cell that cannot become its field; the message goes into the error report."""
 
 
@@ -162,7 +162,7 @@ def enum_value(kind: str, text: str) -> str:
         if wanted == code or text.strip() in labels or wanted in labels:
             return code
     accepted = ", ".join(f"{code} ({labels[0]})" for code, labels in LABELS[kind].items())
-    raise Refused(f"Unknown value {text!r}; one of: {accepted}.")
+    raise CellRefused(f"Unknown value {text!r}; one of: {accepted}.")
 
 
 def yes_no(text: str) -> bool:
@@ -170,14 +170,14 @@ def yes_no(text: str) -> bool:
         return True
     if text.lower() in FALSE:
         return False
-    raise Refused(f"Not yes or no: {text!r} (是/否, yes/no, 1/0).")
+    raise CellRefused(f"Not yes or no: {text!r} (是/否, yes/no, 1/0).")
 
 
 def yuan_to_fen(text: str) -> int:
     """Yuan with at most two decimals → integer fen, exactly (never through a float)."""
     match = re.fullmatch(r"(\d{1,9})(?:\.(\d{1,2}))?", text.replace(",", "").replace("，", ""))
     if not match:
-        raise Refused(f"Not an amount in yuan with at most two decimals: {text!r}.")
+        raise CellRefused(f"Not an amount in yuan with at most two decimals: {text!r}.")
     return int(match.group(1)) * 100 + int((match.group(2) or "").ljust(2, "0"))
 
 
@@ -187,17 +187,17 @@ def year(text: str) -> int:
         return int(text)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", text):   # a date cell: the year is what counts
         return int(text[:4])
-    raise Refused(f"Not a year: {text!r}.")
+    raise CellRefused(f"Not a year: {text!r}.")
 
 
 def convert(name: str, cell):
-    """One cell → the value its field takes (or Refused). Blank cells never get here."""
+    """One cell → the value its field takes (or CellRefused). Blank cells never get here."""
     if name == "id_number" and isinstance(cell, float):
-        raise Refused("Excel stored this ID number as a number and lost its last digits: "
+        raise CellRefused("Excel stored this ID number as a number and lost its last digits: "
                       "format the column as text and type the numbers again.")
     text = cell_text(cell)
     if len(text) > MAX_CELL:
-        raise Refused(f"Longer than {MAX_CELL} characters.")
+        raise CellRefused(f"Longer than {MAX_CELL} characters.")
     if name in ENUM_OF:
         return enum_value(ENUM_OF[name], text)
     if name == "secondary_causes":
@@ -316,7 +316,7 @@ class _Checker:
                     source[name] = row
                     try:
                         values[name] = convert(name, cell)
-                    except Refused as exc:
+                    except CellRefused as exc:
                         self.fail(row, name, str(exc))
                         values[name] = _BAD
                 elif text != first[1]:
@@ -333,7 +333,7 @@ class _Checker:
                     continue
                 try:
                     member[name] = convert(name, cell)
-                except Refused as exc:
+                except CellRefused as exc:
                     self.fail(row, name, str(exc))
                     bad.add((i, name))
             number = member.get("id_number")
