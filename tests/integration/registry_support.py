@@ -59,8 +59,8 @@ def exit_household(system, hid):
     assert get(system, f"/api/households/{hid}")["status"] == "exited"
 
 
-def run_job(system, module: str, *args: str) -> dict:
-    """Run a service's scheduled job as its own process; its last output line is JSON."""
+def run_task(system, module: str, *args: str) -> dict:
+    """Run a service's scheduled task as its own process; its last output line is JSON."""
     import json
     import os
     import subprocess

@@ -4,16 +4,13 @@ another to write-off against the county fund end as the right timeline entries a
 raises a return-to-poverty warning; the overdue job run twice on a day publishes once; bad
 input on every endpoint gets 4xx naming each field, with nothing written or published."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.integration.conftest import ensure_running
-from tests.integration.registry_support import get, post as registry_post, wait_history
+from tests.integration.registry_support import get, post as registry_post, run_task, wait_history
 from tests.integration.microcredit_support import MC, PREFIX, READY, TODAY, ago
-from tests.support import ROOT, read_topic, wait_until
+from tests.support import read_topic, wait_until
 
 @pytest.fixture(scope="module")
 def mc(system):
@@ -92,12 +89,8 @@ def _exit(system, hid):
     assert get(system, f"/api/households/{hid}")["status"] == "exited"
 
 
-def _overdue_job(system, day: str) -> dict:
-    env = {**os.environ, **system.env, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "services.microcredit.jobs", "overdue", "--date", day],
-                          env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _overdue_task(system, day: str) -> dict:
+    return run_task(system, "services.microcredit.tasks", "overdue", "--today", day)
 
 
 def test_an_overdue_loan_of_an_exited_household_warns_once_and_is_written_off_against_the_fund(system, mc):
@@ -108,9 +101,9 @@ def test_an_overdue_loan_of_an_exited_household_warns_once_and_is_written_off_ag
     summary_when(system, hid, lambda s: s.get("loans_outstanding_fen") == 600_000, "the loan outstanding")
 
     # Nothing due yet the day after the disbursement; today both instalments are late: once.
-    assert lid not in _overdue_job(system, ago(69))["overdue_published"]
-    assert lid in _overdue_job(system, TODAY.isoformat())["overdue_published"]
-    assert _overdue_job(system, TODAY.isoformat())["overdue_published"] == []
+    assert lid not in _overdue_task(system, ago(69))["overdue_published"]
+    assert lid in _overdue_task(system, TODAY.isoformat())["overdue_published"]
+    assert _overdue_task(system, TODAY.isoformat())["overdue_published"] == []
     late = mc.get(f"/api/loans/{lid}")
     assert late["status"] == "overdue" and late["days_past_due"] == 40 and late["overdue_checked_on"] == TODAY.isoformat()
     assert [i["days_past_due"] for i in late["schedule"]] == [40, 9]
@@ -153,7 +146,7 @@ def test_an_overdue_loan_of_an_exited_household_warns_once_and_is_written_off_ag
 def test_an_extension_reschedules_an_overdue_loan(system, mc):
     hid = mc.enrolled(head="丁建华")
     loan = mc.lent(hid, 300_000, 1, "equal_instalments", days_ago=40)
-    assert loan["id"] in _overdue_job(system, TODAY.isoformat())["overdue_published"]
+    assert loan["id"] in _overdue_task(system, TODAY.isoformat())["overdue_published"]
     extended = mc.post(f"/api/loans/{loan['id']}/extend", {"months": 6, "reason": "冰雹灾害"}, expect=200)
     assert extended["status"] == "extended" and len(extended["schedule"]) == 6
     assert sum(i["principal_fen"] for i in extended["schedule"]) == 300_000
@@ -250,7 +243,7 @@ def test_the_bad_funds_path_and_an_unknown_loan_are_4xx(system, mc):
 def test_a_write_off_retried_after_a_crash_between_the_draw_and_the_loan_draws_once(system, mc):
     hid = mc.enrolled(head="何振国")
     loan = mc.lent(hid, 200_000, 1, "interest_only", days_ago=45)
-    assert loan["id"] in _overdue_job(system, TODAY.isoformat())["overdue_published"]
+    assert loan["id"] in _overdue_task(system, TODAY.isoformat())["overdue_published"]
     mc.post("/api/funds/621202/deposits", {"amount_fen": 1_000_000})
     before = mc.get("/api/funds/621202")
     # The first attempt drew from the fund (its event queued with the draw) and died before

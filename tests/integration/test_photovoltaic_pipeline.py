@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.registry_support import READY_TO_EXIT as READY, exit_household as _exit, get, run_job
+from tests.integration.registry_support import READY_TO_EXIT as READY, exit_household as _exit, get, run_task
 from tests.integration.test_photovoltaic_support import (A_YEAR_AGO, LAST_MONTH, PV, TODAY, TWO_MONTHS_AGO, VILLAGE)
 from tests.support import read_topic, wait_until
 
@@ -97,7 +97,7 @@ def test_a_month_of_photovoltaic_work_reaches_the_timeline_and_the_income_totals
 
 
 def _check_faults(system, today):
-    return run_job(system, "services.photovoltaic.jobs", "check-faults", "--today", today)
+    return run_task(system, "services.photovoltaic.tasks", "check-faults", "--today", today)
 
 
 def test_a_station_down_too_long_warns_for_its_exited_household_once(system, pv):

@@ -8,7 +8,7 @@ import pytest
 
 from shared.events.envelope import Envelope
 from shared.kafka.producer import make_producer, send_envelope
-from tests.integration.registry_support import READY_TO_EXIT, exit_household, get, post as registry_post, run_job
+from tests.integration.registry_support import READY_TO_EXIT, exit_household, get, post as registry_post, run_task
 from tests.integration.test_relocation_support import HOME_VILLAGE, SITE_VILLAGE, TODAY, Relocation
 from tests.support import read_topic, wait_group_caught_up, wait_until
 
@@ -126,7 +126,7 @@ def test_a_relocation_from_enrolment_to_land_reclamation(system, rel):
 
 
 def _check(system, today):
-    return run_job(system, "services.relocation.jobs", "check-employment", "--today", today)
+    return run_task(system, "services.relocation.tasks", "check-employment", "--today", today)
 
 
 def test_moved_in_without_a_job_warns_for_the_exited_household_once(system, rel):

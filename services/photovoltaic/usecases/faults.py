@@ -1,5 +1,5 @@
 """Faults and restorations, and the check that raises the risk signal of an installation
-down too long (from the API on restoration, and from ``jobs check-faults`` every day)."""
+down too long (from the API on restoration, and from ``tasks check-faults`` every day)."""
 from __future__ import annotations
 
 from datetime import date
