@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.events.catalogue import CATALOGUE
+from shared.programs.history import entry_of
 from shared.events.envelope import utcnow_iso
 
 # Changes that publish nothing (no household concerned): their own titles.
@@ -30,13 +30,11 @@ def changed_fields(record: dict, fields: dict, names: tuple[str, ...]) -> dict:
 
 
 def entry(events: list[dict]) -> dict:
-    """One history line for a change that published ``events`` (outbox dicts of one type,
-    one per household concerned); the titles are the registry's, from the first event."""
-    first = events[0]
-    event_type = CATALOGUE.get(first["type"])
-    return {"type": first["type"], "time": first["time"],
-            "title_en": event_type.title(first["data"], "en"), "title_zh": event_type.title(first["data"], "zh"),
-            "households": sorted({e["subject"] for e in events})}
+    """The kit's history entry of a change that published ``events``, its households under
+    ``households``: the name e-commerce's API has always given them."""
+    line = entry_of(events)
+    line["households"] = line.pop("household_ids")
+    return line
 
 
 def local_entry(kind: str, values: dict) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared import outbox
 from shared.events.catalogue import EventType
-from services.microcredit.domain.history import entry
+from shared.programs.history import entry
 
 SOURCE = "microcredit"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared import outbox
 from shared.events.catalogue import EventType
-from services.photovoltaic.domain.history import entry
+from shared.programs.history import entry
 
 SOURCE = "photovoltaic"
 

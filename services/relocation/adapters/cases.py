@@ -15,7 +15,7 @@ from shared.events.types import relocation as ev
 from shared.programs.records import prefix, PUBLIC, scoped
 from services.relocation.adapters.common import SOURCE
 from shared.programs.refused import Refused
-from services.relocation.domain.history import entry
+from shared.programs.history import entry
 from services.relocation.domain.lifecycle import ENROLLED, MOVED_IN, new_case_id
 
 LIST_FIELDS = {**PUBLIC, "events": 0}
@@ -32,7 +32,7 @@ def _about(case: dict, by: str) -> dict:
 
 def _event(event_type: EventType, case: dict, by: str, data: dict) -> tuple[dict, dict]:
     event = outbox.event(event_type.type, SOURCE, case["household_id"], {**_about(case, by), **data})
-    return event, entry(event_type, event["data"], event["time"])
+    return event, entry(event_type, event["data"], [event["data"]["household_id"]], event["time"])
 
 
 class CaseRepository:

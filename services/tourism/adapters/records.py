@@ -11,7 +11,7 @@ from pymongo.collection import Collection
 from shared import outbox
 from shared.programs.records import PUBLIC
 from shared.programs.refused import Refused
-from services.tourism.domain.history import entry
+from shared.programs.history import entry_of
 
 
 
@@ -26,7 +26,7 @@ def insert(collection: Collection, document: dict, events: list[dict]) -> None:
         # relay is not sent to look at a document with nothing pending.
         collection.insert_one({**document, "events": []})
         return
-    outbox.insert(collection, {**document, "events": [entry(e) for e in events]}, *events)
+    outbox.insert(collection, {**document, "events": [entry_of([e]) for e in events]}, *events)
 
 
 def update(collection: Collection, query: dict, change: dict, events: list[dict]) -> bool:
@@ -34,7 +34,7 @@ def update(collection: Collection, query: dict, change: dict, events: list[dict]
     when ``query`` no longer matches (someone changed the record meanwhile)."""
     change = {op: dict(fields) for op, fields in change.items()}
     if events:
-        change.setdefault("$push", {})["events"] = {"$each": [entry(e) for e in events]}
+        change.setdefault("$push", {})["events"] = {"$each": [entry_of([e]) for e in events]}
     return bool(outbox.update(collection, query, change, *events).matched_count)
 
 
