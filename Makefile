@@ -28,7 +28,7 @@ BENCH_WEB_PORT ?= 26000
 BENCH_DATA ?= $(JINGZHUN_CACHE)/bench-stack
 BENCH_ARGS ?=
 
-.PHONY: setup venv translations browser stack-fetch k8s-tools demo stop unit test test-only bench bench-reads clean-stack soak
+.PHONY: setup venv translations browser stack-fetch k8s-tools specs demo stop unit test test-only bench bench-reads clean-stack soak
 
 setup: venv translations stack-fetch
 
@@ -59,12 +59,16 @@ stop:
 	-@JINGZHUN_DATA=$(JINGZHUN_DATA) $(PY) -m deploy.local.demo down
 	@$(STACK) stop --data $(JINGZHUN_DATA)/stack
 
-unit: venv translations k8s-tools
+# AsyncAPI's JSON Schema, for the document's test (offline afterwards).
+specs: venv
+	@$(PY) -m deploy.specs fetch
+
+unit: venv translations k8s-tools specs
 	$(PY) -m pytest -q tests/unit
 
 # Each run starts on a fresh test stack: tests keep their databases and topics (unique
 # prefixes) instead of dropping them (FerretDB was seen to crash once right after a drop).
-test: setup browser k8s-tools
+test: setup browser k8s-tools specs
 	@$(STACK) stop --data $(TEST_DATA) >/dev/null 2>&1 || true
 	@rm -rf $(TEST_DATA)
 	@$(STACK) start --kafka-port $(TEST_KAFKA_PORT) --mongo-port $(TEST_MONGO_PORT) --data $(TEST_DATA)

@@ -9,6 +9,7 @@ import logging
 import sys
 
 from shared.config import Settings
+from shared.events.consumers import subscription
 from shared.events.topics import Topics
 from shared.kafka.consumer import Rejected
 from shared.kafka.serve import serve
@@ -40,7 +41,8 @@ def make_handler(applier: EventApplier, topics: Topics):
 
 
 def main() -> int:
-    settings = Settings.from_env("registry")
+    declared = subscription("registry-consumer")
+    settings = declared.settings(Settings.from_env("registry"))
     topics = Topics(settings.topic_prefix)
 
     def handler_for(db):
@@ -56,7 +58,7 @@ def main() -> int:
             log.info("household summaries and warnings moved out of the files", extra=moved)
         return make_handler(applier, topics)
 
-    return serve(settings, "registry-consumer", topics.consumed_by_registry, handler_for,
+    return serve(settings, declared.process, declared.topics(topics), handler_for,
                  max_poll_records=settings.ingest_poll_records)
 
 

@@ -14,6 +14,7 @@ from prometheus_client import Counter
 
 from shared.auth.store import AuthStore
 from shared.config import Settings
+from shared.events.consumers import subscription
 from shared.events.topics import Topics
 from shared.kafka.admin import ensure_topics
 from shared.kafka.consumer import ConsumerLoop
@@ -38,7 +39,8 @@ def forward_loop(service: Webhooks, stop: threading.Event, interval: float) -> N
 
 
 def main() -> int:
-    settings = Settings.from_env("webhooks")
+    declared = subscription("webhooks-worker")
+    settings = declared.settings(Settings.from_env("webhooks"))
     hooks = WebhookSettings.from_env()
     configure_logging("webhooks-worker", settings.log_level)
     ensure_topics(settings)
@@ -55,7 +57,7 @@ def main() -> int:
                                     name="forward", daemon=True)]
         for t in threads:
             t.start()
-        loop = ConsumerLoop(settings, [Topics(settings.topic_prefix).stream],
+        loop = ConsumerLoop(settings, declared.topics(Topics(settings.topic_prefix)),
                             lambda envelope, event_type, position: intake.handle(envelope, event_type, position))
         loop.install_signal_handlers()
         log.info("webhooks worker started", extra={"group": settings.consumer_group, "threads": hooks.threads})

@@ -12,6 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from shared.events.catalogue import load_all_types
+from shared.events.consumers import groups_reading
 from shared.events.topics import PROGRAMS, Topics
 from shared.events.types.registry import FILE_EVENTS
 
@@ -60,12 +61,16 @@ def document(prefix: str = "jingzhun") -> dict:
     channels[topics.registry] = {"description": "the registry's own changes to household files (audit trail, rebuild source)",
                                  "publish": {"message": {"oneOf": [
                                      {"$ref": f"#/components/messages/{_name(t)}"} for t in FILE_EVENTS]}}}
-    channels[topics.stream] = {"description": "consolidated stream: what the registry accepted, enriched",
+    channels[topics.stream] = {"description": "consolidated stream: what the registry accepted, enriched (also read "
+                                              "without a group, by position, by the registry's feed and live stream)",
                                "subscribe": {"message": {"$ref": "#/components/messages/RegistryAssistanceRecordedV1"}}}
     channels[topics.households] = {"description": "compacted: the latest file of every household",
                                    "subscribe": {"message": {"$ref": "#/components/messages/RegistryHouseholdSnapshotV1"}}}
     channels[topics.deadletter] = {"description": "records the registry could not apply; reason in the dlq_reason header",
                                    "subscribe": {"message": {"payload": {"description": "the original record value"}}}}
+    for topic, channel in channels.items():
+        # Who reads it, from the one declaration of consumers (shared/events/consumers.py).
+        channel["x-consumer-groups"] = groups_reading(topic, topics)
     return {
         "asyncapi": "2.6.0",
         "info": {"title": "Jingzhun events", "version": "1",

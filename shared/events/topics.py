@@ -23,7 +23,9 @@ class Topics:
         return f"{self.prefix}.registry.v1"
 
     @property
-    def consumed_by_registry(self) -> list[str]:
+    def replayable(self) -> list[str]:
+        """Every program's topic and the registry's own: the log of what happened, kept
+        forever, which the registry consumes and a rebuild replays."""
         return self.programs + [self.registry]
 
     @property
@@ -43,7 +45,7 @@ class Topics:
     def all(self) -> dict[str, dict]:
         """Every topic with its extra config."""
         # Program topics and the registry's own are the record a rebuild replays: kept forever.
-        topics = {t: {"retention.ms": "-1"} for t in self.consumed_by_registry}
+        topics = {t: {"retention.ms": "-1"} for t in self.replayable}
         topics[self.deadletter] = {"retention.ms": str(30 * 24 * 3600 * 1000)}
         # The stream is read directly by the registry's feed and SSE and by the webhooks
         # worker: a year of it stays readable; older assistance is in each household's history.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from shared.config import Settings
+from shared.events.consumers import subscription
 from shared.events.topics import Topics
 from shared.events.types.registry import HOUSEHOLD_SNAPSHOT
 from shared.kafka.consumer import Rejected
@@ -30,15 +31,15 @@ def main(argv=None) -> int:
         print("usage: python -m shared.programs.readmodel <service>", file=sys.stderr)
         return 2
     service = argv[0]
-    settings = Settings.from_env(service)
-    settings = settings.with_(consumer_group=f"{settings.topic_prefix}.{service}.households")
+    declared = subscription(f"{service}-households")
+    settings = declared.settings(Settings.from_env(service))
 
     def handler_for(db):
         view = HouseholdView(db)
         view.ensure_indexes()
         return make_handler(view)
 
-    return serve(settings, f"{service}-households", [Topics(settings.topic_prefix).households], handler_for)
+    return serve(settings, declared.process, declared.topics(Topics(settings.topic_prefix)), handler_for)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def _send_scrambled(system, events, seed=7):
 
 def _caught_up(system):
     group = system.settings["registry"].consumer_group
-    for topic in system.topics.consumed_by_registry:
+    for topic in system.topics.replayable:
         wait_group_caught_up(system.env["KAFKA_BOOTSTRAP_SERVERS"], group, topic, timeout=90)
 
 
