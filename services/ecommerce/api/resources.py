@@ -75,8 +75,9 @@ class Sales(MethodView):
     @blp.alt_response(200, schema=SaleSchema, description="a partner report already recorded: the sale recorded then")
     @blp.alt_response(401, description="not logged in")
     @blp.alt_response(403, description="role not allowed here")
-    @blp.alt_response(409, description="unknown or not enrolled household, store or station that does not fit, "
+    @blp.alt_response(409, description="household not enrolled, store or station that does not fit, "
                                        "partner reference used for another sale")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields):
         """Record a sale; the income reaches the household's file through the registry."""
         principal = authorize(WRITE, county=county_of(fields["household_id"]))

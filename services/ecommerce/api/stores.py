@@ -78,7 +78,8 @@ class Stores(MethodView):
 
     @blp.arguments(StoreCreateSchema)
     @blp.response(201, StoreSchema)
-    @blp.alt_response(409, description="a household named is unknown or not enrolled")
+    @blp.alt_response(409, description="a household named is not enrolled")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields):
         """Open a store: a household's own (it hears of it), or a cooperative's or enterprise's
         that commits to buy from named households (each hears of the commitment)."""

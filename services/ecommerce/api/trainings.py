@@ -90,7 +90,8 @@ class Attendance(MethodView):
     @blp.arguments(AttendanceSchema)
     @blp.response(201, TrainingSchema)
     @blp.alt_response(404, description="no such session")
-    @blp.alt_response(409, description="unknown or not enrolled household, another county, or already recorded")
+    @blp.alt_response(409, description="household not enrolled, another county, or already recorded")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields, session_id):
         """Record which members of a household attended (names as given)."""
         _, principal = one_session(session_id, WRITE)

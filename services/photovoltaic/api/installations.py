@@ -11,7 +11,8 @@ from services.photovoltaic.usecases import installations as uc
 
 blp = Blueprint("installations", __name__, url_prefix="/api/installations",
                 description="Rooftop systems and village PV stations (户用光伏与村级光伏电站), members and posts")
-CONFLICT = "refused by a rule (unknown or not enrolled household, already a member, changed meanwhile …)"
+CONFLICT = "refused by a rule (household not enrolled, already a member, changed meanwhile …)"
+REFUSED_INPUT = "unknown household (not in the registry's files known here), or input the rules refuse"
 
 
 def _one(installation_id: str) -> dict:
@@ -36,6 +37,7 @@ class Installations(MethodView):
     @blp.arguments(s.InstallationCreateSchema)
     @blp.response(201, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, fields):
         """Register a rooftop system (for an enrolled household) or a village station."""
         with refusals():
@@ -52,6 +54,7 @@ class Installation(MethodView):
     @blp.arguments(s.InstallationEditSchema)
     @blp.response(200, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def patch(self, fields, installation_id):
         """Correct an installation's name, capacity, commissioning date or village (same county)."""
         with refusals():
@@ -63,6 +66,7 @@ class Members(MethodView):
     @blp.arguments(s.JoinSchema)
     @blp.response(201, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id):
         """An enrolled household of the county joins the station with shares."""
         with refusals():
@@ -74,6 +78,7 @@ class Member(MethodView):
     @blp.arguments(s.SharesSchema)
     @blp.response(200, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def patch(self, body, installation_id, household_id):
         """Change a member's shares (from the next distribution on)."""
         with refusals():
@@ -85,6 +90,7 @@ class MemberLeave(MethodView):
     @blp.arguments(s.LeaveSchema)
     @blp.response(200, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id, household_id):
         """A household leaves the station, with a reason."""
         with refusals():
@@ -96,6 +102,7 @@ class Posts(MethodView):
     @blp.arguments(s.PostCreateSchema)
     @blp.response(201, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id):
         """A member of an enrolled household takes a public-welfare post (公益岗位) paid from the station."""
         with refusals():
@@ -107,6 +114,7 @@ class PostEnd(MethodView):
     @blp.arguments(s.PostEndSchema)
     @blp.response(200, s.InstallationSchema)
     @blp.alt_response(409, description=CONFLICT)
+    @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id, post_id):
         """End a public-welfare post, with a reason."""
         with refusals():

@@ -30,8 +30,8 @@ class Bookings(MethodView):
 
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(409, description="no such homestay, household not enrolled, no valid safety "
-                                       "inspection, or more guests than beds")
+    @blp.alt_response(409, description="no such homestay, household not enrolled, or no valid safety inspection")
+    @blp.alt_response(422, description="more guests than beds, or other input the rules refuse")
     def post(self, fields):
         """Record a booking; its income reaches the household's file through the registry."""
         t = tourism()

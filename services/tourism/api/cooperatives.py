@@ -70,7 +70,8 @@ class Cooperative(MethodView):
 class Members(MethodView):
     @blp.arguments(MemberJoinSchema)
     @blp.response(201, CooperativeSchema)
-    @blp.alt_response(409, description="unknown or not enrolled household, another county, already a member")
+    @blp.alt_response(409, description="household not enrolled, another county, already a member")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields, cooperative_id):
         """A household joins with its shares."""
         cooperative, principal = cooperative_for(cooperative_id, WRITE)

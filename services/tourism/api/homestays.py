@@ -35,7 +35,8 @@ class Homestays(MethodView):
 
     @blp.arguments(HomestayCreateSchema)
     @blp.response(201, HomestaySchema)
-    @blp.alt_response(409, description="unknown or not enrolled household")
+    @blp.alt_response(409, description="household not enrolled")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields):
         """Register a homestay run by an enrolled household."""
         principal = authorize(WRITE, county=county_of(fields["household_id"]))
@@ -54,7 +55,8 @@ class Homestay(MethodView):
 
     @blp.arguments(HomestayEditSchema)
     @blp.response(200, HomestaySchema)
-    @blp.alt_response(409, description="changed meanwhile (version), or fewer beds than rooms")
+    @blp.alt_response(409, description="changed meanwhile (version)")
+    @blp.alt_response(422, description="fewer beds than rooms, or other input the rules refuse")
     def patch(self, fields, homestay_id):
         """Change a homestay's name, kind, rooms or beds."""
         homestay, principal = homestay_for(homestay_id, WRITE)

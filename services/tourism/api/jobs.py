@@ -36,7 +36,8 @@ class Jobs(MethodView):
 
     @blp.arguments(JobCreateSchema)
     @blp.response(201, JobSchema)
-    @blp.alt_response(409, description="unknown or not enrolled household")
+    @blp.alt_response(409, description="household not enrolled")
+    @blp.alt_response(422, description="unknown household (not in the registry's files known here), or input the rules refuse")
     def post(self, fields):
         """Record a job taken by a member of an enrolled household."""
         principal = authorize(WRITE, county=county_of(fields["household_id"]))
