@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.integration.test_photovoltaic_support import A_YEAR_AGO, LAST_MONTH, PV, TWO_MONTHS_AGO, VILLAGE
+from tests.integration.photovoltaic_support import A_YEAR_AGO, LAST_MONTH, PV, TWO_MONTHS_AGO, VILLAGE
 
 UNKNOWN = "H621202ZZZZZZZZZZ"
 

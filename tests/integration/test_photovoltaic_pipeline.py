@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from tests.integration.registry_support import READY_TO_EXIT as READY, exit_household as _exit, get, run_task
-from tests.integration.test_photovoltaic_support import (A_YEAR_AGO, LAST_MONTH, PV, TODAY, TWO_MONTHS_AGO, VILLAGE)
+from tests.integration.photovoltaic_support import (A_YEAR_AGO, LAST_MONTH, PV, TODAY, TWO_MONTHS_AGO, VILLAGE)
 from tests.support import read_topic, wait_until
 
 

@@ -3,7 +3,7 @@ steps out of order, a full site, the wrong role — with errors naming each fiel
 written or queued."""
 import pytest
 
-from tests.integration.test_relocation_support import SITE_VILLAGE, Relocation
+from tests.integration.relocation_support import SITE_VILLAGE, Relocation
 
 UNKNOWN = "H621202ZZZZZZZZZZ"
 

@@ -9,7 +9,7 @@ import pytest
 from shared.events.envelope import Envelope
 from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.registry_support import READY_TO_EXIT, exit_household, get, post as registry_post, run_task
-from tests.integration.test_relocation_support import HOME_VILLAGE, SITE_VILLAGE, TODAY, Relocation
+from tests.integration.relocation_support import HOME_VILLAGE, SITE_VILLAGE, TODAY, Relocation
 from tests.support import read_topic, wait_group_caught_up, wait_until
 
 

@@ -3,7 +3,7 @@ as the right timeline entries and income totals in the registry."""
 from shared.config import Settings
 from tests.integration.conftest import ensure_running, sale_for
 from tests.integration.registry_support import get, new_household
-from tests.integration.test_photovoltaic_support import LAST_MONTH, PV, A_YEAR_AGO, VILLAGE
+from tests.integration.photovoltaic_support import LAST_MONTH, PV, A_YEAR_AGO, VILLAGE
 from tests.support import wait_until
 
 
