@@ -15,9 +15,10 @@ from pymongo.database import Database
 from shared.config import Settings
 
 
-class ChangedMeanwhile(RuntimeError):
-    """A guarded write found the document changed since it was read (or its id taken by
-    another record): nothing was written; reload and try again."""
+class WriteConflict(RuntimeError):
+    """What is stored does not allow this write: the document changed since it was read, its
+    id is taken by another record, or its state forbids the change (a closed store). Nothing
+    was written; the message says which."""
 
 
 def make_client(settings: Settings) -> MongoClient:

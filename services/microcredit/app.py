@@ -17,8 +17,8 @@ def _registrar(policy: Policy | None):
 
         register_program_kit(app, "microcredit")
         # Policy limits and rates are settings (MICROCREDIT_*), read now, not at import.
-        app.extensions["microcredit"] = Microcredit.build(app.extensions["db"], app.extensions["household_view"],
-                                                          app.extensions["enrolments"], policy or Policy.from_env())
+        app.extensions["microcredit"] = Microcredit.build(app.extensions["db"], app.extensions["household_guard"],
+                                                          policy or Policy.from_env())
         for module in (loans, ratings, funds, report):
             app.extensions["api"].register_blueprint(module.blp)
         register_pages(app)

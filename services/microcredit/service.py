@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.events.types import microcredit as ev
-from shared.events.types.common import PROGRAM_NAMES
 from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
 from services.microcredit.adapters.common import emit
@@ -30,13 +29,12 @@ class Microcredit:
     ratings: RatingRepository
     loans: LoanRepository
     funds: FundRepository
-    household_view: object           # shared.programs.households.HouseholdView
-    enrolments: object               # shared.programs.enrolments.Enrolments
+    households: HouseholdGuard
     policy: Policy
 
     @classmethod
-    def build(cls, db, household_view, enrolments, policy: Policy) -> "Microcredit":
-        m = cls(RatingRepository(db), LoanRepository(db), FundRepository(db), household_view, enrolments, policy)
+    def build(cls, db, households: HouseholdGuard, policy: Policy) -> "Microcredit":
+        m = cls(RatingRepository(db), LoanRepository(db), FundRepository(db), households, policy)
         for repo in (m.ratings, m.loans, m.funds):
             repo.ensure_indexes()
         return m
@@ -44,8 +42,7 @@ class Microcredit:
     # --- households and ratings -----------------------------------------------------------
     def household(self, household_id: str) -> dict:
         """The household's file known here, if it is enrolled in micro-credit; else Refused."""
-        return HouseholdGuard(self.household_view, self.enrolments,
-                              PROGRAM_NAMES["microcredit"][0]).require_enrolled(household_id)
+        return self.households.require_enrolled(household_id)
 
     def rate(self, fields: dict, by: str) -> dict:
         household = self.household(fields["household_id"])

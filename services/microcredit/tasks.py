@@ -12,14 +12,15 @@ from __future__ import annotations
 import sys
 
 from shared.programs.enrolments import Enrolments
-from shared.programs.households import HouseholdView
+from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
 from services.microcredit.domain.policy import Policy
 from services.microcredit.service import Microcredit
 
 
 def _overdue(db, today, env) -> dict:
-    service = Microcredit.build(db, HouseholdView(db), Enrolments(db, "microcredit"), Policy.from_env(env))
+    households = HouseholdGuard.of_program("microcredit", HouseholdView(db), Enrolments(db, "microcredit"))
+    service = Microcredit.build(db, households, Policy.from_env(env))
     return {"overdue_published": service.check_overdue(today)}
 
 

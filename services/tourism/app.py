@@ -19,8 +19,7 @@ def _register(app: Flask) -> None:
     # A policy default, so a setting (DOMAIN.md): how long a passed safety inspection lets a
     # homestay take guests.
     valid_days = int(os.environ.get("TOURISM_INSPECTION_VALID_DAYS") or INSPECTION_VALID_DAYS)
-    app.extensions["tourism"] = Tourism.build(app.extensions["db"], app.extensions["household_view"],
-                                              app.extensions["enrolments"], valid_days)
+    app.extensions["tourism"] = Tourism.build(app.extensions["db"], app.extensions["household_guard"], valid_days)
     for module in (bookings, homestays, jobs, cooperatives, report):
         app.extensions["api"].register_blueprint(module.blp)
     register_pages(app)

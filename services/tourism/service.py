@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.events.types.common import PROGRAM_NAMES
 from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
 from services.tourism.adapters.bookings import BookingRepository
@@ -31,14 +30,13 @@ class Tourism:
     cooperatives: CooperativeRepository
     dividends: DividendRunRepository
     report_reader: ReportReader
-    household_view: object           # shared.programs.households.HouseholdView
-    enrolments: object               # shared.programs.enrolments.Enrolments
+    households: HouseholdGuard
     inspection_valid_days: int = INSPECTION_VALID_DAYS
 
     @classmethod
-    def build(cls, db, household_view, enrolments, inspection_valid_days: int = INSPECTION_VALID_DAYS) -> "Tourism":
+    def build(cls, db, households: HouseholdGuard, inspection_valid_days: int = INSPECTION_VALID_DAYS) -> "Tourism":
         t = cls(HomestayRepository(db), BookingRepository(db), JobRepository(db), WageRepository(db),
-                CooperativeRepository(db), DividendRunRepository(db), ReportReader(db), household_view, enrolments,
+                CooperativeRepository(db), DividendRunRepository(db), ReportReader(db), households,
                 inspection_valid_days)
         for repo in (t.homestays, t.bookings, t.jobs, t.wages, t.cooperatives, t.dividends):
             repo.ensure_indexes()
@@ -49,7 +47,7 @@ class Tourism:
         """The household file known here, if it is enrolled in tourism; else Refused. A
         program records something for a household only once the registry's file reached it
         and the household was enrolled."""
-        return HouseholdGuard(self.household_view, self.enrolments, PROGRAM_NAMES["tourism"][0]).require_enrolled(household_id)
+        return self.households.require_enrolled(household_id)
 
     @staticmethod
     def _same_version(record: dict, fields: dict) -> None:

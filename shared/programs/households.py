@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.events.types.common import PROGRAM_NAMES
 from shared.programs.refused import Refused
 from shared.web.cache import TtlCache
 
@@ -83,6 +84,11 @@ class HouseholdGuard:
         self.view = view
         self.enrolments = enrolments
         self.program_title = program_title
+
+    @classmethod
+    def of_program(cls, program: str, view: HouseholdView, enrolments) -> "HouseholdGuard":
+        """The guard of ``program``, its refusals naming it as its enrolment events do."""
+        return cls(view, enrolments, PROGRAM_NAMES[program][0])
 
     def refusal(self, household_id: str, field: str = "household_id") -> Refused | None:
         """Why a record cannot name this household (None: it can)."""

@@ -5,7 +5,6 @@ from flask import Flask
 
 from shared.programs.api import enrolment_blueprint
 from shared.programs.enrolments import Enrolments
-from shared.events.types.common import PROGRAM_NAMES
 from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.views import enrolment_pages
 
@@ -16,7 +15,7 @@ def register_program_kit(app: Flask, program: str) -> None:
     app.extensions["enrolments"] = Enrolments(db, program)
     app.extensions["household_view"].ensure_indexes()
     app.extensions["enrolments"].ensure_indexes()
-    app.extensions["household_guard"] = HouseholdGuard(app.extensions["household_view"], app.extensions["enrolments"],
-                                                       PROGRAM_NAMES[program][0])
+    app.extensions["household_guard"] = HouseholdGuard.of_program(program, app.extensions["household_view"],
+                                                                  app.extensions["enrolments"])
     app.extensions["api"].register_blueprint(enrolment_blueprint(program))
     app.register_blueprint(enrolment_pages())

@@ -14,7 +14,7 @@ from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import SALE_CORRECTED, SALE_RECORDED, SALE_REFUNDED
 from shared.household_ids import county_of
 from shared.programs.records import PUBLIC
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 from services.ecommerce.adapters.common import NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.sales import (CORRECTABLE, RECORDED, REFUNDED, check_refund, month_of, new_sale_id,
@@ -72,7 +72,7 @@ class SaleRepository:
         except DuplicateKeyError:
             existing = self.get(sale_id)
             if existing is None or any(existing.get(k) != sale.get(k) for k in SAME_SALE):
-                raise ChangedMeanwhile(f"partner report {fields['partner']}:{partner_ref} was already recorded "
+                raise WriteConflict(f"partner report {fields['partner']}:{partner_ref} was already recorded "
                                f"as sale {sale_id} with other details") from None
             return existing, False
         return self.as_stored(sale), True
@@ -86,7 +86,7 @@ class SaleRepository:
         """Put right the descriptive fields; publishes sale.corrected when anything changed."""
         sale = self._current(sale_id)
         if version is not None and version != sale.get("version"):
-            raise ChangedMeanwhile(f"sale {sale_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"sale {sale_id} changed meanwhile; reload and try again")
         changed = records.changed_fields(sale, fields, CORRECTABLE)
         if not changed:
             return self.get(sale_id)
@@ -100,7 +100,7 @@ class SaleRepository:
                   "$inc": {"version": 1}, "$push": {"events": records.entry([event])}}
         result = outbox.update(self.sales, {"_id": sale_id, "version": sale.get("version")}, update, event)
         if not result.matched_count:
-            raise ChangedMeanwhile(f"sale {sale_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"sale {sale_id} changed meanwhile; reload and try again")
         return self.get(sale_id)
 
     def refund(self, sale_id: str, amount_fen: int, income_fen: int | None, refunded_on: date, reason: str,
@@ -132,7 +132,7 @@ class SaleRepository:
             result = outbox.update(self.sales, {"_id": sale_id, "version": sale.get("version")}, update, event)
             if result.matched_count:
                 return self.get(sale_id), True
-        raise ChangedMeanwhile(f"sale {sale_id} keeps changing; try again")
+        raise WriteConflict(f"sale {sale_id} keeps changing; try again")
 
     def _current(self, sale_id: str) -> dict:
         sale = self.sales.find_one({"_id": sale_id}, PUBLIC)

@@ -7,7 +7,7 @@ from pymongo.database import Database
 
 from shared.events.envelope import utcnow_iso
 from shared.programs.records import PUBLIC, scoped
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 from services.ecommerce.adapters.common import NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.stations import EDITABLE, OPEN, new_station_id
@@ -31,7 +31,7 @@ class StationRepository:
     def update(self, station_id: str, fields: dict, by: str, version: int | None = None) -> dict:
         station = self.current(station_id)
         if version is not None and version != station.get("version"):
-            raise ChangedMeanwhile(f"station {station_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"station {station_id} changed meanwhile; reload and try again")
         changed = records.changed_fields(station, fields, EDITABLE)
         if not changed:
             return station
@@ -43,7 +43,7 @@ class StationRepository:
             {"$set": {**changed, "updated_at": utcnow_iso(), "updated_by": by}, "$inc": {"version": 1},
              "$push": {"events": entry}})
         if not result.matched_count:
-            raise ChangedMeanwhile(f"station {station_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"station {station_id} changed meanwhile; reload and try again")
         return self.get(station_id)
 
     def current(self, station_id: str) -> dict:

@@ -13,7 +13,7 @@ from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import (COMMITMENT_ENDED, COMMITMENT_STARTED, STORE_CLOSED, STORE_OPENED,
                                            STORE_UPDATED)
 from shared.programs.records import PUBLIC, scoped
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 from services.ecommerce.adapters.common import NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.stores import (CLOSED, EDITABLE, HOUSEHOLD, OPEN, commitment_changes, households_of,
@@ -77,9 +77,9 @@ class StoreRepository:
         ended (with ``reason``), those staying that the details changed."""
         store = self.current(store_id)
         if version is not None and version != store.get("version"):
-            raise ChangedMeanwhile(f"store {store_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"store {store_id} changed meanwhile; reload and try again")
         if store["status"] != OPEN:
-            raise ChangedMeanwhile(f"store {store_id} is closed")
+            raise WriteConflict(f"store {store_id} is closed")
         names = EDITABLE if store["kind"] != HOUSEHOLD else tuple(n for n in EDITABLE if n != "committed_households")
         changed = records.changed_fields(store, fields, names)
         if not changed:
@@ -103,13 +103,13 @@ class StoreRepository:
             update["$push"] = {"events": {"$each": _history(events)}}
         result = outbox.update(self.stores, {"_id": store_id, "version": store.get("version")}, update, *events)
         if not result.matched_count:
-            raise ChangedMeanwhile(f"store {store_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"store {store_id} changed meanwhile; reload and try again")
         return self.get(store_id)
 
     def close(self, store_id: str, closed_on: date, reason: str, by: str) -> dict:
         store = self.current(store_id)
         if store["status"] != OPEN:
-            raise ChangedMeanwhile(f"store {store_id} is already closed")
+            raise WriteConflict(f"store {store_id} is already closed")
         events = [_event(STORE_CLOSED, h, by, {"store_id": store_id, "store_name": store["name"],
                                                 "kind": store["kind"], "closed_on": closed_on.isoformat(),
                                                 "reason": reason}) for h in households_of(store)]
@@ -119,7 +119,7 @@ class StoreRepository:
         result = outbox.update(self.stores, {"_id": store_id, "status": OPEN, "version": store.get("version")},
                                update, *events)
         if not result.matched_count:
-            raise ChangedMeanwhile(f"store {store_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"store {store_id} changed meanwhile; reload and try again")
         return self.get(store_id)
 
     def current(self, store_id: str) -> dict:

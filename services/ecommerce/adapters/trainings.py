@@ -10,7 +10,7 @@ from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import TRAINING_ATTENDED, TRAINING_CORRECTED
 from shared.programs.records import PUBLIC, scoped
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 from services.ecommerce.adapters.common import NotFound, contains
 from services.ecommerce.domain import records
 from services.ecommerce.domain.sales import month_of
@@ -70,7 +70,7 @@ class TrainingRepository:
         """Correct a session; households that attended hear of it (their timeline shows it)."""
         session = self.current(session_id)
         if version is not None and version != session.get("version"):
-            raise ChangedMeanwhile(f"training session {session_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"training session {session_id} changed meanwhile; reload and try again")
         changed = records.changed_fields(session, fields, EDITABLE)
         if not changed:
             return session
@@ -79,7 +79,7 @@ class TrainingRepository:
         sets = {**changed, "month": month_of(after["held_on"]), "county_code": after["village_code"][:6],
                 "updated_at": utcnow_iso(), "updated_by": by}
         if sets["county_code"] != session["county_code"] and session.get("attendee_ids"):
-            raise ChangedMeanwhile("households of this county attended: the session cannot move to another county")
+            raise WriteConflict("households of this county attended: the session cannot move to another county")
         events = [outbox.event(TRAINING_CORRECTED.type, "ecommerce", h, {
             "household_id": h, "recorded_by": by, **_session_data(after), "changed": names})
             for h in session.get("attendee_ids", [])]
@@ -87,7 +87,7 @@ class TrainingRepository:
         result = outbox.update(self.trainings, {"_id": session_id, "version": session.get("version")},
                                {"$set": sets, "$inc": {"version": 1}, "$push": {"events": entry}}, *events)
         if not result.matched_count:
-            raise ChangedMeanwhile(f"training session {session_id} changed meanwhile; reload and try again")
+            raise WriteConflict(f"training session {session_id} changed meanwhile; reload and try again")
         return self.get(session_id)
 
     def current(self, session_id: str) -> dict:

@@ -6,10 +6,10 @@ from flask_smorest import Blueprint, abort
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
+from shared.programs.refusals import refusals
+from shared.store import WriteConflict
 from shared.web.schemas import page_args, page_result
 from services.ecommerce.adapters.common import NotFound
-from shared.programs.refusals import refusals
-from shared.store import ChangedMeanwhile
 from services.ecommerce.api.checks import household_guard, refuse, refuse_fields
 from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema, SalePageSchema,
                                             SaleQuerySchema, SaleSchema)
@@ -48,7 +48,7 @@ def record_sale(fields: dict, username: str) -> tuple[dict, bool]:
         refuse_fields(errors, 409, "The sale names a store or station it cannot go with.")
     try:
         return repo().record(fields, username, household)
-    except ChangedMeanwhile as exc:
+    except WriteConflict as exc:
         refuse("partner_ref", str(exc))
 
 
@@ -102,7 +102,7 @@ class Sale(MethodView):
         _, principal = one_sale(sale_id, WRITE)
         try:
             return repo().correct(sale_id, fields, principal.username, fields.get("version"))
-        except ChangedMeanwhile as exc:
+        except WriteConflict as exc:
             abort(409, message=str(exc))
 
 
@@ -122,6 +122,6 @@ class Refunds(MethodView):
                                           fields.get("partner_ref"))
         except RefundRefused as exc:
             refuse_fields(exc.errors, 409, str(exc))
-        except (ChangedMeanwhile, NotFound) as exc:
+        except (WriteConflict, NotFound) as exc:
             abort(409, message=str(exc))
         return sale, 201 if created else 200

@@ -5,9 +5,8 @@ from flask_smorest import Blueprint, abort
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
+from shared.store import WriteConflict
 from shared.web.schemas import page_args, page_result
-from shared.store import ChangedMeanwhile
-
 from services.ecommerce.api.station_schemas import (StationCreateSchema, StationPageSchema, StationQuerySchema,
                                                     StationSchema, StationUpdateSchema)
 
@@ -31,7 +30,7 @@ def update_station(station: dict, fields: dict, username: str) -> dict:
         authorize(WRITE, county=fields["village_code"][:6])  # moving it: the new county too
     try:
         return repo().update(station["_id"], fields, username, fields.get("version"))
-    except ChangedMeanwhile as exc:
+    except WriteConflict as exc:
         abort(409, message=str(exc))
 
 

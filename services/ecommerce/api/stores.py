@@ -6,10 +6,9 @@ from flask_smorest import Blueprint, abort
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
+from shared.programs.households import NOT_ENROLLED_STATUS, UNKNOWN_HOUSEHOLD_STATUS
+from shared.store import WriteConflict
 from shared.web.schemas import page_args, page_result
-
-from shared.programs.households import UNKNOWN_HOUSEHOLD_STATUS
-from shared.store import ChangedMeanwhile
 from services.ecommerce.api.checks import household_guard, refuse, refuse_fields
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StorePageSchema,
                                                   StoreQuerySchema, StoreSchema, StoreUpdateSchema)
@@ -29,7 +28,7 @@ def households_refused(household_ids: list[str], field: str) -> None:
     refused = [r for r in (household_guard().refusal(h, field) for h in household_ids) if r]
     if refused:
         problems = [r.message for r in refused]
-        status = UNKNOWN_HOUSEHOLD_STATUS if any(r.status == UNKNOWN_HOUSEHOLD_STATUS for r in refused) else 409
+        status = UNKNOWN_HOUSEHOLD_STATUS if any(r.status == UNKNOWN_HOUSEHOLD_STATUS for r in refused) else NOT_ENROLLED_STATUS
         refuse_fields({field: problems}, status, "; ".join(problems))
 
 
@@ -61,7 +60,7 @@ def update_store(store: dict, fields: dict, username: str) -> dict:
             refuse("reason", "Say why the households removed leave the commitment (they are told).", 422)
     try:
         return repo().update(store["_id"], fields, username, fields.get("version"), fields.get("reason", ""))
-    except ChangedMeanwhile as exc:
+    except WriteConflict as exc:
         abort(409, message=str(exc))
 
 
@@ -116,5 +115,5 @@ class StoreClose(MethodView):
         _, principal = one_store(store_id, WRITE)
         try:
             return repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)
-        except ChangedMeanwhile as exc:
+        except WriteConflict as exc:
             abort(409, message=str(exc))

@@ -9,7 +9,7 @@ from shared.web.schemas import page_args, page_result
 
 from services.ecommerce.adapters.trainings import AttendanceRefused
 from shared.programs.refusals import refusals
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 from services.ecommerce.api.checks import household_guard, refuse
 from services.ecommerce.api.training_schemas import (AttendanceSchema, TrainingCreateSchema, TrainingPageSchema,
                                                      TrainingQuerySchema, TrainingSchema, TrainingUpdateSchema)
@@ -35,7 +35,7 @@ def update_session(session: dict, fields: dict, username: str) -> dict:
         authorize(WRITE, county=fields["village_code"][:6])
     try:
         return repo().update(session["_id"], fields, username, fields.get("version"))
-    except ChangedMeanwhile as exc:
+    except WriteConflict as exc:
         abort(409, message=str(exc))
 
 

@@ -11,7 +11,7 @@ from shared.auth.web import authorize, require
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS
 from shared.web.forms import int_or_text
 from shared.programs.forms import page_number, text
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StoreQuerySchema,
                                                   StoreUpdateSchema)
@@ -119,7 +119,7 @@ def close_store(store_id):
     if fields is not None:
         try:
             repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)
-        except ChangedMeanwhile as exc:
+        except WriteConflict as exc:
             errors = {FORM_ERROR: str(exc)}
         else:
             flash(_("Store closed."))

@@ -13,7 +13,7 @@ from shared.household_ids import county_of
 from shared.events.types.ecommerce import CHANNELS
 from shared.web.forms import int_or_text, yuan_to_fen
 from shared.programs.forms import page_number, raw, text
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 
 from services.ecommerce.api.reports import sales_csv
 from services.ecommerce.api.resources import one_sale, record_sale
@@ -121,7 +121,7 @@ def refund(sale_id):
                           fields["reason"], principal.username)
         except RefundRefused as exc:
             errors = {k: " ".join(v) for k, v in exc.errors.items()}
-        except ChangedMeanwhile as exc:
+        except WriteConflict as exc:
             errors = {FORM_ERROR: str(exc)}
         else:
             flash(_("Refund recorded."))
@@ -142,7 +142,7 @@ def edit_sale(sale_id):
         if fields is not None:
             try:
                 repo().correct(sale_id, fields, principal.username, fields.get("version"))
-            except ChangedMeanwhile as exc:
+            except WriteConflict as exc:
                 errors = {FORM_ERROR: str(exc)}
             else:
                 flash(_("Sale %(id)s corrected.", id=sale_id))

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.envelope import utcnow_iso
-from shared.store import ChangedMeanwhile, insert_new
+from shared.store import WriteConflict, insert_new
 from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
 from services.registry.domain import change_requests as cr
@@ -161,7 +161,7 @@ class HouseholdRepository:
         result = outbox.update(self.households, {"_id": doc["_id"], "version": doc["version"]},
                                update, *events_for(after))
         if result.matched_count == 0:
-            raise ChangedMeanwhile(f"household {doc['_id']} changed meanwhile; reload and try again")
+            raise WriteConflict(f"household {doc['_id']} changed meanwhile; reload and try again")
         return self.get(doc["_id"])
 
     def apply_change(self, request: dict, by: str) -> list[str]:
@@ -211,7 +211,7 @@ class HouseholdRepository:
             snapshot_event(new)])
 
     def step(self, household_id: str, step: str, by: str, reason: str, today, notice_days: int) -> dict:
-        """One step of the exit / return workflow; raises StepRefused or ChangedMeanwhile."""
+        """One step of the exit / return workflow; raises StepRefused or WriteConflict."""
         doc = self.households.find_one({"_id": household_id})
         move = next_step(doc["status"], step, today, (doc.get("exit") or {}).get("notice_until"), notice_days)
         exit_info = dict(doc.get("exit") or {})

@@ -14,7 +14,7 @@ import logging
 from services.registry.adapters.change_requests import ChangeRequests
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.domain.change_requests import ChangeRefused
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class SystemChanges:
             try:
                 touched = self.households.apply_change(request, request["proposed_by"])
                 break
-            except ChangedMeanwhile:
+            except WriteConflict:
                 if attempt == ATTEMPTS - 1:
                     raise
             except ChangeRefused as exc:

@@ -17,7 +17,7 @@ from services.registry.domain import change_requests as cr
 from services.registry.domain.exit_rules import (PROPOSING_STEPS, TRANSITIONS, StepRefused, exit_problems, parse_lines,
                                                  poverty_line_fen, today_utc)
 from shared.household_ids import new_household_id
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 
 blp = Blueprint("workflow", __name__, url_prefix="/api",
                 description="Change requests, exit and return to poverty, warnings, audit log")
@@ -104,7 +104,7 @@ class ChangeRequestDecision(MethodView):
             return requests_store().record_decision(request, "reject", body["note"], principal.username)
         try:
             touched = repo().apply_change(request, principal.username)
-        except (cr.ChangeRefused, ChangedMeanwhile) as exc:
+        except (cr.ChangeRefused, WriteConflict) as exc:
             abort(409, message=str(exc))
         except DuplicatePerson as exc:
             abort(409, message=str(exc), household_id=exc.household_id)
@@ -152,7 +152,7 @@ class ExitSteps(MethodView):
                                   settings().exit_notice_days)
         except StepRefused as exc:
             abort(409, message=str(exc))
-        except ChangedMeanwhile as exc:
+        except WriteConflict as exc:
             abort(409, message=str(exc))
         return shown(changed, principal)
 

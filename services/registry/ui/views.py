@@ -11,7 +11,7 @@ from shared.auth.roles import APPROVE, READ, WRITE
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
-from shared.store import ChangedMeanwhile
+from shared.store import WriteConflict
 
 from services.registry.adapters.persons import DuplicatePerson
 from services.registry.api.presenting import present
@@ -145,7 +145,7 @@ def take_step(household_id):
             ext("households").step(household_id, step, principal.username, reason, today_utc(),
                                    ext("settings").exit_notice_days)
             flash(_("Done: %(step)s.", step=_(step)))
-        except (StepRefused, ChangedMeanwhile) as exc:
+        except (StepRefused, WriteConflict) as exc:
             flash(str(exc))
     return redirect(url_for("registry_ui.household", household_id=household_id))
 
@@ -217,7 +217,7 @@ def decide_change(request_id):
     else:
         try:
             touched = ext("households").apply_change(request_doc, principal.username)
-        except (cr.ChangeRefused, ChangedMeanwhile, DuplicatePerson) as exc:
+        except (cr.ChangeRefused, WriteConflict, DuplicatePerson) as exc:
             flash(str(exc))
         else:
             ext("change_requests").record_decision(request_doc, "approve", note, principal.username)
