@@ -11,17 +11,14 @@ from services.relocation.domain.policy import Policy
 
 def _registrar(policy: Policy | None):
     def register(app: Flask) -> None:
-        from services.relocation.adapters.cases import CaseRepository
-        from services.relocation.adapters.sites import SiteRepository
         from services.relocation.api import cases, report, sites
+        from services.relocation.service import Relocation
         from services.relocation.ui import register_pages
 
         register_program_kit(app, "relocation")
-        db = app.extensions["db"]
-        app.extensions["relocation_policy"] = policy or Policy.from_env()
-        for name, repository in (("sites", SiteRepository(db)), ("cases", CaseRepository(db))):
-            repository.ensure_indexes()
-            app.extensions[name] = repository
+        # Policy limits are settings (RELOCATION_*), read now, not at import.
+        app.extensions["relocation"] = Relocation.build(app.extensions["db"], app.extensions["household_guard"],
+                                                        policy or Policy.from_env())
         for module in (sites, cases, report):
             app.extensions["api"].register_blueprint(module.blp)
         register_pages(app)

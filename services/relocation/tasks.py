@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import sys
 
+from shared.programs.enrolments import Enrolments
+from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
-from services.relocation.adapters.cases import CaseRepository
 from services.relocation.domain.policy import Policy
-from services.relocation.usecases.cases import check_no_job
+from services.relocation.service import Relocation
 
 
 def _check_employment(db, today, env) -> dict:
-    policy = Policy.from_env(env)
-    cases = CaseRepository(db)
-    cases.ensure_indexes()
-    return {"months": policy.no_job_months, "raised": check_no_job(cases, today, policy.no_job_months)}
+    households = HouseholdGuard.of_program("relocation", HouseholdView(db), Enrolments(db, "relocation"))
+    service = Relocation.build(db, households, Policy.from_env(env))
+    return {"months": service.policy.no_job_months, "raised": service.check_no_job(today)}
 
 
 TASKS = {

@@ -1,14 +1,13 @@
 """Relocation cases and the steps of their lifecycle under /api/cases."""
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.roles import READ
+from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
+from shared.programs.refusals import refusals
 from shared.web.schemas import page_args, page_result
 from services.relocation.api import schemas as s
-from shared.programs.refusals import refusals
-from services.relocation.usecases import cases as uc
+from services.relocation.api.common import case_for, relocation
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases",
                 description="Relocation cases: enrolled → housing allocated → moved in → employment arranged → "
@@ -23,7 +22,7 @@ class Cases(MethodView):
         """Cases in the caller's scope, newest first."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = current_app.extensions["cases"].list(principal.county_filter, args, skip, limit)
+        items, total = relocation().cases.list(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(s.CaseCreateSchema)
@@ -32,7 +31,9 @@ class Cases(MethodView):
     def post(self, fields):
         """Open the relocation case of a household enrolled in the program."""
         with refusals():
-            return uc.open_case(fields)
+            household = relocation().household(fields["household_id"])
+            principal = authorize(WRITE, county=household["county_code"])
+            return relocation().open_case(household, fields.get("people"), principal.username)
 
 
 @blp.route("/<case_id>")
@@ -40,17 +41,16 @@ class Case(MethodView):
     @blp.response(200, s.CaseSchema)
     def get(self, case_id):
         """One case with its steps, subsidies and event history."""
-        with refusals():
-            case = current_app.extensions["cases"].require(case_id)
-        authorize(READ, county=case["county_code"])
+        case, _ = case_for(READ, case_id)
         return case
 
 
-def _step(path: str, schema, command, doc: str, single: str | None = None):
+def _step(path: str, schema, step: str, doc: str, single: str | None = None):
     """One POST endpoint per step: validated body in, the case out (409 when out of order)."""
     def post(self, body, case_id):
+        case, principal = case_for(WRITE, case_id)
         with refusals():
-            return command(case_id, body[single] if single else body)
+            return getattr(relocation(), step)(case, body[single] if single else body, principal.username)
     post.__doc__ = doc
     view = type(f"Step{path.title().replace('-', '')}", (MethodView,), {"post": post})
     view.post = blp.alt_response(409, description="the step is out of order")(
@@ -58,12 +58,12 @@ def _step(path: str, schema, command, doc: str, single: str | None = None):
     blp.route(f"/<case_id>/{path}")(view)
 
 
-_step("housing", s.AllocateSchema, uc.allocate_housing,
+_step("housing", s.AllocateSchema, "allocate_housing",
       "Allocate housing at a site (≤ 25 m² per person, self-paid share capped; the site's capacity holds).")
-_step("move-in", s.MoveInSchema, uc.move_in,
+_step("move-in", s.MoveInSchema, "move_in",
       "The household moved in: its file in the registry moves to the site's village.", "moved_in_on")
-_step("employment", s.EmploymentSchema, uc.arrange_employment,
+_step("employment", s.EmploymentSchema, "arrange_employment",
       "Employment arranged for a member (one household, one job).")
-_step("training", s.TrainingSchema, uc.record_training, "Skills training completed by a member.")
-_step("reclamation", s.ReclaimSchema, uc.reclaim_land, "Old house demolished and its land reclaimed.")
-_step("subsidies", s.SubsidySchema, uc.pay_subsidy, "A subsidy paid (each kind once, from its stage on).")
+_step("training", s.TrainingSchema, "record_training", "Skills training completed by a member.")
+_step("reclamation", s.ReclaimSchema, "reclaim_land", "Old house demolished and its land reclaimed.")
+_step("subsidies", s.SubsidySchema, "pay_subsidy", "A subsidy paid (each kind once, from its stage on).")

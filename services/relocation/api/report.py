@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from shared.auth.roles import READ
 from shared.auth.web import authorize
 from services.relocation.api import schemas as s
-from services.relocation.usecases.reports import figures
+from services.relocation.api.common import relocation
 
 blp = Blueprint("report", __name__, url_prefix="/api/report",
                 description="Households and people relocated by site and month, occupancy, employment rate")
@@ -17,4 +17,4 @@ class Report(MethodView):
     @blp.response(200, s.ReportSchema)
     def get(self, args):
         """The report in the caller's scope; default the last twelve months."""
-        return figures(authorize(READ), args)
+        return relocation().report(authorize(READ).county_filter, args)

@@ -5,28 +5,26 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.relocation import STAGES, SUBSIDY_KINDS
-from services.relocation.api import schemas as s
-from shared.programs.refused import Refused
-from services.relocation.domain.lifecycle import SUBSIDY_STAGE, allowed_steps
 from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
-from services.relocation.usecases import cases as uc
+from shared.programs.refused import Refused
+from services.relocation.api import schemas as s
+from services.relocation.api.common import relocation
+from services.relocation.domain.lifecycle import SUBSIDY_STAGE, allowed_steps
 
 bp = Blueprint("relocation_cases", __name__)
 
-# step → (schema, how to read its form, command, what the flash says)
+# step (the service's method) → (schema, how to read its form, the field the method takes
+# alone, if it takes one)
 STEP_FORMS = {
     "allocate_housing": (s.AllocateSchema, dict(text=("site_id", "unit", "allocated_on"), integers=("area_m2",),
-                                                yuan={"self_paid_yuan": "self_paid_fen"}), uc.allocate_housing),
-    "move_in": (s.MoveInSchema, dict(text=("moved_in_on",)), lambda cid, f: uc.move_in(cid, f["moved_in_on"])),
+                                                yuan={"self_paid_yuan": "self_paid_fen"}), None),
+    "move_in": (s.MoveInSchema, dict(text=("moved_in_on",)), "moved_in_on"),
     "arrange_employment": (s.EmploymentSchema, dict(text=("member_name", "employer", "job", "started_on"),
-                                                    yuan={"monthly_wage_yuan": "monthly_wage_fen"}),
-                           uc.arrange_employment),
+                                                    yuan={"monthly_wage_yuan": "monthly_wage_fen"}), None),
     "record_training": (s.TrainingSchema, dict(text=("member_name", "course", "completed_on"), integers=("days",)),
-                        uc.record_training),
-    "reclaim_land": (s.ReclaimSchema, dict(text=("demolished_on", "reclaimed_on"), integers=("land_m2",)),
-                     uc.reclaim_land),
-    "pay_subsidy": (s.SubsidySchema, dict(text=("kind", "paid_on"), yuan={"amount_yuan": "amount_fen"}),
-                    uc.pay_subsidy),
+                        None),
+    "reclaim_land": (s.ReclaimSchema, dict(text=("demolished_on", "reclaimed_on"), integers=("land_m2",)), None),
+    "pay_subsidy": (s.SubsidySchema, dict(text=("kind", "paid_on"), yuan={"amount_yuan": "amount_fen"}), None),
 }
 
 
@@ -37,11 +35,11 @@ def index():
     filters = args("q", "stage", "site_id", "county_code", "employed")
     query = {**filters, "employed": {"yes": True, "no": False}.get(filters.get("employed", ""))}
     page = page_number()
-    items, total = current_app.extensions["cases"].list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = relocation().cases.list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
     views = current_app.extensions["household_view"]
     for item in items:
         item["current_village"] = (views.get(item["household_id"]) or {}).get("village", "")
-    sites = current_app.extensions["sites"].all(principal.county_filter)
+    sites = relocation().sites.all(principal.county_filter)
     return render_template("relocation/cases.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=filters, stages=STAGES, sites=sites)
 
@@ -54,7 +52,9 @@ def new():
         fields, errors = validate(s.CaseCreateSchema, payload(text=("household_id",), integers=("people",)))
         if fields:
             try:
-                case = uc.open_case(fields)
+                household = relocation().household(fields["household_id"])
+                principal = authorize(WRITE, county=household["county_code"])
+                case = relocation().open_case(household, fields.get("people"), principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -76,11 +76,13 @@ def detail(case_id):
 def take_step(case_id, step):
     if step not in STEP_FORMS:
         abort(404)
-    schema, form, command = STEP_FORMS[step]
+    schema, form, single = STEP_FORMS[step]
     fields, errors = validate(schema, payload(**form), step)
     if fields:
         try:
-            command(case_id, fields)
+            case = relocation().cases.require(case_id)
+            principal = authorize(WRITE, county=case["county_code"])
+            getattr(relocation(), step)(case, fields[single] if single else fields, principal.username)
         except Refused as exc:
             errors = refused(exc, step)
         else:
@@ -90,14 +92,14 @@ def take_step(case_id, step):
 
 
 def _detail(case_id: str, errors: dict, values):
-    case = current_app.extensions["cases"].get(case_id)
+    case = relocation().cases.get(case_id)
     if case is None:
         abort(404, description=_("No such relocation case."))
     authorize(READ, county=case["county_code"])
     household = current_app.extensions["household_view"].get(case["household_id"]) or {}
     paid = {p["kind"] for p in case.get("subsidies", [])}
     due = [k for k in SUBSIDY_KINDS if k not in paid and STAGES.index(case["stage"]) >= STAGES.index(SUBSIDY_STAGE[k])]
-    sites = current_app.extensions["sites"].all({"county_code": case["county_code"]})
+    sites = relocation().sites.all({"county_code": case["county_code"]})
     return render_template("relocation/case.html", c=case, household=household, steps=allowed_steps(case["stage"]),
                            stages=STAGES, due_subsidies=due, sites=sites, errors=errors, values=values,
-                           policy=current_app.extensions["relocation_policy"])
+                           policy=relocation().policy)

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_cell, csv_response
-from services.relocation.api import schemas as s
 from shared.programs.forms import args, validate
-from services.relocation.usecases.reports import figures
+from services.relocation.api import schemas as s
+from services.relocation.api.common import relocation
 
 bp = Blueprint("relocation_report", __name__)
 
@@ -16,7 +16,7 @@ def _figures():
     principal = authorize(READ)
     query = args("from", "to", "county_code")
     parsed, errors = validate(s.ReportQuerySchema, query)
-    return figures(principal, parsed or {}), query, errors
+    return relocation().report(principal.county_filter, parsed or {}), query, errors
 
 
 @bp.get("/report")

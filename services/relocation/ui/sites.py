@@ -1,15 +1,15 @@
 """Pages of resettlement sites: list, create, detail with occupancy and the cases there."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.relocation import SITE_KINDS
-from services.relocation.api import schemas as s
-from shared.programs.refused import Refused
-from services.relocation.domain.sites import occupancy
 from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
-from services.relocation.usecases import sites as uc
+from shared.programs.refused import Refused
+from services.relocation.api import schemas as s
+from services.relocation.api.common import relocation
+from services.relocation.domain.sites import occupancy
 
 bp = Blueprint("relocation_sites", __name__)
 
@@ -26,7 +26,7 @@ def index():
     principal = authorize(READ)
     filters = args("q", "kind", "county_code")
     page = page_number()
-    items, total = current_app.extensions["sites"].list(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = relocation().sites.list(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("relocation/sites.html", items=[{**i, "occ": occupancy(i)} for i in items], total=total,
                            page=page, per_page=PER_PAGE, filters=filters, kinds=SITE_KINDS)
 
@@ -39,8 +39,9 @@ def new():
         fields, errors = validate(s.SiteCreateSchema, payload(text=("name", "kind", "village_code", "township", "village"),
                                                               integers=("capacity_households", "capacity_m2")))
         if fields:
+            principal = authorize(WRITE, county=fields["village_code"][:6])
             try:
-                site = uc.create(fields)
+                site = relocation().create_site(fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -53,9 +54,9 @@ def new():
 @bp.get("/sites/<site_id>")
 @require(READ)
 def detail(site_id):
-    site = current_app.extensions["sites"].get(site_id)
+    site = relocation().sites.get(site_id)
     if site is None:
         abort(404, description=_("No such site."))
     authorize(READ, county=site["county_code"])
-    cases, total = current_app.extensions["cases"].list({}, {"site_id": site_id}, 0, 200)
+    cases, total = relocation().cases.list({}, {"site_id": site_id}, 0, 200)
     return render_template("relocation/site.html", site=site, occ=occupancy(site), cases=cases, total=total)
