@@ -18,7 +18,8 @@ from services.tourism.adapters.wages import WageRepository
 from services.tourism.domain import bookings as booking_rules
 from services.tourism.domain import jobs as job_rules
 from services.tourism.domain import report as report_rules
-from services.tourism.domain.homestays import INSPECTION_VALID_DAYS, capacity_problems, inspection_problem
+from services.tourism.domain.homestays import capacity_problems, inspection_problem
+from services.tourism.domain.policy import Policy
 
 
 @dataclass
@@ -31,13 +32,12 @@ class Tourism:
     dividends: DividendRunRepository
     report_reader: ReportReader
     households: HouseholdGuard
-    inspection_valid_days: int = INSPECTION_VALID_DAYS
+    policy: Policy
 
     @classmethod
-    def build(cls, db, households: HouseholdGuard, inspection_valid_days: int = INSPECTION_VALID_DAYS) -> "Tourism":
+    def build(cls, db, households: HouseholdGuard, policy: Policy) -> "Tourism":
         t = cls(HomestayRepository(db), BookingRepository(db), JobRepository(db), WageRepository(db),
-                CooperativeRepository(db), DividendRunRepository(db), ReportReader(db), households,
-                inspection_valid_days)
+                CooperativeRepository(db), DividendRunRepository(db), ReportReader(db), households, policy)
         for repo in (t.homestays, t.bookings, t.jobs, t.wages, t.cooperatives, t.dividends):
             repo.ensure_indexes()
         return t
@@ -78,7 +78,8 @@ class Tourism:
 
     def record_booking(self, homestay: dict, fields: dict, by: str) -> dict:
         self.household(homestay["household_id"])
-        problem = inspection_problem(homestay.get("inspections", []), fields["check_in"], self.inspection_valid_days)
+        problem = inspection_problem(homestay.get("inspections", []), fields["check_in"],
+                                     self.policy.inspection_valid_days)
         if problem:
             raise Refused(f"{homestay['name']}: {problem}", "homestay_id")
         problems = booking_rules.against_homestay(fields, homestay)
