@@ -16,7 +16,7 @@ SERVICE_PORTS = {
     "microcredit": 8004,
     "relocation": 8005,
     "webhooks": 8006,
-}
+}  # SERVICE_PORTS
 
 
 def _int(env: dict, name: str, default: int) -> int:

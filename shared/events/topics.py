@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PROGRAMS = ("ecommerce", "tourism", "photovoltaic", "microcredit", "relocation")
+# python -m deploy.new_program adds a program to the end of this line (and takes it away).
+PROGRAMS = ("ecommerce", "tourism", "photovoltaic", "microcredit", "relocation")  # PROGRAMS
 
 
 @dataclass(frozen=True)
