@@ -11,22 +11,14 @@ from services.photovoltaic.domain.policy import Policy
 
 def _registrar(policy: Policy | None):
     def register(app: Flask) -> None:
-        from services.photovoltaic.adapters.distributions import DistributionRepository
-        from services.photovoltaic.adapters.faults import FaultRepository
-        from services.photovoltaic.adapters.installations import InstallationRepository
-        from services.photovoltaic.adapters.monthly import MonthlyReport
-        from services.photovoltaic.adapters.reports import ReportRepository
         from services.photovoltaic.api import distributions, faults, installations, monthly, reports
+        from services.photovoltaic.service import Photovoltaic
         from services.photovoltaic.ui import register_pages
 
         register_program_kit(app, "photovoltaic")
-        db = app.extensions["db"]
-        app.extensions["pv_policy"] = policy or Policy.from_env()
-        for name, repository in (("installations", InstallationRepository(db)), ("reports", ReportRepository(db)),
-                                 ("distributions", DistributionRepository(db)), ("faults", FaultRepository(db))):
-            repository.ensure_indexes()
-            app.extensions[name] = repository
-        app.extensions["monthly"] = MonthlyReport(db)
+        # Policy thresholds are settings (PV_*), read now, not at import.
+        app.extensions["photovoltaic"] = Photovoltaic.build(app.extensions["db"], app.extensions["household_guard"],
+                                                            policy or Policy.from_env())
         for module in (installations, reports, distributions, faults, monthly):
             app.extensions["api"].register_blueprint(module.blp)
         register_pages(app)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import sys
 
+from shared.programs.enrolments import Enrolments
+from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
-from services.photovoltaic.adapters.faults import FaultRepository
-from services.photovoltaic.adapters.installations import InstallationRepository
 from services.photovoltaic.domain.policy import Policy
-from services.photovoltaic.usecases.faults import check_faults
+from services.photovoltaic.service import Photovoltaic
 
 
 def _check_faults(db, today, env) -> dict:
-    policy = Policy.from_env(env)
-    faults = FaultRepository(db)
-    faults.ensure_indexes()
-    return {"threshold_days": policy.down_days,
-            "raised": check_faults(faults, InstallationRepository(db), today, policy.down_days)}
+    households = HouseholdGuard.of_program("photovoltaic", HouseholdView(db), Enrolments(db, "photovoltaic"))
+    service = Photovoltaic.build(db, households, Policy.from_env(env))
+    return {"threshold_days": service.policy.down_days, "raised": service.check_faults(today)}
 
 
 TASKS = {

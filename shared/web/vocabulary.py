@@ -144,7 +144,7 @@ TOURISM = (
 )
 
 # Photovoltaic (services/photovoltaic): shared/events/types/photovoltaic.py KINDS, SOURCES, MODES,
-# FAULT_CAUSES, RISK_STATION_DOWN; installation statuses (usecases/installations.py), fault
+# FAULT_CAUSES, RISK_STATION_DOWN; installation statuses (service.py), fault
 # statuses (domain/faults.py)
 PHOTOVOLTAIC = (
     N_("rooftop"), N_("station"),

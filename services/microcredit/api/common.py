@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from shared.auth.web import authorize
-from shared.programs.refusals import refusals
+from shared.programs.access import record_for
 
 
 def microcredit():
@@ -14,8 +13,5 @@ def microcredit():
 
 
 def loan_for(action: str, loan_id: str) -> tuple[dict, object]:
-    """The loan and who acts on it, authorized for its county (404 first: nothing to hide
-    about a loan id that does not exist)."""
-    with refusals():
-        loan = microcredit().loans.require(loan_id)
-    return loan, authorize(action, county=loan["county_code"])
+    """The loan and who acts on it, authorized for its county (shared/programs/access.py)."""
+    return record_for(action, microcredit().loans.require, loan_id)

@@ -1,14 +1,13 @@
 """Monthly revenue distributions of stations under /api/distributions."""
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from shared.auth.roles import READ
+from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import distributions as uc
+from services.photovoltaic.api.common import distribution_for, installation_for, photovoltaic
 
 blp = Blueprint("distributions", __name__, url_prefix="/api/distributions",
                 description="Revenue distribution of a station's month: dividends by share or public-welfare wages")
@@ -22,7 +21,7 @@ class Distributions(MethodView):
         """Distributions in the caller's scope, latest month first (without their histories)."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = current_app.extensions["distributions"].list(principal.county_filter, args, skip, limit)
+        items, total = photovoltaic().distributions.list(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(s.DistributionCreateSchema)
@@ -32,8 +31,9 @@ class Distributions(MethodView):
     @blp.alt_response(409, description="no report for the month, no members or posts, wages above the revenue")
     def post(self, fields):
         """Distribute a station's month, once: a repeated run returns the first distribution."""
+        station, principal = installation_for(WRITE, fields["installation_id"])
         with refusals():
-            distribution, created = uc.run(fields)
+            distribution, created = photovoltaic().distribute(station, fields, principal.username)
         return distribution, 201 if created else 200
 
 
@@ -42,8 +42,5 @@ class Distribution(MethodView):
     @blp.response(200, s.DistributionSchema)
     def get(self, distribution_id):
         """One distribution with every household's payment and its event history."""
-        doc = current_app.extensions["distributions"].get(distribution_id)
-        if doc is None:
-            abort(404, message=f"no distribution {distribution_id}")
-        authorize(READ, county=doc["county_code"])
+        doc, _ = distribution_for(READ, distribution_id)
         return doc

@@ -1,14 +1,13 @@
 """Faults and restorations under /api/faults."""
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.roles import READ
+from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import faults as uc
+from services.photovoltaic.api.common import fault_for, installation_for, photovoltaic
 
 blp = Blueprint("faults", __name__, url_prefix="/api/faults",
                 description="Faults (停运) and restorations; a long outage is a risk signal for the households")
@@ -22,7 +21,7 @@ class Faults(MethodView):
         """Faults in the caller's scope, latest first."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = current_app.extensions["faults"].list(principal.county_filter, args, skip, limit)
+        items, total = photovoltaic().faults.list(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(s.FaultCreateSchema)
@@ -30,8 +29,9 @@ class Faults(MethodView):
     @blp.alt_response(409, description="the installation is already down")
     def post(self, fields):
         """Report that an installation is down since a day."""
+        installation, principal = installation_for(WRITE, fields["installation_id"])
         with refusals():
-            return uc.report(fields)
+            return photovoltaic().report_fault(installation, fields, principal.username)
 
 
 @blp.route("/<fault_id>")
@@ -39,9 +39,7 @@ class Fault(MethodView):
     @blp.response(200, s.FaultSchema)
     def get(self, fault_id):
         """One fault with its event history."""
-        with refusals():
-            fault = current_app.extensions["faults"].require(fault_id)
-        authorize(READ, county=fault["county_code"])
+        fault, _ = fault_for(READ, fault_id)
         return fault
 
 
@@ -53,5 +51,6 @@ class Restore(MethodView):
     def post(self, body, fault_id):
         """Record the restoration; an outage of PV_DOWN_DAYS or more raises the risk signal
         for the households if the daily check has not already."""
+        fault, principal = fault_for(WRITE, fault_id)
         with refusals():
-            return uc.restore(fault_id, body["restored_on"])
+            return photovoltaic().restore(fault, body["restored_on"], principal.username)

@@ -2,12 +2,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.roles import READ
+from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import installations as uc
+from services.photovoltaic.api.common import installation_for, photovoltaic
 
 blp = Blueprint("installations", __name__, url_prefix="/api/installations",
                 description="Rooftop systems and village PV stations (户用光伏与村级光伏电站), members and posts")
@@ -16,10 +16,17 @@ REFUSED_INPUT = "unknown household (not in the registry's files known here), or 
 
 
 def _one(installation_id: str) -> dict:
+    doc, _ = installation_for(READ, installation_id)
+    return photovoltaic().with_status([doc])[0]
+
+
+def _change(installation_id: str, command) -> dict:
+    """``command(service, installation, by)`` once the caller may write in the installation's
+    county (404 first, then 403); the installation changed, with its status."""
+    doc, principal = installation_for(WRITE, installation_id)
+    pv = photovoltaic()
     with refusals():
-        doc = uc.repo().require(installation_id)
-    authorize(READ, county=doc["county_code"])
-    return uc.with_status([doc])[0]
+        return pv.with_status([command(pv, doc, principal.username)])[0]
 
 
 @blp.route("")
@@ -31,7 +38,7 @@ class Installations(MethodView):
         kind, status, county or member household."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = uc.search(principal.county_filter, args, skip, limit)
+        items, total = photovoltaic().search(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(s.InstallationCreateSchema)
@@ -40,8 +47,10 @@ class Installations(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, fields):
         """Register a rooftop system (for an enrolled household) or a village station."""
+        principal = authorize(WRITE, county=fields["village_code"][:6])
+        pv = photovoltaic()
         with refusals():
-            return uc.with_status([uc.create(fields)])[0]
+            return pv.with_status([pv.create(fields, principal.username)])[0]
 
 
 @blp.route("/<installation_id>")
@@ -57,8 +66,7 @@ class Installation(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def patch(self, fields, installation_id):
         """Correct an installation's name, capacity, commissioning date or village (same county)."""
-        with refusals():
-            return uc.with_status([uc.edit(installation_id, fields)])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.edit(doc, fields, by))
 
 
 @blp.route("/<installation_id>/members")
@@ -69,8 +77,8 @@ class Members(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id):
         """An enrolled household of the county joins the station with shares."""
-        with refusals():
-            return uc.with_status([uc.join(installation_id, body["household_id"], body["shares"], body["joined_on"])])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.join(doc, body["household_id"], body["shares"],
+                                                                    body["joined_on"], by))
 
 
 @blp.route("/<installation_id>/members/<household_id>")
@@ -81,8 +89,7 @@ class Member(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def patch(self, body, installation_id, household_id):
         """Change a member's shares (from the next distribution on)."""
-        with refusals():
-            return uc.with_status([uc.set_shares(installation_id, household_id, body["shares"])])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.set_shares(doc, household_id, body["shares"], by))
 
 
 @blp.route("/<installation_id>/members/<household_id>/leave")
@@ -93,8 +100,8 @@ class MemberLeave(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id, household_id):
         """A household leaves the station, with a reason."""
-        with refusals():
-            return uc.with_status([uc.leave(installation_id, household_id, body["reason"], body["left_on"])])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.leave(doc, household_id, body["reason"],
+                                                                     body["left_on"], by))
 
 
 @blp.route("/<installation_id>/posts")
@@ -105,8 +112,7 @@ class Posts(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id):
         """A member of an enrolled household takes a public-welfare post (公益岗位) paid from the station."""
-        with refusals():
-            return uc.with_status([uc.assign_post(installation_id, body)])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.assign_post(doc, body, by))
 
 
 @blp.route("/<installation_id>/posts/<post_id>/end")
@@ -117,5 +123,5 @@ class PostEnd(MethodView):
     @blp.alt_response(422, description=REFUSED_INPUT)
     def post(self, body, installation_id, post_id):
         """End a public-welfare post, with a reason."""
-        with refusals():
-            return uc.with_status([uc.end_post(installation_id, post_id, body["reason"], body["ended_on"])])[0]
+        return _change(installation_id, lambda pv, doc, by: pv.end_post(doc, post_id, body["reason"],
+                                                                        body["ended_on"], by))

@@ -1,14 +1,13 @@
 """Monthly generation reports under /api/reports."""
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from shared.auth.roles import READ
+from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.schemas import page_args, page_result
 from shared.programs.refusals import refusals
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import reports as uc
+from services.photovoltaic.api.common import installation_for, photovoltaic, report_for
 
 blp = Blueprint("reports", __name__, url_prefix="/api/reports",
                 description="Monthly generation reports (发电量月报), by an operator or the power company")
@@ -22,7 +21,7 @@ class Reports(MethodView):
         """Reports in the caller's scope, latest month first."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = current_app.extensions["reports"].list(principal.county_filter, args, skip, limit)
+        items, total = photovoltaic().reports.list(principal.county_filter, args, skip, limit)
         return page_result(items, total, args)
 
     @blp.arguments(s.ReportCreateSchema)
@@ -30,8 +29,9 @@ class Reports(MethodView):
     @blp.alt_response(409, description="the month is already reported")
     def post(self, fields):
         """Report a month's generation; a rooftop system's revenue is its owner's income."""
+        installation, principal = installation_for(WRITE, fields["installation_id"])
         with refusals():
-            return uc.record(fields)
+            return photovoltaic().record(installation, fields, principal.username)
 
 
 @blp.route("/<report_id>")
@@ -39,9 +39,7 @@ class Report(MethodView):
     @blp.response(200, s.ReportSchema)
     def get(self, report_id):
         """One report with its event history."""
-        with refusals():
-            report = current_app.extensions["reports"].require(report_id)
-        authorize(READ, county=report["county_code"])
+        report, _ = report_for(READ, report_id)
         return report
 
     @blp.arguments(s.ReportCorrectSchema)
@@ -49,5 +47,6 @@ class Report(MethodView):
     @blp.alt_response(409, description="the month was already distributed")
     def patch(self, fields, report_id):
         """Correct a report (not once its month was distributed)."""
+        report, principal = report_for(WRITE, report_id)
         with refusals():
-            return uc.correct(report_id, fields)
+            return photovoltaic().correct(report, fields, principal.username)

@@ -1,5 +1,5 @@
 """Pages of distributions: list, run one, detail."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
@@ -8,7 +8,7 @@ from shared.events.types.photovoltaic import MODES
 from shared.programs.refused import Refused
 from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import distributions as uc
+from services.photovoltaic.api.common import authorized, photovoltaic
 
 bp = Blueprint("pv_distributions", __name__)
 
@@ -19,8 +19,8 @@ def index():
     principal = authorize(READ)
     filters = args("installation_id", "month", "mode", "county_code", "household_id")
     page = page_number()
-    items, total = current_app.extensions["distributions"].list(principal.county_filter, filters,
-                                                                 (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = photovoltaic().distributions.list(principal.county_filter, filters,
+                                                     (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("photovoltaic/distributions.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, filters=filters, modes=MODES)
 
@@ -35,7 +35,9 @@ def new():
         fields, errors = validate(s.DistributionCreateSchema, data)
         if fields:
             try:
-                distribution, created = uc.run(fields)
+                pv = photovoltaic()
+                station, principal = authorized(WRITE, pv.installations.require(fields["installation_id"]))
+                distribution, created = pv.distribute(station, fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -46,13 +48,13 @@ def new():
         values = {"installation_id": request.args.get("installation_id", ""), "month": request.args.get("month", ""),
                   "mode": request.args.get("mode", "dividends")}
     return render_template("photovoltaic/distribution_form.html", errors=errors, values=values, modes=MODES,
-                           reserve_percent=current_app.extensions["pv_policy"].reserve_percent), 422 if errors else 200
+                           reserve_percent=photovoltaic().policy.reserve_percent), 422 if errors else 200
 
 
 @bp.get("/distributions/<distribution_id>")
 @require(READ)
 def detail(distribution_id):
-    doc = current_app.extensions["distributions"].get(distribution_id)
+    doc = photovoltaic().distributions.get(distribution_id)
     if doc is None:
         abort(404, description=_("No such distribution."))
     authorize(READ, county=doc["county_code"])

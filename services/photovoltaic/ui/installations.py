@@ -1,6 +1,6 @@
 """Pages of installations: the list, the create and edit forms, and the detail page with
 its members, posts and actions."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
@@ -9,7 +9,7 @@ from shared.events.types.photovoltaic import KINDS
 from shared.programs.refused import Refused
 from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.photovoltaic.api import schemas as s
-from services.photovoltaic.usecases import installations as uc
+from services.photovoltaic.api.common import authorized, photovoltaic
 
 bp = Blueprint("pv_installations", __name__)
 FIELDS = ("kind", "name", "capacity_kw", "commissioned_on", "village_code", "household_id")
@@ -21,7 +21,7 @@ def index():
     principal = authorize(READ)
     filters = args("q", "kind", "status", "county_code", "household_id")
     page = page_number()
-    items, total = uc.search(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = photovoltaic().search(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("photovoltaic/installations.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, filters=filters, kinds=KINDS)
 
@@ -33,8 +33,9 @@ def new():
     if request.method == "POST":
         fields, errors = validate(s.InstallationCreateSchema, payload(text=FIELDS))
         if fields:
+            principal = authorize(WRITE, county=fields["village_code"][:6])
             try:
-                doc = uc.create(fields)
+                doc = photovoltaic().create(fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -54,8 +55,9 @@ def edit(installation_id):
     if request.method == "POST":
         fields, errors = validate(s.InstallationEditSchema, payload(text=FIELDS[1:5]))
         if fields:
+            principal = authorize(WRITE, county=doc["county_code"])
             try:
-                uc.edit(installation_id, fields)
+                photovoltaic().edit(doc, fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -70,22 +72,26 @@ def edit(installation_id):
 @bp.get("/installations/<installation_id>")
 @require(READ)
 def detail(installation_id, errors=None, status=200):
-    doc = uc.with_status([_get(installation_id)])[0]
+    pv = photovoltaic()
+    doc = pv.with_status([_get(installation_id)])[0]
     authorize(READ, county=doc["county_code"])
-    ext = current_app.extensions
-    reports, _n = ext["reports"].list({}, {"installation_id": installation_id}, 0, 12)
-    faults, _n = ext["faults"].list({}, {"installation_id": installation_id}, 0, 10)
-    distributions, _n = ext["distributions"].list({}, {"installation_id": installation_id}, 0, 12)
+    reports, _n = pv.reports.list({}, {"installation_id": installation_id}, 0, 12)
+    faults, _n = pv.faults.list({}, {"installation_id": installation_id}, 0, 10)
+    distributions, _n = pv.distributions.list({}, {"installation_id": installation_id}, 0, 12)
     return render_template("photovoltaic/installation.html", i=doc, reports=reports, faults=faults,
                            distributions=distributions, errors=errors or {}, values=request.form), status
 
 
 # --- members and posts: small forms on the detail page --------------------------------------------
 def _act(installation_id: str, form: str, schema, data: dict, action, done: str):
+    """``action(service, installation, fields, by)`` once the form is valid and the caller
+    may write in the installation's county (an installation gone is the form's error)."""
     fields, errors = validate(schema, data, form)
     if fields:
         try:
-            action(fields)
+            pv = photovoltaic()
+            doc, principal = authorized(WRITE, pv.installations.require(installation_id))
+            action(pv, doc, fields, principal.username)
         except Refused as exc:
             errors = refused(exc, form)
         else:
@@ -98,7 +104,7 @@ def _act(installation_id: str, form: str, schema, data: dict, action, done: str)
 @require(WRITE)
 def join(installation_id):
     return _act(installation_id, "join", s.JoinSchema, payload(text=("household_id", "joined_on"), integers=("shares",)),
-                lambda f: uc.join(installation_id, f["household_id"], f["shares"], f["joined_on"]),
+                lambda pv, doc, f, by: pv.join(doc, f["household_id"], f["shares"], f["joined_on"], by),
                 _("Household %(id)s joined the station.", id=request.form.get("household_id", "")))
 
 
@@ -106,7 +112,7 @@ def join(installation_id):
 @require(WRITE)
 def shares(installation_id, household_id):
     return _act(installation_id, f"shares-{household_id}", s.SharesSchema, payload(integers=("shares",)),
-                lambda f: uc.set_shares(installation_id, household_id, f["shares"]),
+                lambda pv, doc, f, by: pv.set_shares(doc, household_id, f["shares"], by),
                 _("Shares of %(id)s changed.", id=household_id))
 
 
@@ -114,7 +120,7 @@ def shares(installation_id, household_id):
 @require(WRITE)
 def leave(installation_id, household_id):
     return _act(installation_id, f"leave-{household_id}", s.LeaveSchema, payload(text=("reason",)),
-                lambda f: uc.leave(installation_id, household_id, f["reason"], f["left_on"]),
+                lambda pv, doc, f, by: pv.leave(doc, household_id, f["reason"], f["left_on"], by),
                 _("Household %(id)s left the station.", id=household_id))
 
 
@@ -122,7 +128,8 @@ def leave(installation_id, household_id):
 @require(WRITE)
 def add_post(installation_id):
     data = payload(text=("household_id", "member_name", "post", "since"), yuan={"monthly_wage_yuan": "monthly_wage_fen"})
-    return _act(installation_id, "post", s.PostCreateSchema, data, lambda f: uc.assign_post(installation_id, f),
+    return _act(installation_id, "post", s.PostCreateSchema, data,
+                lambda pv, doc, f, by: pv.assign_post(doc, f, by),
                 _("Public-welfare post assigned."))
 
 
@@ -130,12 +137,12 @@ def add_post(installation_id):
 @require(WRITE)
 def end_post(installation_id, post_id):
     return _act(installation_id, f"end-{post_id}", s.PostEndSchema, payload(text=("reason",)),
-                lambda f: uc.end_post(installation_id, post_id, f["reason"], f["ended_on"]),
+                lambda pv, doc, f, by: pv.end_post(doc, post_id, f["reason"], f["ended_on"], by),
                 _("Public-welfare post ended."))
 
 
 def _get(installation_id: str) -> dict:
-    doc = current_app.extensions["installations"].get(installation_id)
+    doc = photovoltaic().installations.get(installation_id)
     if doc is None:
         abort(404, description=_("No such installation."))
     return doc

@@ -1,7 +1,7 @@
 """Pages of generation reports: list, record, correct, detail."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
@@ -11,7 +11,7 @@ from shared.programs.refused import Refused
 from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
 from services.photovoltaic.api import schemas as s
 from services.photovoltaic.domain.months import month_of, shift
-from services.photovoltaic.usecases import reports as uc
+from services.photovoltaic.api.common import authorized, photovoltaic
 
 bp = Blueprint("pv_reports", __name__)
 
@@ -27,7 +27,7 @@ def index():
     principal = authorize(READ)
     filters = args("q", "installation_id", "month", "source", "kind", "county_code")
     page = page_number()
-    items, total = current_app.extensions["reports"].list(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = photovoltaic().reports.list(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("photovoltaic/reports.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            filters=filters, sources=SOURCES, kinds=KINDS)
 
@@ -41,7 +41,9 @@ def new():
         fields, errors = validate(s.ReportCreateSchema, data)
         if fields:
             try:
-                report = uc.record(fields)
+                pv = photovoltaic()
+                installation, principal = authorized(WRITE, pv.installations.require(fields["installation_id"]))
+                report = pv.record(installation, fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -62,8 +64,9 @@ def edit(report_id):
     if request.method == "POST":
         fields, errors = validate(s.ReportCorrectSchema, _figures())
         if fields:
+            principal = authorize(WRITE, county=report["county_code"])
             try:
-                uc.correct(report_id, fields)
+                photovoltaic().correct(report, fields, principal.username)
             except Refused as exc:
                 errors = refused(exc)
             else:
@@ -81,12 +84,12 @@ def edit(report_id):
 def detail(report_id):
     report = _get(report_id)
     authorize(READ, county=report["county_code"])
-    distributed = current_app.extensions["distributions"].exists(report["installation_id"], report["month"])
+    distributed = photovoltaic().distributions.exists(report["installation_id"], report["month"])
     return render_template("photovoltaic/report.html", r=report, distributed=distributed)
 
 
 def _get(report_id: str) -> dict:
-    report = current_app.extensions["reports"].get(report_id)
+    report = photovoltaic().reports.get(report_id)
     if report is None:
         abort(404, description=_("No such generation report."))
     return report

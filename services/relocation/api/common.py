@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from shared.auth.web import authorize
-from shared.programs.refusals import refusals
+from shared.programs.access import record_for
 
 
 def relocation():
@@ -14,8 +13,5 @@ def relocation():
 
 
 def case_for(action: str, case_id: str) -> tuple[dict, object]:
-    """The case and who acts on it, authorized for its county (404 first: nothing to hide
-    about a case id that does not exist)."""
-    with refusals():
-        case = relocation().cases.require(case_id)
-    return case, authorize(action, county=case["county_code"])
+    """The case and who acts on it, authorized for its county (shared/programs/access.py)."""
+    return record_for(action, relocation().cases.require, case_id)
