@@ -10,6 +10,7 @@ from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.types.ecommerce import TRAINING_ATTENDED, TRAINING_CORRECTED
 from shared.programs.records import PUBLIC, scoped
+from shared.programs.refused import Refused
 from shared.store import WriteConflict
 from services.ecommerce.adapters.common import NotFound, contains
 from services.ecommerce.domain import records
@@ -17,8 +18,12 @@ from services.ecommerce.domain.sales import month_of
 from services.ecommerce.domain.training import EDITABLE, attendance_problem, new_session_id
 
 
-class AttendanceRefused(ValueError):
-    """The household cannot be recorded as attending this session; the message says why."""
+class AttendanceRefused(Refused):
+    """The household cannot be recorded as attending this session (409 at ``household_id``);
+    the message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "household_id", 409)
 
 
 def _session_data(session: dict) -> dict:

@@ -2,7 +2,6 @@
 
 The CSV routes sit under a blueprint of their own at /api: a rule '/api/sales.csv' cannot
 live under the '/api/sales' prefix."""
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -11,6 +10,7 @@ from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
 from shared.web.schemas import StrictSchema
+from services.ecommerce.api.common import ecommerce
 from services.ecommerce.api.schemas import County, SaleExportQuerySchema
 from services.ecommerce.domain import reports
 
@@ -45,24 +45,6 @@ class ReportQuerySchema(StrictSchema):
             raise ValidationError({"from": ["The period starts after it ends."]})
         if first and last and len(reports.months_between(first, last)) > MAX_MONTHS:
             raise ValidationError({"to": [f"At most {MAX_MONTHS} months."]})
-
-
-def period(args: dict) -> tuple[str, str]:
-    if args.get("from_month") or args.get("to_month"):
-        first = args.get("from_month") or args["to_month"][:4] + "-01"
-        last = args.get("to_month") or first[:4] + "-12"
-        return (first, last) if first <= last else (first, first)
-    return reports.year_range(args.get("year") or reports.this_year())
-
-
-def report_data(args: dict, scope: dict) -> dict:
-    first, last = period(args)
-    rows = reports.monthly(current_app.extensions["sales"].for_report(scope, first, last, args.get("county")),
-                           first, last)
-    first_day, last_day = reports.days_of(first, last)
-    return {"from": first, "to": last, "first_day": first_day, "last_day": last_day,
-            "county": args.get("county") or scope.get("county_code") or "",
-            "rows": rows, "totals": reports.totals(rows), "chart": reports.chart_series(rows, first, last)}
 
 
 class ReportRowSchema(Schema):
@@ -107,12 +89,12 @@ def report_row(row: dict) -> list[str]:
 
 
 def sales_csv(args: dict, scope: dict):
-    sales = current_app.extensions["sales"].export(scope, args, args.get("limit", 10_000))
+    sales = ecommerce().sales.export(scope, args, args.get("limit", 10_000))
     return csv_response("ecommerce-sales.csv", SALE_COLUMNS, (sale_row(s) for s in sales))
 
 
 def report_csv(args: dict, scope: dict):
-    data = report_data(args, scope)
+    data = ecommerce().report(scope, args)
     return csv_response(f"ecommerce-report-{data['from']}-{data['to']}.csv", REPORT_COLUMNS,
                         [report_row(r) for r in data["rows"]])
 
@@ -124,7 +106,7 @@ class MonthlyReport(MethodView):
     def get(self, args):
         """Sales, refunds and income per month and county (the caller's county scope)."""
         principal = authorize(READ)
-        data = report_data(args, principal.county_filter)
+        data = ecommerce().report(principal.county_filter, args)
         return {**data, "from_month": data["from"], "to_month": data["to"]}
 
 

@@ -64,6 +64,16 @@ def this_year() -> int:
     return date.today().year
 
 
+def period(first: str | None, last: str | None, year: int | None) -> tuple[str, str]:
+    """The months a report covers: from/to (a missing one is its year's first or last month),
+    else a calendar year (default: this one)."""
+    if first or last:
+        first = first or last[:4] + "-01"
+        last = last or first[:4] + "-12"
+        return (first, last) if first <= last else (first, first)
+    return year_range(year or this_year())
+
+
 def monthly(sales, first: str, last: str, county: str | None = None) -> list[dict]:
     """Rows per (month, county) with anything in them, months ascending then counties."""
     rows: dict[tuple[str, str], Row] = {}

@@ -10,6 +10,7 @@ import uuid
 from datetime import date, timedelta
 
 from shared.events.types.ecommerce import CHANNELS  # noqa: F401  (the one list of channels)
+from shared.programs.refused import Refused
 
 RECORDED, PARTLY_REFUNDED, REFUNDED = "recorded", "partly_refunded", "refunded"
 SALE_STATUSES = (RECORDED, PARTLY_REFUNDED, REFUNDED)
@@ -18,12 +19,12 @@ SOURCES = ("operator", "partner")
 CORRECTABLE = ("product", "quantity", "unit", "sold_on")
 
 
-class RefundRefused(ValueError):
-    """The refund does not fit what remains of the sale; ``errors`` names the fields."""
+class RefundRefused(Refused):
+    """The refund does not fit what remains of the sale (a conflict with the sale as stored:
+    409); ``errors`` names the fields."""
 
     def __init__(self, message: str, errors: dict | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+        super().__init__(message, None, 409, errors=errors)
 
 
 def new_sale_id() -> str:

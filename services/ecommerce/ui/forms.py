@@ -1,15 +1,16 @@
 """What the e-commerce pages add to shared/programs/forms.py: a typed list's item errors shown
-at its box, the API's refusals (409/422 with field errors) as the form's field errors, list
-filters loaded with the API's schemas."""
+at its box, the service's refusals as the form's field errors (or the form's, naming no
+field), list filters loaded with the API's schemas."""
 from __future__ import annotations
 
 import re
 
 from flask import request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import HTTPException
 
+from shared.programs.forms import refused
 from shared.programs.forms import validate as validate_fields
+from shared.programs.refused import Refused
 from shared.web.forms import form_errors
 
 FORM_ERROR = "_form"   # a problem that belongs to no single field
@@ -36,16 +37,12 @@ def collapse_items(errors: dict) -> dict:
     return collapsed
 
 
-def refusal(exc: HTTPException) -> dict:
-    """Field errors of an API refusal (409/422); anything else is not a form problem."""
-    if exc.code not in (409, 422):
-        raise exc
-    data = getattr(exc, "data", None) or {}
-    fields = (data.get("errors") or {}).get("json")
-    errors = collapse_items(form_errors(fields)) if isinstance(fields, dict) else {}
-    if not errors:
-        errors[FORM_ERROR] = data.get("message") or exc.description or str(exc)
-    return errors
+def refusal(exc: Refused) -> dict:
+    """A refusal's errors at its fields (a list's item at its box); one that names no field
+    (a record changed meanwhile, a store closed) at the form as a whole."""
+    if not exc.names_fields:
+        return {FORM_ERROR: exc.message}
+    return collapse_items(refused(exc))
 
 
 def filters(schema: Schema) -> tuple[dict, dict]:

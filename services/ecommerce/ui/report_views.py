@@ -7,7 +7,8 @@ from marshmallow import ValidationError
 from shared.auth.roles import READ
 from shared.auth.web import authorize, require
 from shared.web.forms import form_errors
-from services.ecommerce.api.reports import ReportQuerySchema, report_csv, report_data
+from services.ecommerce.api.common import ecommerce
+from services.ecommerce.api.reports import ReportQuerySchema, report_csv
 from services.ecommerce.ui.forms import PAGE_ARGS
 
 bp = Blueprint("ecommerce_reports", __name__)
@@ -28,7 +29,7 @@ def _args() -> tuple[dict, dict]:
 def report():
     principal = authorize(READ)
     args, raw = _args()
-    data = report_data(args, principal.county_filter)
+    data = ecommerce().report(principal.county_filter, args)
     return render_template("ecommerce/report.html", d=data, series=_series(data["chart"]), params=raw,
                            all_counties=not principal.county)
 

@@ -4,28 +4,22 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS
 from shared.web.forms import int_or_text
 from shared.programs.forms import page_number, text
-from shared.store import WriteConflict
-
+from shared.programs.refused import Refused
+from services.ecommerce.api.common import ecommerce, store_for
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StoreQuerySchema,
                                                   StoreUpdateSchema)
-from services.ecommerce.api.stores import one_store, open_store, update_store
 from services.ecommerce.domain.stores import OPEN, STORE_STATUSES, households_of, store_county
-from services.ecommerce.ui.forms import FORM_ERROR, filters, household_list, raw_filters, refusal, validate
+from services.ecommerce.ui.forms import filters, household_list, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_stores", __name__)
 PER_PAGE = 50
 TEXT = ("name", "platform", "url", "owner_name", "county_code", "household_id", "opened_on", "kind")
-
-
-def repo():
-    return current_app.extensions["stores"]
 
 
 @bp.get("/stores")
@@ -36,7 +30,7 @@ def stores():
     for field, problem in problems.items():
         flash(f"{field}: {problem}")
     page = page_number()
-    items, total = repo().list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = ecommerce().stores.list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("ecommerce/stores.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            params=raw_filters(), kinds=STORE_KINDS, statuses=STORE_STATUSES, platforms=PLATFORMS)
 
@@ -63,8 +57,8 @@ def new_store():
     if fields is not None:
         principal = authorize(WRITE, county=store_county(fields))
         try:
-            store = open_store(fields, principal.username)
-        except HTTPException as exc:
+            store = ecommerce().open_store(fields, principal.username)
+        except Refused as exc:
             errors = refusal(exc)
         else:
             flash(_("Store %(name)s opened.", name=store["name"]))
@@ -75,7 +69,7 @@ def new_store():
 @bp.route("/stores/<store_id>/edit", methods=["GET", "POST"])
 @require(WRITE)
 def edit_store(store_id):
-    store, principal = one_store(store_id, WRITE)
+    store, principal = store_for(WRITE, store_id)
     if request.method == "GET":
         return _form({}, {**store, "committed_households": "\n".join(store.get("committed_households") or [])}, store)
     payload = _store_payload(("name", "platform", "url", "owner_name", "reason", "version"))
@@ -86,8 +80,8 @@ def edit_store(store_id):
     fields, errors = validate(StoreUpdateSchema, payload)
     if fields is not None:
         try:
-            update_store(store, fields, principal.username)
-        except HTTPException as exc:
+            ecommerce().update_store(store, fields, principal.username)
+        except Refused as exc:
             errors = refusal(exc)
         else:
             flash(_("Store %(name)s updated.", name=fields.get("name", store["name"])))
@@ -96,8 +90,8 @@ def edit_store(store_id):
 
 
 def _store_page(store_id, errors=None, values=None):
-    store, principal = one_store(store_id)
-    sales, sales_total = current_app.extensions["sales"].list(principal.county_filter, {"store_id": store_id}, 0, 20)
+    store, principal = store_for(READ, store_id)
+    sales, sales_total = ecommerce().sales.list(principal.county_filter, {"store_id": store_id}, 0, 20)
     can_write = principal.can(WRITE, "ecommerce", store["county_code"]) and store["status"] == OPEN
     households = [(h, current_app.extensions["household_view"].get(h)) for h in households_of(store)]
     return render_template("ecommerce/store.html", t=store, sales=sales, sales_total=sales_total, can_write=can_write,
@@ -114,13 +108,13 @@ def store(store_id):
 @bp.post("/stores/<store_id>/close")
 @require(WRITE)
 def close_store(store_id):
-    _record, principal = one_store(store_id, WRITE)
+    store, principal = store_for(WRITE, store_id)
     fields, errors = validate(StoreCloseSchema, text("closed_on", "reason"))
     if fields is not None:
         try:
-            repo().close(store_id, fields["closed_on"], fields["reason"], principal.username)
-        except WriteConflict as exc:
-            errors = {FORM_ERROR: str(exc)}
+            ecommerce().close_store(store, fields, principal.username)
+        except Refused as exc:
+            errors = refusal(exc)
         else:
             flash(_("Store closed."))
             return redirect(url_for("ecommerce_stores.store", store_id=store_id))

@@ -1,11 +1,10 @@
 """E-commerce pages of sales: the list (search, filters, pages, CSV), the form to record
 one, a sale's page with its refunds and history, its correction and refund forms.
-Forms validate with the API's schemas and write through the same functions as the API."""
+Forms validate with the API's schemas and write through the same service as the API."""
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
@@ -13,21 +12,16 @@ from shared.household_ids import county_of
 from shared.events.types.ecommerce import CHANNELS
 from shared.web.forms import int_or_text, yuan_to_fen
 from shared.programs.forms import page_number, raw, text
-from shared.store import WriteConflict
-
+from shared.programs.refused import Refused
+from services.ecommerce.api.common import ecommerce, sale_for
 from services.ecommerce.api.reports import sales_csv
-from services.ecommerce.api.resources import one_sale, record_sale
 from services.ecommerce.api.schemas import (RefundCreateSchema, SaleCorrectSchema, SaleCreateSchema,
                                             SaleExportQuerySchema, SaleFilterSchema)
-from services.ecommerce.domain.sales import REFUNDED, SALE_STATUSES, RefundRefused, remaining
-from services.ecommerce.ui.forms import FORM_ERROR, filters, raw_filters, refusal, validate
+from services.ecommerce.domain.sales import REFUNDED, SALE_STATUSES, remaining
+from services.ecommerce.ui.forms import filters, raw_filters, refusal, validate
 
 bp = Blueprint("ecommerce_ui", __name__)
 PER_PAGE = 50
-
-
-def repo():
-    return current_app.extensions["sales"]
 
 
 @bp.get("/")
@@ -38,7 +32,7 @@ def index():
     for field, problem in problems.items():
         flash(f"{field}: {problem}")
     page = page_number()
-    items, total = repo().list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = ecommerce().sales.list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
     params = raw_filters()
     return render_template("ecommerce/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            params=params, household_id=params.get("household_id", ""), channels=CHANNELS,
@@ -70,8 +64,8 @@ def new_sale():
         if fields is not None:
             principal = authorize(WRITE, county=county_of(fields["household_id"]))
             try:
-                sale, _created = record_sale(fields, principal.username)
-            except HTTPException as exc:
+                sale, _created = ecommerce().record_sale(fields, principal.username)
+            except Refused as exc:
                 errors = refusal(exc)
             else:
                 flash(_("Sale %(id)s recorded.", id=sale["_id"]))
@@ -82,16 +76,16 @@ def new_sale():
                   "station_id": request.args.get("station_id", "")}
     principal = authorize(WRITE)
     return render_template("ecommerce/new_sale.html", errors=errors, values=values, channels=CHANNELS,
-                           stations=current_app.extensions["stations"].choices(principal.county_filter),
+                           stations=ecommerce().stations.choices(principal.county_filter),
                            stores=_stores_for(values.get("household_id", ""))), 422 if errors else 200
 
 
 def _stores_for(household_id: str) -> list[dict]:
-    return current_app.extensions["stores"].open_for(household_id.strip()) if household_id else []
+    return ecommerce().stores.open_for(household_id.strip()) if household_id else []
 
 
 def _sale_page(sale_id: str, errors: dict | None = None, values: dict | None = None):
-    sale, principal = one_sale(sale_id)
+    sale, principal = sale_for(READ, sale_id)
     amount_left, income_left = remaining(sale)
     can_write = principal.can(WRITE, "ecommerce", county_of(sale["household_id"]))
     return render_template("ecommerce/sale.html", s=sale, errors=errors or {}, values=values or {},
@@ -109,7 +103,7 @@ def sale(sale_id):
 @bp.post("/sales/<sale_id>/refund")
 @require(WRITE)
 def refund(sale_id):
-    _record, principal = one_sale(sale_id, WRITE)
+    sale, principal = sale_for(WRITE, sale_id)
     payload = text("refunded_on", "reason")
     payload["amount_fen"] = yuan_to_fen(request.form.get("amount_yuan", ""))
     if request.form.get("income_yuan", "").strip():
@@ -117,12 +111,9 @@ def refund(sale_id):
     fields, errors = validate(RefundCreateSchema, payload)
     if fields is not None:
         try:
-            repo().refund(sale_id, fields["amount_fen"], fields.get("income_fen"), fields["refunded_on"],
-                          fields["reason"], principal.username)
-        except RefundRefused as exc:
-            errors = {k: " ".join(v) for k, v in exc.errors.items()}
-        except WriteConflict as exc:
-            errors = {FORM_ERROR: str(exc)}
+            ecommerce().refund_sale(sale, fields, principal.username)
+        except Refused as exc:
+            errors = refusal(exc)
         else:
             flash(_("Refund recorded."))
             return redirect(url_for("ecommerce_ui.sale", sale_id=sale_id))
@@ -132,7 +123,7 @@ def refund(sale_id):
 @bp.route("/sales/<sale_id>/edit", methods=["GET", "POST"])
 @require(WRITE)
 def edit_sale(sale_id):
-    sale, principal = one_sale(sale_id, WRITE)
+    sale, principal = sale_for(WRITE, sale_id)
     errors, values = {}, request.form if request.method == "POST" else sale
     if request.method == "POST":
         payload = text("product", "unit", "sold_on")
@@ -141,9 +132,9 @@ def edit_sale(sale_id):
         fields, errors = validate(SaleCorrectSchema, payload)
         if fields is not None:
             try:
-                repo().correct(sale_id, fields, principal.username, fields.get("version"))
-            except WriteConflict as exc:
-                errors = {FORM_ERROR: str(exc)}
+                ecommerce().correct_sale(sale, fields, principal.username)
+            except Refused as exc:
+                errors = refusal(exc)
             else:
                 flash(_("Sale %(id)s corrected.", id=sale_id))
                 return redirect(url_for("ecommerce_ui.sale", sale_id=sale_id))
