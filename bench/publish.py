@@ -167,8 +167,9 @@ def latency(web: WebSetup, rate: float, seconds: float, drain: float = 30) -> di
     seen: dict = {}
     answered: dict = {}
     stop = threading.Event()
+    # As the stream's readers do: an event counts once its poll's transaction committed.
     consumer = KafkaConsumer(bootstrap_servers=ctx.env["KAFKA_BOOTSTRAP_SERVERS"], group_id=None,
-                             enable_auto_commit=False)
+                             enable_auto_commit=False, isolation_level="read_committed")
     tps = [TopicPartition(ctx.topics.stream, p) for p in consumer.partitions_for_topic(ctx.topics.stream) or []]
     consumer.assign(tps)
     consumer.seek_to_end()

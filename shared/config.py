@@ -94,6 +94,16 @@ class Settings:
     # in batches, one update per counter document and per household: a longer poll under a
     # backlog merges more events into each (a short one is taken when there is no backlog).
     ingest_poll_records: int = 5000
+    # The registry consumer publishes a poll's derived events and commits its offsets in one
+    # Kafka transaction. Its id must be unique among running consumers and is best stable
+    # across a restart (a restarted process then aborts what its predecessor left open at
+    # once; otherwise readers of the stream wait for the timeout): by default
+    # "<group>.<host>.<process name>", the process name from JINGZHUN_PROCESS (set by the
+    # local stack and the demo) or the process id.
+    transactional_id: str = ""
+    # A transaction left open by a process that died is aborted after this long; longer
+    # than a poll takes under a backlog (~10 s for 5,000 events on the local store).
+    transaction_timeout_ms: int = 60000
 
     @classmethod
     def from_env(cls, service: str, env: dict | None = None) -> "Settings":
@@ -135,6 +145,8 @@ class Settings:
             max_event_bytes=_int(env, "MAX_EVENT_BYTES", cls.max_event_bytes),
             consumer_session_timeout_ms=_int(env, "CONSUMER_SESSION_TIMEOUT_MS", cls.consumer_session_timeout_ms),
             ingest_poll_records=_int(env, "INGEST_POLL_RECORDS", cls.ingest_poll_records),
+            transactional_id=env.get("KAFKA_TRANSACTIONAL_ID", ""),
+            transaction_timeout_ms=_int(env, "TRANSACTION_TIMEOUT_MS", cls.transaction_timeout_ms),
         )
 
     def with_(self, **changes) -> "Settings":

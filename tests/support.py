@@ -65,10 +65,12 @@ def isolated_env(label: str) -> dict:
 
 
 def read_topic(bootstrap: str, topic: str, expect: int, timeout: float = 20) -> list:
-    """Read a topic from the beginning until ``expect`` records or the timeout."""
+    """Read a topic from the beginning until ``expect`` records or the timeout, as every reader
+    of the system does: only what was committed (the registry consumer writes in transactions)."""
     from kafka import KafkaConsumer
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=1000)
+                             enable_auto_commit=False, group_id=None, consumer_timeout_ms=1000,
+                             isolation_level="read_committed")
     records, deadline = [], time.monotonic() + timeout
     try:
         while len(records) < expect and time.monotonic() < deadline:

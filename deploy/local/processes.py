@@ -49,8 +49,9 @@ class Processes:
         if name in self.running and self.running[name].poll() is None:
             raise RuntimeError(f"{name} is already running (pid {self.running[name].pid})")
         log = open(self.run_dir / f"{name}.log", "ab")
+        # JINGZHUN_PROCESS names the process (a consumer's transactional id: shared/kafka/serve.py).
         proc = subprocess.Popen(["/bin/sh", "-c", "exec " + self.commands[name]], cwd=ROOT,
-                                env={**self.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,
+                                env={**self.env, "JINGZHUN_PROCESS": name, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
         (self.run_dir / f"{name}.pid").write_text(str(proc.pid))

@@ -1,5 +1,7 @@
 """The registry's consumer: applies every program topic, and the registry's own topic, to
-household summaries, histories, versions and area statistics — each event exactly once.
+household summaries, histories, versions and area statistics — each event exactly once —
+and publishes what it derives (the consolidated stream's record of each applied event, a
+warning on the registry's topic) in each poll's Kafka transaction with the poll's offsets.
 
 ``python -m services.registry.consumer`` — one consumer group; run more of them to scale
 out by partition. Stops cleanly on SIGTERM."""
@@ -19,12 +21,14 @@ from services.registry.adapters.events import EventApplier
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.system_changes import SystemChanges
+from services.registry import outbox
 
 log = logging.getLogger(__name__)
 NOT_ON_INPUT_TOPICS = ("cn.jingzhun.registry.household.snapshot.v1", "cn.jingzhun.registry.assistance.recorded.v1")
 
 
-def make_handler(applier: EventApplier, topics: Topics):
+def make_handler(applier: EventApplier, topics: Topics, topic_of=None):
+    """``topic_of``: the topic of a derived event's type (services/registry/outbox.py)."""
     def handle(envelope, event_type, position):
         if envelope.type in NOT_ON_INPUT_TOPICS:
             raise Rejected(f"{envelope.type} is an output of the registry, not an input")
@@ -35,7 +39,8 @@ def make_handler(applier: EventApplier, topics: Topics):
         if not applier.apply(envelope, event_type, position):
             raise Rejected(f"unknown household {envelope.subject}")
     handle.prepare = applier.prepare  # the loop calls it with a poll's record keys (household ids)
-    handle.flush = applier.flush  # … this before committing the poll's offsets
+    # … this before committing the poll's offsets, with the events it derives to publish
+    handle.flush = lambda: [(topic_of(event["type"]), event) for event in applier.flush()]
     handle.discard = applier.discard  # … and this when it will hand the batch again
     return handle
 
@@ -56,10 +61,10 @@ def main() -> int:
         moved = layout_upgrade.upgrade(db)
         if moved:
             log.info("household summaries and warnings moved out of the files", extra=moved)
-        return make_handler(applier, topics)
+        return make_handler(applier, topics, outbox.topic_of(settings))
 
     return serve(settings, declared.process, declared.topics(topics), handler_for,
-                 max_poll_records=settings.ingest_poll_records)
+                 max_poll_records=settings.ingest_poll_records, transactional=True)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,22 @@
-"""Where the registry's outbox events go."""
+"""Where the registry's events go: its outbox's (a file's snapshot and its events) and those
+its consumer derives and publishes in its transactions (the stream's record, a warning)."""
 from shared.config import Settings
 from shared.events.topics import Topics
 from shared.events.types.registry import ASSISTANCE_RECORDED, FILE_EVENTS, HOUSEHOLD_SNAPSHOT
 from services.registry.adapters.events import DERIVED
 
+# An earlier release wrote the consumer's derived events to DERIVED for the relay: the relay
+# still drains what an upgrade found there.
 COLLECTIONS = ["households", DERIVED]
 
 
-def router(settings: Settings):
+def topic_of(settings: Settings):
+    """event type → its topic."""
     topics = Topics(settings.topic_prefix)
-    routes = {HOUSEHOLD_SNAPSHOT.type: topics.households, ASSISTANCE_RECORDED.type: topics.stream,
-              **{t: topics.registry for t in FILE_EVENTS}}
-    return lambda envelope: routes[envelope.type]
+    return {HOUSEHOLD_SNAPSHOT.type: topics.households, ASSISTANCE_RECORDED.type: topics.stream,
+            **{t: topics.registry for t in FILE_EVENTS}}.__getitem__
+
+
+def router(settings: Settings):
+    topic = topic_of(settings)
+    return lambda envelope: topic(envelope.type)

@@ -5,7 +5,14 @@ be idempotent. A handler may have a ``prepare(keys)`` that the loop calls with a
 record keys before its records (to read what they need in one query), a ``flush()`` for
 writes it batches per poll: the loop calls it after the poll's records and before
 committing their offsets, and ``discard()`` when the batch is to be handled again (a record
-may be delivered again after a crash). A record that cannot be applied — not an event, unknown
+may be delivered again after a crash).
+
+A loop with a ``transactional_id`` handles each poll in one Kafka transaction: what
+``flush()`` returns — (topic, event) pairs the poll derives — and its dead letters are
+produced in it, together with the poll's offsets (``send_offsets_to_transaction`` with the
+group's metadata, so a consumer that lost its partitions cannot commit them). Readers read
+committed: a poll's events appear once, when it is done, or not at all; a poll handled again
+after a crash produces them again (the handler derives the same ones). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. When the store is unreachable, or a
 dead letter was not acknowledged, nothing of the batch is committed: the loop seeks back to
@@ -23,7 +30,7 @@ import signal
 import threading
 from typing import Callable, Iterable
 
-from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka import KafkaConsumer, OffsetAndMetadata
 from kafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from pymongo.errors import ConnectionFailure
 
@@ -33,7 +40,7 @@ from shared.events.catalogue import CATALOGUE, EventType, InvalidEvent
 from shared.events.envelope import Envelope, utcnow_iso
 from shared.events.topics import Topics
 from shared.kafka.position import Position
-from shared.kafka.producer import make_producer
+from shared.kafka.producer import make_producer, send_envelope
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +62,7 @@ Handler = Callable[[Envelope, EventType, Position], None]
 class ConsumerLoop:
     def __init__(self, settings: Settings, topics: Iterable[str], handler: Handler,
                  group_id: str | None = None, metrics=None, auto_offset_reset: str = "earliest",
-                 deadletter: bool = True, max_poll_records: int = 500):
+                 deadletter: bool = True, max_poll_records: int = 500, transactional_id: str | None = None):
         self.settings = settings
         self.topics = list(topics)
         self.handler = handler
@@ -66,9 +73,11 @@ class ConsumerLoop:
         # A rebuild replays what was dead-lettered before: it counts it, it does not publish it again.
         self.deadletter_topic = Topics(settings.topic_prefix).deadletter if deadletter else None
         self.deadlettered = 0
+        self.transactional_id = transactional_id
         self._stop = threading.Event()
         self._consumer: KafkaConsumer | None = None
         self._producer = None
+        self._committed: dict = {}  # partition → the offset this process last committed for it
 
     def stop(self, *_):
         self._stop.set()
@@ -90,7 +99,42 @@ class ConsumerLoop:
             session_timeout_ms=self.settings.consumer_session_timeout_ms,
             heartbeat_interval_ms=min(3000, self.settings.consumer_session_timeout_ms // 3),
         )
-        self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
+        if not self.transactional_id:
+            self._producer = make_producer(self.settings, client_id=f"{self.settings.service}-deadletter")
+        else:
+            # Before the first poll: a transaction a killed predecessor left open holds the
+            # group's offsets (UnstableOffsetCommit) until it is aborted, which this does.
+            try:
+                self._transactional_producer()
+            except KafkaError as exc:  # the broker is away: the first poll's batch tries again
+                log.warning("transactions not initialised yet", extra={"error": repr(exc)[:500]})
+
+    def _transactional_producer(self):
+        """The producer of this loop's transactions, made (again) when there is none: its
+        init_transactions aborts what an earlier producer with the same id left open."""
+        if self._producer is None:
+            producer = make_producer(self.settings, client_id=f"{self.settings.service}-transactions",
+                                     transactional_id=self.transactional_id,
+                                     transaction_timeout_ms=self.settings.transaction_timeout_ms)
+            try:
+                producer.init_transactions()
+            except Exception:
+                producer.close(timeout=5)
+                raise
+            self._producer = producer
+        return self._producer
+
+    def _abort(self):
+        """Abort the poll's transaction; a producer that cannot abort is closed (the next
+        poll makes a new one, which aborts it for good)."""
+        try:
+            self._producer.abort_transaction()
+        except Exception as exc:  # fenced, timed out, broker away: start over
+            log.warning("transaction not aborted; the producer is made again", extra={"error": repr(exc)[:500]})
+            try:
+                self._producer.close(timeout=5)
+            finally:
+                self._producer = None
 
     def run(self, stop_at_end: bool = False, progress=None):
         """Poll until stop() (SIGTERM). With ``stop_at_end``, stop once every assigned
@@ -110,6 +154,8 @@ class ConsumerLoop:
                     self._process(batches)
                     if progress:
                         progress(sum(len(r) for r in batches.values()))
+                else:
+                    self._commit_positions()
                 if stop_at_end:
                     assigned = self._consumer.assignment()
                     if assigned and ends is None:
@@ -121,7 +167,10 @@ class ConsumerLoop:
 
     def _process(self, batches: dict):
         offsets, sends = {}, []
+        transaction = bool(self.transactional_id)
         try:
+            if transaction:
+                self._transactional_producer().begin_transaction()
             prepare = getattr(self.handler, "prepare", None)
             if prepare is not None:  # e.g. read every record's document in one query
                 prepare([r.key.decode("utf-8", "replace") for records in batches.values() for r in records if r.key])
@@ -135,14 +184,23 @@ class ConsumerLoop:
                     break
             # Batched store writes and dead-letters must be durable before we move past their records.
             flush = getattr(self.handler, "flush", None)
-            if flush is not None:
-                flush()
-            self._producer.flush()
+            derived = (flush() if flush is not None else None) or []
+            if derived and not transaction:
+                raise RuntimeError("a handler's derived events are produced only in a transaction (transactional_id)")
+            sends += [send_envelope(self._producer, topic, Envelope.from_dict(event)) for topic, event in derived]
+            if transaction:
+                if offsets:
+                    self._producer.send_offsets_to_transaction(offsets, self._consumer.group_metadata())
+                self._producer.commit_transaction()  # sends what it holds first
+            else:
+                self._producer.flush()
             failed = [f.exception for f in sends if f.failed()]
             if failed:
                 raise DeadLetterNotSent(repr(failed[0]))
         except (ConnectionFailure, DeadLetterNotSent, KafkaError) as exc:
             log.warning("batch not applied; retrying it", extra={"error": repr(exc)[:500]})
+            if transaction and self._producer is not None:
+                self._abort()
             # What the handler queued for this batch is dropped: the batch is handled again.
             discard = getattr(self.handler, "discard", None)
             if discard is not None:
@@ -150,9 +208,12 @@ class ConsumerLoop:
             self._rewind(batches)
             self._stop.wait(RETRY_AFTER_S)
             return
-        if offsets:
+        if transaction:
+            self._committed.update({tp: o.offset for tp, o in offsets.items()})
+        elif offsets:
             try:
                 self._consumer.commit(offsets)
+                self._committed.update({tp: o.offset for tp, o in offsets.items()})
             except CommitFailedError as exc:
                 log.warning("offsets not committed (the group rebalanced); the new owner re-reads them",
                             extra={"error": str(exc)[:500]})
@@ -161,6 +222,24 @@ class ConsumerLoop:
                 # the next commit (offsets are absolute) covers it, or a restart re-reads it.
                 log.warning("offsets not committed (broker unreachable); committing with the next batch",
                             extra={"error": repr(exc)[:500]})
+
+    def _commit_positions(self):
+        """When idle, commit a partition's position where it passed only transaction markers
+        (the commit record each transaction leaves): a group that read everything shows no
+        lag. Only for partitions this process has committed itself."""
+        try:
+            moved = {}
+            for tp in self._consumer.assignment():
+                last = self._committed.get(tp)
+                if last is not None:
+                    position = self._consumer.position(tp)
+                    if position > last:
+                        moved[tp] = OffsetAndMetadata(position, "", -1)
+            if moved:
+                self._consumer.commit(moved)
+                self._committed.update({tp: o.offset for tp, o in moved.items()})
+        except (CommitFailedError, IllegalStateError, AssertionError, KafkaError) as exc:
+            log.info("positions not committed", extra={"error": repr(exc)[:300]})
 
     def _rewind(self, batches: dict):
         for tp, records in batches.items():

@@ -8,7 +8,11 @@ from shared.config import Settings
 from shared.events.envelope import Envelope
 
 
-def make_producer(settings: Settings, client_id: str | None = None) -> KafkaProducer:
+def make_producer(settings: Settings, client_id: str | None = None, transactional_id: str | None = None,
+                  transaction_timeout_ms: int = 60000) -> KafkaProducer:
+    """With ``transactional_id``, a transactional producer (init_transactions is the caller's)."""
+    extra = {"transactional_id": transactional_id, "transaction_timeout_ms": transaction_timeout_ms} \
+        if transactional_id else {}
     return KafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         client_id=client_id or f"{settings.service}-producer",
@@ -17,6 +21,7 @@ def make_producer(settings: Settings, client_id: str | None = None) -> KafkaProd
         linger_ms=5,
         retries=2**31 - 1,
         max_in_flight_requests_per_connection=5,
+        **extra,
     )
 
 

@@ -30,7 +30,11 @@ def test_a_sale_reaches_the_household_history_the_stream_and_the_page(system, en
     assert entry["income_fen"] == 60000 and entry["recorded_by"] == "ecommerce_op"
     assert "¥600.00" in entry["title_en"] and "花椒" in entry["title_zh"]
 
-    file = system.client("registry").get(f"/api/households/{hid}", headers=system.headers("auditor")).get_json()
+    # The summary is the poll's last write, after the history entries (a reader can come between).
+    def counted():
+        file = system.client("registry").get(f"/api/households/{hid}", headers=system.headers("auditor")).get_json()
+        return file if file["summary"]["programs"].get("ecommerce", {}).get("events", 0) >= 2 else None
+    file = wait_until(counted, timeout=30, message="the summary counting the sale")
     assert file["summary"]["total_income_fen"] == 60000
     assert file["summary"]["programs"]["ecommerce"] == {"status": "enrolled", "events": 2, "income_fen": 60000,
                                                         "amount_fen": 72000}

@@ -10,15 +10,19 @@ Per event, ``apply`` only decides (unknown household → dead letter) and queues
    also the idempotency guard: an entry already there from another position is a
    republished copy, and changes nothing more; from the same position, the poll is being
    handled again after a crash, and the rest is written again under its own guards;
-2. the derived events (the consolidated-stream record, a return-to-poverty warning), one
-   outbox document per applied event in one insert (keyed by the event id: a second write
-   is skipped);
-3. the warnings, one document each (keyed by the event id);
-4. the area statistics, one guarded update per counter document (stats.py);
-5. the household summaries, last: one guarded update per household (its events of the
+2. the warnings, one document each (keyed by the event id);
+3. the area statistics, one guarded update per counter document (stats.py);
+4. the household summaries, last: one guarded update per household (its events of the
    poll merged) in one unordered bulk write (summaries.py). Their per-partition offset is
    the guard for the summary, and tells a redelivery which events were already counted
    in full: everything else of an event is written before its summary.
+
+and returns the events the poll derives (the consolidated-stream record of each applied
+event, a return-to-poverty warning), which the consumer loop publishes in the same Kafka
+transaction as the poll's offsets: they appear once, when the poll is done, or not at all
+(readers read committed). A poll handled again after a crash derives them again, with the
+same ids (made from the event's), also for events its summaries already counted: their
+stream record then carries the summary as the earlier attempt left it.
 
 "First event of this household in this program" (households reached) is read from the
 summary as it stood before the event; since the summary is written last, a poll handled
@@ -30,6 +34,7 @@ households a poll names are read in one query (``prepare``) for their place and 
 poll's risk events read their households' status again (the web pages may change it)."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from pymongo.database import Database
@@ -45,7 +50,10 @@ from services.registry.adapters.warnings import Warnings
 from services.registry.domain.assistance import file_counter, serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
 
 
+# Where an earlier release wrote the derived events for the relay; its relay still drains
+# what was left there (services/registry/outbox.py).
 DERIVED = "derived_events"
+DERIVED_IDS = uuid.UUID("0b8c6d2e-5f0a-4c39-9a51-3d7e2f4b6a10")   # namespace of derived events' ids
 # What applying an event reads of a household file.
 PLACE = {"status": 1, "village_code": 1, "county_code": 1, "village": 1, "area": 1}
 
@@ -62,15 +70,14 @@ class Queued:
 class EventApplier:
     def __init__(self, db: Database, system_changes=None, publish: bool = True):
         # The consumer moves files as events ask (SystemChanges); a rebuild replays those moves
-        # from the registry topic instead, so it passes none. A rebuild publishes nothing
-        # either (publish=False): its events were published when they were first applied, and
-        # a rebuilt database put into service must not send them again.
+        # from the registry topic instead, so it passes none. A rebuild derives nothing to
+        # publish either (publish=False): its events were published when they were first
+        # applied, and a rebuilt database put into service must not send them again.
         self.system_changes = system_changes
         self.publish = publish
         self.households = db["households"]
         self.history = db["history"]
         self.versions = db["household_versions"]
-        self.derived = db[DERIVED]
         self.stats = Stats(db)
         self.summaries = HouseholdSummaries(db)
         self.warnings = Warnings(db)
@@ -81,7 +88,6 @@ class EventApplier:
 
     def ensure_indexes(self) -> None:
         self.history.create_index([("household_id", 1), ("occurred_at", -1)])
-        outbox.ensure_outbox_index(self.derived)
         self.stats.ensure_indexes()
         self.warnings.ensure_indexes()
 
@@ -144,9 +150,10 @@ class EventApplier:
         self._places.pop(envelope.subject, None)  # it may just have changed
 
     # --- the poll's writes ---------------------------------------------------------------
-    def flush(self) -> None:
-        """Write what was queued since the last flush (see the module's docstring). Must run
-        before the offsets of their records are committed."""
+    def flush(self) -> list[dict]:
+        """Write what was queued since the last flush (see the module's docstring) and return
+        the events it derives, to publish with the poll's offsets. Must run before the
+        offsets of their records are committed."""
         queued, self._queued = self._queued, []
         summaries, places, fresh = self._summaries, self._places, self._fresh
         self._summaries, self._places, self._fresh = {}, {}, set()
@@ -162,27 +169,31 @@ class EventApplier:
                 events, warning = self._file_effects(q, summary, counted)
             else:
                 counted_to = (summaries.get(hid) or {}).get("offsets", {}).get(offset_key(q.position.partition_key), -1)
+                household = {**q.household, "status": statuses.get(hid, q.household["status"])}
                 if q.position.offset <= counted_to:
-                    continue  # counted in the summary: written in full before a crash
+                    # Counted in the summary: written in full before a crash, but its derived
+                    # events were not published (the transaction did not commit): again.
+                    events, warning = self._program_effects(q, household, summary, False, [])
+                    derived.extend(events)
+                    continue
                 update = summary_update(q.event_type, q.envelope.data)
                 first = summary["programs"].get(q.event_type.program, {}).get("events", 0) == 0
                 working[hid] = after = summary_after(summary, update)
                 changes.setdefault(hid, SummaryChange()).add(q.position.partition_key, q.position.offset, update)
-                household = {**q.household, "status": statuses.get(hid, q.household["status"])}
                 events, warning = self._program_effects(q, household, after, first, counted)
-            derived.append(({"_id": q.envelope.id, "household_id": hid}, events))
+            derived.extend(events)
             if warning:
                 warnings.append(warning)
         for hid in fresh:
-            changes.setdefault(hid, SummaryChange()).place = places[hid]
+            if hid in places:  # not when an event of the poll moved the household: read again next time
+                changes.setdefault(hid, SummaryChange()).place = places[hid]
         for hid, change in changes.items():
             if hid not in summaries:  # no document yet: written whole, in one insert with the others
                 change.create(hid, working.get(hid) or summary_of(None))
-        if derived and self.publish:
-            outbox.insert_many(self.derived, derived)
         self.warnings.add_many(warnings)
         self.stats.add_many(counted)
         self.summaries.write(changes)
+        return derived
 
     def _not_yet_applied(self, queued: list[Queued]) -> list[Queued]:
         """The queued events this poll must apply: those whose history entry is new, or was
@@ -219,11 +230,12 @@ class EventApplier:
 
     def _program_effects(self, q: Queued, household: dict, after: dict, first: bool, counted: list):
         envelope, event_type, entry = q.envelope, q.event_type, q.entry
-        events = [self._stream_event(envelope, event_type, entry, household, after)]
+        events = [self._stream_event(envelope, event_type, entry, household, after)] if self.publish else []
         warning = None
         if event_type.risk and household["status"] == "exited":
             warning = _open_warning(envelope, entry, event_type.risk, household)
-            events.append(_warning(envelope, event_type.risk, event_type.title(envelope.data, "en")))
+            if self.publish:
+                events.append(_warning(envelope, event_type.risk, event_type.title(envelope.data, "en")))
         counted.append((q.position.partition_key, q.position.offset, event_type.program, envelope.time[:7], [
             (household["village_code"], {"events": 1, "income_fen": entry["income_fen"],
                                          "amount_fen": entry["amount_fen"], "households_reached": int(first)})]))
@@ -231,12 +243,13 @@ class EventApplier:
 
     def _file_effects(self, q: Queued, summary: dict, counted: list):
         envelope, data, household = q.envelope, q.envelope.data, q.household
-        events = [self._stream_event(envelope, q.event_type, q.entry, household, summary)]
+        events = [self._stream_event(envelope, q.event_type, q.entry, household, summary)] if self.publish else []
         warning = None
         risk = serious_illness_risk(data)
         if risk:
             warning = _open_warning(envelope, q.entry, risk, household)
-            events.append(_warning(envelope, risk, "a member is seriously ill"))
+            if self.publish:
+                events.append(_warning(envelope, risk, "a member is seriously ill"))
         key, offset = q.position.partition_key, q.position.offset
         if "after" in data:
             counted.append((key, offset, "households", "-", status_counts(data.get("before"), data["after"])))
@@ -246,7 +259,7 @@ class EventApplier:
         return events, warning
 
     def _stream_event(self, envelope, event_type, entry: dict, household: dict, summary: dict) -> dict:
-        return outbox.event(ASSISTANCE_RECORDED.type, "registry", envelope.subject, {
+        return _derived(ASSISTANCE_RECORDED.type, envelope, {
             "household_id": envelope.subject, "event_id": envelope.id, "event_type": envelope.type,
             "program": event_type.program, "occurred_at": envelope.time,
             "title_en": entry["title_en"], "title_zh": entry["title_zh"],
@@ -268,8 +281,16 @@ def _open_warning(envelope, entry: dict, risk: str, household: dict) -> dict:
             "title_en": entry["title_en"], "title_zh": entry["title_zh"], "raised_at": envelope.time, "open": True}
 
 
+def _derived(type_name: str, envelope, data: dict) -> dict:
+    """An event derived from ``envelope``, its id made from the envelope's: a poll handled
+    again derives the very same events."""
+    event = outbox.event(type_name, "registry", envelope.subject, data)
+    event["id"] = str(uuid.uuid5(DERIVED_IDS, f"{type_name}:{envelope.id}"))
+    return event
+
+
 def _warning(envelope, risk: str, reason: str) -> dict:
     """The WARNING_RAISED event a risk event derives (program events and file changes alike)."""
-    return outbox.event(WARNING_RAISED.type, "registry", envelope.subject, {
+    return _derived(WARNING_RAISED.type, envelope, {
         "household_id": envelope.subject, "recorded_by": "monitoring", "risk": risk,
         "source_event_id": envelope.id, "source_event_type": envelope.type, "reason": reason})
