@@ -22,8 +22,8 @@ from shared.logs import configure_logging
 from shared.store import auth_db, make_client, service_db
 from services.webhooks.config import WebhookSettings
 from services.webhooks.service import Webhooks
-from services.webhooks.usecases.dispatch import Dispatcher
-from services.webhooks.usecases.intake import Intake
+from services.webhooks.delivery.dispatch import Dispatcher
+from services.webhooks.delivery.intake import Intake
 
 log = logging.getLogger(__name__)
 ATTEMPTS = Counter("jingzhun_webhook_attempts_total", "Webhook delivery attempts", ["outcome"])
@@ -32,7 +32,7 @@ ATTEMPTS = Counter("jingzhun_webhook_attempts_total", "Webhook delivery attempts
 def forward_loop(service: Webhooks, stop: threading.Event, interval: float) -> None:
     while not stop.is_set():
         try:
-            service.inbound.forward_due()
+            service.forward_due()
         except Exception:
             log.exception("forwarding reports failed")
         stop.wait(interval)
@@ -48,6 +48,7 @@ def main() -> int:
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:
+        # The same service object the web app builds (app.py); the delivery parts use its repositories.
         service = Webhooks.build(service_db(client, settings), AuthStore(auth_db(client, settings)), hooks,
                                  settings.service_urls)
         intake = Intake(service.partners, service.deliveries)

@@ -284,8 +284,8 @@ def own(world):
     does not read it), with a short schedule and a limit of three failed attempts in a row."""
     from services.webhooks.domain.schedule import DisablePolicy
     from services.webhooks.service import Webhooks
-    from services.webhooks.usecases.dispatch import Dispatcher
-    from services.webhooks.usecases.intake import Intake
+    from services.webhooks.delivery.dispatch import Dispatcher
+    from services.webhooks.delivery.intake import Intake
     settings = world.settings.with_(db_prefix=world.settings.db_prefix + "own")
     hooks = WebhookSettings(retry_schedule=(0, 0.1, 0.1, 0.1, 0.1, 0.1), disable=DisablePolicy(3600, 3),
                             allowed_hosts=frozenset({"127.0.0.1"}), request_timeout=2, threads=2)

@@ -1,15 +1,24 @@
 """What the webhooks resources share: the service object, who may see partners, 404s and
-refusals in the API's one error shape (with a ``reason`` code)."""
+refusals in the API's one error shape with a ``reason`` code.
+
+The refusal mapping is the webhooks' own, not the kit's ``shared.programs.refusals``: that one
+leaves ``reason`` out and always answers ``errors: {"json": …}`` (``_schema`` when no field is
+named), while a partner's program acts on the reason and gets the program's field errors as
+they were given."""
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_smorest import abort
 
-from shared.auth.roles import READ, WRITE
+from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.programs.refused import Refused
 
+
 def webhooks():
+    """The service layer (services/webhooks/service.py), built in app.py."""
     return current_app.extensions["webhooks"]
 
 
@@ -19,14 +28,19 @@ def gate(action: str = READ):
     return authorize(action)
 
 
-def can_write(principal) -> bool:
-    return principal is not None and principal.can(WRITE, "webhooks")
-
-
-def refused(exc: Refused):
+def abort_refused(exc: Refused):
     """The refusal with its reason code; ``errors`` only when it names fields (as given: the
     program's field errors, or keyed by location for our own validation)."""
     abort(exc.status, message=exc.message, reason=exc.reason, **({"errors": exc.errors} if exc.names_fields else {}))
+
+
+@contextmanager
+def refusals():
+    """``with refusals():`` around a service call, as the kit's, with the body above."""
+    try:
+        yield
+    except Refused as exc:
+        abort_refused(exc)
 
 
 def found(record: dict | None, what: str, record_id: str) -> dict:

@@ -5,9 +5,8 @@ from flask_smorest import Blueprint
 
 from shared.auth.roles import WRITE
 from shared.web.schemas import page_args, page_result
-from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
-from services.webhooks.api.common import found, gate, refused, webhooks
+from services.webhooks.api.common import found, gate, refusals, webhooks
 
 blp = Blueprint("endpoints", __name__, url_prefix="/api",
                 description="Partners' endpoints, their delivery logs, test events and replays")
@@ -31,10 +30,9 @@ class Endpoint(MethodView):
     def patch(self, fields, endpoint_id):
         """Change an endpoint; ``status: active`` switches it on again (its waiting deliveries go out)."""
         gate(WRITE)
-        try:
-            return webhooks().edit_endpoint(endpoint_or_404(endpoint_id), fields)
-        except Refused as exc:
-            refused(exc)
+        endpoint = endpoint_or_404(endpoint_id)
+        with refusals():
+            return webhooks().edit_endpoint(endpoint, fields)
 
 
 @blp.route("/endpoints/<endpoint_id>/secrets")

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.programs.refused import Refused
-from services.webhooks.api.common import refused, webhooks
+from services.webhooks.api.common import abort_refused, webhooks
 from services.webhooks.api.schemas import InboundResultSchema
 from services.webhooks.domain.reports import REPORT_KINDS
 
@@ -40,12 +40,12 @@ class InboundReport(MethodView):
     def post(self, partner_id, report_kind):
         """Report to a program. The body is the kind's JSON with the partner's ``partner_ref``."""
         try:
-            status, body = webhooks().inbound.receive(partner_id, report_kind, request.get_data(),
-                                                      dict(request.headers))
+            status, body = webhooks().receive_report(partner_id, report_kind, request.get_data(),
+                                                     dict(request.headers))
         except Refused as exc:
             log.warning("inbound report refused", extra={"partner_id": partner_id, "report_kind": report_kind,
                                                          "reason": exc.reason, "status": exc.status})
-            refused(exc)
+            abort_refused(exc)
         log.info("inbound report", extra={"partner_id": partner_id, "report_kind": report_kind, "status": status,
                                           "report_id": body.get("report_id")})
         return body, status

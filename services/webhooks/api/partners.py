@@ -4,9 +4,8 @@ from flask_smorest import Blueprint
 
 from shared.auth.roles import WRITE
 from shared.web.schemas import page_args, page_result
-from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
-from services.webhooks.api.common import found, gate, refused, webhooks
+from services.webhooks.api.common import found, gate, refusals, webhooks
 
 blp = Blueprint("partners", __name__, url_prefix="/api/partners",
                 description="Partner enterprises (合作企业) and the programs and areas each may see")
@@ -68,8 +67,6 @@ class InboundSecret(MethodView):
         return webhooks().partners.rotate_inbound_secret(partner_id)
 
 
-
-
 @blp.route("/<partner_id>/endpoints")
 class PartnerEndpoints(MethodView):
     @blp.response(200, s.EndpointListSchema)
@@ -87,7 +84,5 @@ class PartnerEndpoints(MethodView):
         """Add an endpoint: the answer carries its signing secret (whsec_…)."""
         principal = gate(WRITE)
         partner = found(webhooks().partners.partner(partner_id), "partner", partner_id)
-        try:
+        with refusals():
             return webhooks().create_endpoint(partner, fields, principal.username)
-        except Refused as exc:
-            refused(exc)

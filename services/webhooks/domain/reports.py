@@ -11,6 +11,7 @@ from typing import Callable
 from marshmallow import fields, validate
 
 from shared.events.types.common import Fen, HouseholdId
+from shared.programs.refused import Refused
 from shared.web.schemas import StrictSchema
 
 
@@ -76,3 +77,13 @@ REPORT_KINDS = {k.name: k for k in (
     ReportKind("repayments", "microcredit", RepaymentReportSchema,
                lambda r: f"/api/loans/{r['loan_id']}/repayments", _repayment),
 )}
+
+
+def program_refusal(status: int, body: dict) -> Refused:
+    """The program's refusal of a report, as the partner's answer: its status, message and
+    field errors, with the reason ``unknown_household`` or ``refused_by_program``."""
+    errors = (body.get("errors") or {}).get("json") or {}
+    message = body.get("message") or "refused by the program"
+    if "household_id" in errors or "unknown household" in message or "not enrolled" in message:
+        return Refused(message, status=status, reason="unknown_household", errors=errors)
+    return Refused(message, status=status, reason="refused_by_program", errors=errors)

@@ -1,5 +1,6 @@
 """When to try a delivery again: a fixed schedule with jitter, ``Retry-After`` honoured,
-and when an endpoint has failed long enough to be switched off."""
+and when an endpoint has failed long enough to be switched off; when to forward a partner's
+report again to a program that did not answer."""
 from __future__ import annotations
 
 import random
@@ -12,6 +13,9 @@ from email.utils import parsedate_to_datetime
 DEFAULT_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 JITTER = 0.2           # ± this share of each wait, so a recovered partner is not hit all at once
 MAX_RETRY_AFTER = 86400
+# Forwarding a partner's report to a program that is down: a minute apart at first, then
+# hourly, for two days.
+FORWARD_SCHEDULE = (0, 10, 60, 300, 900, 1800) + (3600,) * 48
 
 
 def parse_schedule(text: str) -> tuple[float, ...]:

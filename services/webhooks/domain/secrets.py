@@ -1,6 +1,7 @@
 """Endpoint secrets (``whsec_`` + base64 of 24 random bytes) and their rotation: after a
 rotation the old secret stays valid for an overlap period, and every delivery in that period
-carries a signature with each valid secret (space-separated in ``webhook-signature``)."""
+carries a signature with each valid secret (space-separated in ``webhook-signature``). A
+partner's report is verified the same way, with its inbound secret (``verify``)."""
 from __future__ import annotations
 
 import base64
@@ -9,6 +10,9 @@ import secrets as random_secrets
 from datetime import datetime, timedelta
 
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from shared.programs.refused import Refused
 
 PREFIX = "whsec_"
 
@@ -42,3 +46,23 @@ def headers(msg_id: str, when: datetime, text: str, signing: list[str]) -> dict:
     signature = " ".join(Webhook(s).sign(msg_id, when, text) for s in signing)
     return {"webhook-id": msg_id, "webhook-timestamp": str(int(when.timestamp())),
             "webhook-signature": signature, "content-type": "application/json"}
+
+
+def verify(secret: str, body: bytes, headers: dict) -> None:
+    """A partner's signed report: Refused (401, with its reason) unless the headers are there,
+    the timestamp within the library's 5 minutes and a signature matches the body."""
+    try:
+        Webhook(secret).verify(body, headers, json_parse=False)
+    except WebhookVerificationError as exc:
+        text = str(exc)
+        if "timestamp too" in text:
+            raise Refused(f"webhook-timestamp outside the 5-minute tolerance ({text})",
+                          status=401, reason="stale_timestamp") from None
+        if "Missing" in text:
+            raise Refused("webhook-id, webhook-timestamp and webhook-signature are required",
+                          status=401, reason="missing_headers") from None
+        raise Refused("the webhook-signature does not match the body with your inbound secret",
+                      status=401, reason="bad_signature") from None
+    except (ValueError, TypeError) as exc:  # malformed signature entries (no "v1,")
+        raise Refused(f"the webhook-signature is malformed ({exc.__class__.__name__})",
+                      status=401, reason="bad_signature") from None
