@@ -14,8 +14,11 @@ def abort_refused(exc: Refused):
 
 
 @contextmanager
-def refusals():
+def refusals(answer=abort_refused):
+    """``with refusals():`` around a service call. ``answer`` shapes the refusal where a service's
+    API has its own body (webhooks: a reason code; e-commerce: a message alone when no field
+    is named)."""
     try:
         yield
     except Refused as exc:
-        abort_refused(exc)
+        answer(exc)

@@ -2,7 +2,7 @@
 its county, and refusals in the API's one error shape (shared/programs/refusals.py)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from functools import partial
 
 from flask import current_app
 from flask_smorest import abort
@@ -10,7 +10,7 @@ from flask_smorest import abort
 from shared.auth.roles import WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
-from shared.programs.refusals import abort_refused
+from shared.programs import refusals as kit
 from shared.programs.refused import Refused
 
 
@@ -19,16 +19,15 @@ def ecommerce():
     return current_app.extensions["ecommerce"]
 
 
-@contextmanager
-def refusals():
-    """``shared.programs.refusals.refusals``, except that a refusal naming no field (a record
-    changed meanwhile, a store closed) answers with its message alone, as this API always has."""
-    try:
-        yield
-    except Refused as exc:
-        if exc.names_fields:
-            abort_refused(exc)
-        abort(exc.status, message=exc.message)
+def answer(exc: Refused):
+    """The kit's error body, except that a refusal naming no field (a record changed meanwhile,
+    a store closed) answers with its message alone, as this API always has."""
+    if exc.names_fields:
+        kit.abort_refused(exc)
+    abort(exc.status, message=exc.message)
+
+
+refusals = partial(kit.refusals, answer)
 
 
 # A record and who may ``action`` it in its county: 404 first (nothing to hide about an id

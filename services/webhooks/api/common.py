@@ -7,13 +7,14 @@ named), while a partner's program acts on the reason and gets the program's fiel
 they were given."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from functools import partial
 
 from flask import current_app
 from flask_smorest import abort
 
 from shared.auth.roles import READ
 from shared.auth.web import authorize
+from shared.programs import refusals as kit
 from shared.programs.refused import Refused
 
 
@@ -34,13 +35,8 @@ def abort_refused(exc: Refused):
     abort(exc.status, message=exc.message, reason=exc.reason, **({"errors": exc.errors} if exc.names_fields else {}))
 
 
-@contextmanager
-def refusals():
-    """``with refusals():`` around a service call, as the kit's, with the body above."""
-    try:
-        yield
-    except Refused as exc:
-        abort_refused(exc)
+# ``with refusals():`` around a service call: the kit's, with the body above.
+refusals = partial(kit.refusals, abort_refused)
 
 
 def found(record: dict | None, what: str, record_id: str) -> dict:
