@@ -1,5 +1,6 @@
-"""Query schemas the program services' reports share: a period of months and a county."""
-from marshmallow import ValidationError, fields, validate, validates_schema
+"""Schemas the program services share: a period of months and a county for reports, a
+record's history entries (shared/programs/history.py), short texts."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.web.schemas import StrictSchema
 
@@ -23,3 +24,17 @@ class PeriodQuerySchema(StrictSchema):
             raise ValidationError("The first month comes after the last.", "from")
         if data.get("start") and data.get("end") and int(data["end"][:4]) - int(data["start"][:4]) > 10:
             raise ValidationError("A report covers at most ten years.", "to")
+
+
+def Text(max_len: int, **kw):  # noqa: N802  (reads like a field class)
+    """A text of 1 to ``max_len`` characters."""
+    return fields.String(validate=validate.Length(min=1, max=max_len), **kw)
+
+
+class HistorySchema(Schema):
+    """One entry of a record's own event history, as shared.programs.history.entry makes it."""
+    type = fields.String()
+    time = fields.String()
+    title_en = fields.String()
+    title_zh = fields.String()
+    household_ids = fields.List(fields.String())

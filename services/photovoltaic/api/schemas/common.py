@@ -1,7 +1,8 @@
 """Field conventions of the photovoltaic API's schemas."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from shared.events.types.photovoltaic import MONTH
+from shared.programs.schemas import HistorySchema, Text  # noqa: F401  (re-exported)
 
 
 VILLAGE_CODE = validate.Regexp(r"^[0-9]{12}$", error="A village code has 12 digits.")
@@ -20,15 +21,3 @@ def Capacity(**kw):  # noqa: N802
 
 def Shares(**kw):  # noqa: N802
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=10_000), **kw)
-
-
-def Text(max_len: int, **kw):  # noqa: N802
-    return fields.String(validate=validate.Length(min=1, max=max_len), **kw)
-
-
-class HistorySchema(Schema):
-    type = fields.String()
-    time = fields.String()
-    title_en = fields.String()
-    title_zh = fields.String()
-    household_ids = fields.List(fields.String())
