@@ -167,9 +167,9 @@ def _publish(r, s, charts_dir) -> list[str]:
                   f"Sales posted at a steady {lat['rate_asked']:g} requests/s for {lat['seconds']:g} s; for each, the "
                   "time from its write (the sale's `recorded_at`, taken by the service just before its atomic write "
                   "of the sale and its event) to its event on the consolidated stream: the registry consumer "
-                  "applied it (summary, history, statistics) and the registry's relay published what it accepted. "
-                  "This bounds \"written → in the registry history\" from above (two relay hops, each polling "
-                  "every 100 ms here). Both clocks are this host's wall clock.", "",
+                  "applied it (summary, history, statistics) and published what it accepted in the poll's Kafka "
+                  "transaction. This bounds \"written → in the registry history\" from above (one relay hop, "
+                  "polling every 100 ms here, and the consumer's poll). Both clocks are this host's wall clock.", "",
                   "| from | requests | measured | missing | late slots | p50 ms | p95 ms | p99 ms | max ms |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
                   f"| **the write** | {lat['requests']:,} | {lat['measured']:,} | {lat['missing']} | {lat['late']} | "
