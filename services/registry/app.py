@@ -18,7 +18,7 @@ from shared.events.topics import Topics
 
 def _register(app: Flask) -> None:
     from services.registry.api.dashboard import blp as dashboard_blp
-    from services.registry.api.resources import beneficiaries, blp
+    from services.registry.api.households import beneficiaries, blp
     from services.registry.api.workflow import blp as workflow_blp
     from services.registry.ui.views import bp
 

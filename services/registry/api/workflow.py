@@ -9,7 +9,7 @@ from shared.auth.web import authorize
 from shared.household_ids import county_of
 
 from services.registry.adapters.persons import DuplicatePerson
-from services.registry.api.resources import household_or_404, repo, shown
+from services.registry.api.households import household_or_404, repo, shown
 from services.registry.api.schemas import (PAYLOAD_SCHEMAS, ChangeRequestCreateSchema, ChangeRequestQuerySchema,
                                            ChangeRequestSchema, DecisionSchema, ExitAssessmentSchema, ExitStepSchema,
                                            HouseholdSchema, TimelineEntrySchema)
