@@ -5,11 +5,15 @@ import os
 import socket
 import time
 
+import pymongo
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest, multiprocess)
 
 blp = Blueprint("health", __name__)
+# A store that accepts connections and never answers (the local store wedged, twice, that
+# way) must make /readyz say so, not hang it: the ping gets this long in all.
+STORE_PING_S = 2.0
 
 
 class Metrics:
@@ -52,7 +56,8 @@ def healthz():
 def readyz():
     checks = {}
     try:
-        current_app.extensions["mongo"].admin.command("ping")
+        with pymongo.timeout(STORE_PING_S):
+            current_app.extensions["mongo"].admin.command("ping")
         checks["store"] = "ok"
     except Exception as exc:  # any failure means not ready; say which
         checks["store"] = f"unreachable: {exc.__class__.__name__}"
