@@ -40,8 +40,12 @@ def page(running):
         yield page
 
 
-def test_a_generation_report_and_a_distribution_in_a_browser(running, page, household):
-    pv, registry = running["urls"]["photovoltaic"], running["urls"]["registry"]
+@pytest.fixture(scope="module")
+def distributed(running, page, household):
+    """Once for the module, in the browser: the operator logs in, enrols the household,
+    registers a station (after each field's error) with it as a member (after a shares error),
+    reports last month's generation and distributes it. The distribution's page and the station."""
+    pv = running["urls"]["photovoltaic"]
 
     page.goto(f"{pv}/enrolments?household_id={household}&lang=en")
     expect(page).to_have_url(re.compile(r"/login"))
@@ -85,29 +89,40 @@ def test_a_generation_report_and_a_distribution_in_a_browser(running, page, hous
     page.click("form.form button[type=submit]")
     expect(page.get_by_test_id("revenue")).to_have_text("11,250.00")
 
-    # … and its distribution: revenue less the 10% reserve, all of it to the one member.
+    # … and its distribution.
     page.click("text=Distribute revenue")
     expect(page.locator("input[name=month]")).to_have_value(LAST_MONTH)
     page.click("form.form button[type=submit]")
     expect(page.locator(".flash")).to_contain_text("paid")
+    return {"station_id": station_id, "url": page.url.split("?")[0] + "?lang=en"}
+
+
+def test_the_distribution_pays_the_revenue_less_the_reserve_to_the_one_member(page, household, distributed):
+    # Revenue less the 10% reserve, all of it to the one member.
+    page.goto(distributed["url"])
     expect(page.get_by_test_id("distributed")).to_have_text("10,125.00")
     expect(page.get_by_test_id("allocations")).to_contain_text(household)
     expect(page.get_by_test_id("history")).to_contain_text("¥10,125.00")
 
-    # In the lists …
+
+def test_the_report_and_the_distribution_show_in_the_lists(running, page, distributed):
+    pv = running["urls"]["photovoltaic"]
     page.goto(f"{pv}/reports?q=大庄村")
-    expect(page.get_by_test_id("report-list")).to_contain_text(f"{station_id}-{LAST_MONTH}")
+    expect(page.get_by_test_id("report-list")).to_contain_text(f"{distributed['station_id']}-{LAST_MONTH}")
     page.goto(f"{pv}/distributions?month={LAST_MONTH}")
     expect(page.get_by_test_id("distribution-list")).to_contain_text("大庄村光伏电站")
 
-    # … in the monthly report with its chart …
-    page.goto(f"{pv}/monthly?lang=en")
+
+def test_the_monthly_report_and_its_chart_show_the_month(running, page, distributed):
+    page.goto(f"{running['urls']['photovoltaic']}/monthly?lang=en")
     expect(page.locator("#chart-money")).to_be_visible()
     assert page.evaluate("() => Chart.getChart('chart-money').data.labels").count(LAST_MONTH) == 1
     expect(page.get_by_test_id("monthly")).to_contain_text("621202")
     expect(page.get_by_test_id("total-distributed")).to_have_text("10,125.00")
 
-    # … and on the registry, in the household's timeline.
+
+def test_the_registry_timeline_shows_the_dividend(running, page, household, distributed):
+    registry = running["urls"]["registry"]
     for _ in range(60):
         page.goto(f"{registry}/households/{household}?lang=zh_CN")
         if page.locator("[data-testid=timeline] td", has_text="光伏收益分红").count():

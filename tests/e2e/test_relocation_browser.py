@@ -38,8 +38,12 @@ def page(running):
         yield page
 
 
-def test_a_household_moved_in_shows_in_the_registry_in_its_new_village(running, page, household):
-    rel, registry = running["urls"]["relocation"], running["urls"]["registry"]
+@pytest.fixture(scope="module")
+def moved_in(running, page, household):
+    """Once for the module, in the browser: the officer logs in, enrols the household,
+    registers a site (after each field's error), opens the case, allocates housing (after the
+    area cap's error) and records moving in."""
+    rel = running["urls"]["relocation"]
 
     page.goto(f"{rel}/enrolments?household_id={household}&lang=en")
     expect(page).to_have_url(re.compile(r"/login"))
@@ -90,10 +94,14 @@ def test_a_household_moved_in_shows_in_the_registry_in_its_new_village(running, 
     page.get_by_test_id("move_in").locator("button").click()
     expect(page.get_by_test_id("stage")).to_have_text("Moved in")
     expect(page.get_by_test_id("history")).to_contain_text("Moved in to 城关镇东江安置点 (东江村), unit 5-102")
+    return {"site_id": site_id}
 
+
+def test_the_registry_shows_the_household_in_its_new_village_and_why(running, page, household, moved_in):
     # The registry's household page: the new village, and why it changed. The registry moves
     # the file while it applies the event and writes the timeline with the rest of its poll,
     # so a page loaded in between shows the one without the other: wait for both.
+    registry = running["urls"]["registry"]
     for _ in range(60):
         page.goto(f"{registry}/households/{household}?lang=zh_CN")
         if "东江村" in page.get_by_test_id("location").inner_text() and \
@@ -104,7 +112,10 @@ def test_a_household_moved_in_shows_in_the_registry_in_its_new_village(running, 
     expect(page.get_by_test_id("location")).to_contain_text("621202001001")
     expect(page.get_by_test_id("timeline")).to_contain_text("搬迁入住城关镇东江安置点（东江村）5-102")
 
-    # The list (village now, from the registry's files known here) and the report.
+
+def test_the_case_list_shows_the_stage_and_the_new_village(running, page, household, moved_in):
+    # The list: village now, from the registry's files known here.
+    rel = running["urls"]["relocation"]
     for _ in range(60):
         page.goto(f"{rel}/cases?q={household}&lang=zh_CN")
         if "东江村" in page.get_by_test_id("case-list").inner_text():
@@ -112,7 +123,10 @@ def test_a_household_moved_in_shows_in_the_registry_in_its_new_village(running, 
         page.wait_for_timeout(500)
     expect(page.get_by_test_id("case-list")).to_contain_text("已入住")
     expect(page.get_by_test_id("case-list")).to_contain_text("东江村")
-    page.goto(f"{rel}/report?lang=en")
+
+
+def test_the_report_shows_the_site_and_its_occupancy(running, page, moved_in):
+    page.goto(f"{running['urls']['relocation']}/report?lang=en")
     expect(page.locator("#chart-moved")).to_be_visible()
     expect(page.get_by_test_id("occupancy")).to_contain_text("城关镇东江安置点")
     assert page.evaluate("() => Chart.getChart('chart-sites').data.labels").count("城关镇东江安置点") == 1

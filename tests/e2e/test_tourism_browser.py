@@ -28,8 +28,12 @@ def new_household(running) -> str:
     return r.json()["id"]
 
 
-def test_a_booking_from_the_form_to_the_registry_timeline(running, page):
-    registry, tourism = running["urls"]["registry"], running["urls"]["tourism"]
+@pytest.fixture(scope="module")
+def booked(running, page):
+    """Once for the module, in the browser: the operator logs in, enrols a new household,
+    registers its homestay and records a booking (after a field error). The booking's page
+    and what the later tests look for."""
+    tourism = running["urls"]["tourism"]
     household_id = new_household(running)
     today, tomorrow = date.today(), date.today() + timedelta(days=2)
 
@@ -66,11 +70,20 @@ def test_a_booking_from_the_form_to_the_registry_timeline(running, page):
     expect(page.locator(".flash")).to_contain_text("recorded")
     expect(page.get_by_test_id("income")).to_have_text("480.00")
     booking_id = page.locator("h1").inner_text().split()[1]
+    return {"household_id": household_id, "booking_id": booking_id, "today": today,
+            "url": page.url.split("?")[0] + "?lang=en"}
 
+
+def test_the_booking_shows_in_the_bookings_list(page, booked):
+    page.goto(booked["url"])
     page.click("[data-testid=tourism-nav] >> text=Bookings")
-    expect(page.get_by_test_id("bookings")).to_contain_text(booking_id)
+    expect(page.get_by_test_id("bookings")).to_contain_text(booked["booking_id"])
     expect(page.get_by_test_id("bookings")).to_contain_text("春花农家院")
 
+
+def test_the_report_and_its_charts_count_the_booking_and_its_income(page, booked):
+    today = booked["today"]
+    page.goto(booked["url"])
     page.click("[data-testid=tourism-nav] >> text=Report")
     expect(page.get_by_test_id("report")).to_contain_text(today.isoformat()[:7])
     expect(page.get_by_test_id("total-income")).to_have_text("480.00")
@@ -81,7 +94,10 @@ def test_a_booking_from_the_form_to_the_registry_timeline(running, page):
     income = page.evaluate("() => Chart.getChart('chart-income').data.datasets[0].data")
     assert income[month] == 480
 
+
+def test_the_registry_timeline_shows_the_booking(running, page, booked):
     # The registry shows it in the household's timeline once the event has travelled.
+    registry, household_id = running["urls"]["registry"], booked["household_id"]
     for _ in range(60):
         page.goto(f"{registry}/households/{household_id}?lang=zh_CN")
         if page.locator("[data-testid=timeline] td", has_text="民宿预订").count():

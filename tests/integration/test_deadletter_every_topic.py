@@ -48,13 +48,17 @@ def env(stack):
     return env
 
 
-def test_bad_records_on_every_topic_are_deadlettered_and_the_partition_moves_on(env, tmp_path):
+@pytest.fixture(scope="module")
+def delivered(env, tmp_path_factory):
+    """The bad records first on every partition, the consumers started, then valid events after
+    them: a household (registry topic, households topic) and an enrolment of it on every
+    program topic. Built once for the module; the processes run until its end."""
     settings = Settings.from_env("registry", env)
     topics = Topics(env["JINGZHUN_TOPIC_PREFIX"])
     mongo = make_client(settings)
     token = users_with_tokens(mongo, settings, users={"central": USERS["central"]})["central"]
     readmodels = [name for name in procfile() if name.endswith("-households")]
-    procs = Processes(tmp_path, env)
+    procs = Processes(tmp_path_factory.mktemp("deadletter-run"), env)
     producer = make_producer(settings, client_id="tests")
     try:
         # 1. the bad records, first on every partition
@@ -82,35 +86,68 @@ def test_bad_records_on_every_topic_are_deadlettered_and_the_partition_moves_on(
             send_envelope(producer, topics.program(program), envelope)
             enrolments[program] = envelope.id
         producer.flush()
-
-        history = mongo[settings.database_name]["history"]
-        wait_until(lambda: history.count_documents({"_id": {"$in": list(enrolments.values())}}) == len(PROGRAMS),
-                   timeout=90, message="every program's valid enrolment applied after the bad records")
-        wait_until(lambda: history.find_one({"household_id": hid, "program": "registry"}), timeout=60,
-                   message="the registry's own event applied after the bad records")
-        for name in readmodels:
-            db = mongo[Settings.from_env(name.rsplit("-", 1)[0], env).database_name]
-            wait_until(lambda: db["households"].find_one({"_id": hid}), timeout=60,
-                       message=f"the household in the {name} read model after the bad records")
-
-        # 3. every bad record is in the dead-letter topic with its reason, once per consumer
-        expected = len(EXPECTED) * (len(consumed) - 1 + len(readmodels))
-        dead = read_topic(settings.kafka_bootstrap_servers, topics.deadletter, expected, timeout=60)
-        reasons = defaultdict(list)
-        for record in dead:
-            h = {k: v.decode() for k, v in record.headers if k.startswith("dlq_")}
-            reasons[(h["dlq_topic"], h["dlq_consumer_group"])].append(h["dlq_reason"])
-            assert len(record.value) <= 64 * 1024
-        assert len(dead) == expected, dict(reasons)
-        groups = {topic: [settings.consumer_group] for topic in consumed if topic != topics.households}
-        groups[topics.households] = [f"{env['JINGZHUN_TOPIC_PREFIX']}.{n.rsplit('-', 1)[0]}.households" for n in readmodels]
-        for topic, names in groups.items():
-            for group in names:
-                got = reasons[(topic, group)]
-                assert len(got) == len(EXPECTED), (topic, group, got)
-                for kind, words in EXPECTED.items():
-                    assert any(words in reason for reason in got), (topic, group, kind, got)
+        yield {"settings": settings, "topics": topics, "mongo": mongo, "readmodels": readmodels,
+               "consumed": consumed, "hid": hid, "enrolments": enrolments}
     finally:
         producer.close()
         procs.stop_all()
         mongo.close()
+
+
+def test_every_programs_valid_enrolment_after_the_bad_records_is_applied(delivered):
+    settings, mongo, enrolments = delivered["settings"], delivered["mongo"], delivered["enrolments"]
+    history = mongo[settings.database_name]["history"]
+    wait_until(lambda: history.count_documents({"_id": {"$in": list(enrolments.values())}}) == len(PROGRAMS),
+               timeout=90, message="every program's valid enrolment applied after the bad records")
+
+
+def test_the_registrys_own_event_after_the_bad_records_is_applied(delivered):
+    settings, mongo, hid = delivered["settings"], delivered["mongo"], delivered["hid"]
+    history = mongo[settings.database_name]["history"]
+    wait_until(lambda: history.find_one({"household_id": hid, "program": "registry"}), timeout=60,
+               message="the registry's own event applied after the bad records")
+
+
+def test_every_read_model_gets_the_household_after_the_bad_records(delivered, env):
+    mongo, hid = delivered["mongo"], delivered["hid"]
+    for name in delivered["readmodels"]:
+        db = mongo[Settings.from_env(name.rsplit("-", 1)[0], env).database_name]
+        wait_until(lambda: db["households"].find_one({"_id": hid}), timeout=60,
+                   message=f"the household in the {name} read model after the bad records")
+
+
+@pytest.fixture(scope="module")
+def dead_letters(delivered):
+    """3. what the dead-letter topic holds once every bad record should be in it, once per
+    consumer, and the reasons by (topic, consumer group)."""
+    settings, topics = delivered["settings"], delivered["topics"]
+    expected = len(EXPECTED) * (len(delivered["consumed"]) - 1 + len(delivered["readmodels"]))
+    dead = read_topic(settings.kafka_bootstrap_servers, topics.deadletter, expected, timeout=60)
+    reasons = defaultdict(list)
+    for record in dead:
+        h = {k: v.decode() for k, v in record.headers if k.startswith("dlq_")}
+        reasons[(h["dlq_topic"], h["dlq_consumer_group"])].append(h["dlq_reason"])
+    return {"expected": expected, "dead": dead, "reasons": reasons}
+
+
+def test_dead_letters_stay_within_64_kib(dead_letters):
+    for record in dead_letters["dead"]:
+        assert len(record.value) <= 64 * 1024
+
+
+def test_every_bad_record_is_deadlettered_once_per_consumer(dead_letters):
+    dead, expected, reasons = dead_letters["dead"], dead_letters["expected"], dead_letters["reasons"]
+    assert len(dead) == expected, dict(reasons)
+
+
+def test_each_consumer_deadletters_each_kind_of_bad_record_with_its_reason(delivered, dead_letters, env):
+    settings, topics, readmodels = delivered["settings"], delivered["topics"], delivered["readmodels"]
+    reasons = dead_letters["reasons"]
+    groups = {topic: [settings.consumer_group] for topic in delivered["consumed"] if topic != topics.households}
+    groups[topics.households] = [f"{env['JINGZHUN_TOPIC_PREFIX']}.{n.rsplit('-', 1)[0]}.households" for n in readmodels]
+    for topic, names in groups.items():
+        for group in names:
+            got = reasons[(topic, group)]
+            assert len(got) == len(EXPECTED), (topic, group, got)
+            for kind, words in EXPECTED.items():
+                assert any(words in reason for reason in got), (topic, group, kind, got)

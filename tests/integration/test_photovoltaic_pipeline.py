@@ -32,7 +32,12 @@ def photovoltaic_entries(system, hid, count):
     return wait_until(enough, timeout=90, message=f"{count} photovoltaic entries for {hid}")
 
 
-def test_a_month_of_photovoltaic_work_reaches_the_timeline_and_the_income_totals(system, pv):
+@pytest.fixture(scope="module")
+def month(system, pv):
+    """A month of photovoltaic work, done once for the module: two households in a station
+    (3 and 1 shares), a post for the first; two months ago wages for the post, last month
+    dividends by share (10% kept for maintenance), the distribution run again, and a rooftop
+    system of the first household with its report. What each step answered, for the tests."""
     h1, h2 = pv.enrolled_household(), pv.enrolled_household(head="李大山")
     station = pv.station()
     sid = station["id"]
@@ -44,27 +49,45 @@ def test_a_month_of_photovoltaic_work_reaches_the_timeline_and_the_income_totals
     # Two months ago: wages for the post. Last month: dividends by share (10% kept for maintenance).
     pv.post("/api/reports", {"installation_id": sid, "month": TWO_MONTHS_AGO, "kwh": 10000, "tariff_fen_per_kwh": 75})
     wages = pv.post("/api/distributions", {"installation_id": sid, "month": TWO_MONTHS_AGO, "mode": "wages"})
-    assert [(a["household_id"], a["amount_fen"]) for a in wages["allocations"]] == [(h1, 30000)]
-    assert wages["retained_fen"] == 720000
     report = pv.post("/api/reports", {"installation_id": sid, "month": LAST_MONTH, "kwh": 12000,
                                       "tariff_fen_per_kwh": 75, "source": "power_company"})
-    assert report["revenue_fen"] == 900000 and report["income_fen"] == 0
     dividends = pv.post("/api/distributions", {"installation_id": sid, "month": LAST_MONTH, "mode": "dividends"})
-    assert {a["household_id"]: a["amount_fen"] for a in dividends["allocations"]} == {h1: 607500, h2: 202500}
-    assert (dividends["reserve_fen"], dividends["distributed_fen"]) == (90000, 810000)
 
     # Run again (the operator clicked twice, a job retried): the first run comes back, nothing is paid.
     again = pv.call("post", "/api/distributions", {"installation_id": sid, "month": LAST_MONTH, "mode": "dividends"},
                     expect=200).get_json()
-    assert again == dividends
 
     # A rooftop system of the first household: its revenue is its income.
     rooftop = pv.post("/api/installations", {"kind": "rooftop", "name": "王建国户屋顶光伏", "capacity_kw": 5,
                                              "commissioned_on": A_YEAR_AGO, "village_code": VILLAGE, "household_id": h1})
     pv.post("/api/reports", {"installation_id": rooftop["id"], "month": LAST_MONTH, "kwh": 600, "tariff_fen_per_kwh": 40})
+    return {"h1": h1, "h2": h2, "wages": wages, "report": report, "dividends": dividends, "again": again}
 
+
+def test_wages_go_to_the_post_holder_and_the_rest_of_the_revenue_is_retained(month):
+    wages = month["wages"]
+    assert [(a["household_id"], a["amount_fen"]) for a in wages["allocations"]] == [(month["h1"], 30000)]
+    assert wages["retained_fen"] == 720000
+
+
+def test_a_power_company_report_has_revenue_but_no_income(month):
+    report = month["report"]
+    assert report["revenue_fen"] == 900000 and report["income_fen"] == 0
+
+
+def test_dividends_are_paid_by_share_after_the_reserve(month):
+    h1, h2, dividends = month["h1"], month["h2"], month["dividends"]
+    assert {a["household_id"]: a["amount_fen"] for a in dividends["allocations"]} == {h1: 607500, h2: 202500}
+    assert (dividends["reserve_fen"], dividends["distributed_fen"]) == (90000, 810000)
+
+
+def test_a_distribution_run_again_returns_the_first_run(month):
+    assert month["again"] == month["dividends"]
+
+
+def test_the_first_households_timeline_has_its_nine_photovoltaic_entries(system, month):
     # h1: enrolled, joined, post, 2 station reports, wage, dividend, rooftop registered, rooftop report.
-    entries = photovoltaic_entries(system, h1, 9)
+    entries = photovoltaic_entries(system, month["h1"], 9)
     assert len(entries) == 9
     titles = " | ".join(e["title_zh"] for e in entries)
     for text in ("纳入光伏扶贫", "加入村级光伏电站寺背村光伏电站，持3股", "担任寺背村光伏电站公益岗位：光伏板保洁员，月工资 ¥300.00",
@@ -74,25 +97,43 @@ def test_a_month_of_photovoltaic_work_reaches_the_timeline_and_the_income_totals
         assert text in titles, (text, titles)
     assert sorted(e["income_fen"] for e in entries if e["income_fen"]) == [24000, 30000, 607500]
 
-    def summary(hid, income):
-        file = get(system, f"/api/households/{hid}", user="auditor")
-        return file["summary"] if file["summary"]["total_income_fen"] == income else None
-    s1 = wait_until(lambda: summary(h1, 661500), timeout=60, message="h1's income total")
+
+def _summary(system, hid, income):
+    file = get(system, f"/api/households/{hid}", user="auditor")
+    return file["summary"] if file["summary"]["total_income_fen"] == income else None
+
+
+def test_the_first_households_income_total_counts_wage_dividend_and_rooftop(system, month):
+    s1 = wait_until(lambda: _summary(system, month["h1"], 661500), timeout=60, message="h1's income total")
     assert s1["programs"]["photovoltaic"] == {"status": "enrolled", "events": 9, "income_fen": 661500,
                                               "amount_fen": 661500}
-    photovoltaic_entries(system, h2, 5)
-    s2 = wait_until(lambda: summary(h2, 202500), timeout=60, message="h2's income total")
+
+
+def test_the_second_households_timeline_and_income_total_have_its_dividend(system, month):
+    photovoltaic_entries(system, month["h2"], 5)
+    s2 = wait_until(lambda: _summary(system, month["h2"], 202500), timeout=60, message="h2's income total")
     assert s2["programs"]["photovoltaic"]["events"] == 5
 
-    # The service's own records keep their history, and the monthly report sums it up.
-    assert [e["household_ids"] for e in pv.get(f"/api/distributions/{dividends['id']}")["events"]] == \
-        sorted([[h1], [h2]])
+
+def test_the_distribution_keeps_an_event_for_each_household(system, pv, month):
+    # The service's own records keep their history.
+    assert [e["household_ids"] for e in pv.get(f"/api/distributions/{month['dividends']['id']}")["events"]] == \
+        sorted([[month["h1"]], [month["h2"]]])
+
+
+def test_the_monthly_report_sums_up_the_month(pv, month):
     monthly = pv.get(f"/api/monthly?from={TWO_MONTHS_AGO}&to={LAST_MONTH}")
     last = next(m for m in monthly["months"] if m["month"] == LAST_MONTH)
     assert (last["kwh"], last["revenue_fen"], last["dividends_fen"], last["rooftop_income_fen"],
             last["income_to_households_fen"]) == (12600, 924000, 810000, 24000, 834000)
     assert monthly["total"]["wages_fen"] == 30000
-    # Every event was about a household the registry knows: nothing went to the dead-letter topic.
+
+
+def test_nothing_of_the_month_went_to_the_dead_letter_topic(system, month):
+    """Every event was about a household the registry knows: once both households' entries
+    are applied, nothing went to the dead-letter topic."""
+    photovoltaic_entries(system, month["h1"], 9)
+    photovoltaic_entries(system, month["h2"], 5)
     assert read_topic(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.topics.deadletter, 1, timeout=3) == []
 
 

@@ -31,35 +31,75 @@ def entries(system, hid, program, count):
     return wait_until(enough, timeout=90, message=f"{count} {program} entries for {hid}")
 
 
-def test_a_relocation_from_enrolment_to_land_reclamation(system, rel):
+@pytest.fixture(scope="module")
+def moved_in(system, rel):
+    """A case, done once for the module, from enrolment to moving in: steps out of order and
+    over the caps tried first, then housing (with a subsidy, and a second one refused) and
+    moving in. What each step answered."""
     hid = rel.enrolled_household(head="马有福")
     site = rel.site(households=2, m2=120)
-    case = rel.case(hid)
-    cid = case["id"]
-    assert (case["stage"], case["people"], case["origin_village_code"]) == ("enrolled", 2, HOME_VILLAGE)
+    opened = rel.case(hid)
+    cid = opened["id"]
 
     # Out of order, over the caps: refused, naming why.
-    refused = rel.step(cid, "move-in", {}, expect=409)
-    assert "housing must be allocated first" in refused["errors"]["json"]["_schema"][0]
-    assert "area_m2" in rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 51},
-                                 expect=422)["errors"]["json"]
-    assert "self_paid_fen" in rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 50,
-                                                        "self_paid_fen": 1_000_001}, expect=422)["errors"]["json"]
+    refusals = {
+        "move-in": rel.step(cid, "move-in", {}, expect=409),
+        "area": rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 51}, expect=422),
+        "self_paid": rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 50,
+                                               "self_paid_fen": 1_000_001}, expect=422)}
     allocated_on = (TODAY - timedelta(days=30)).isoformat()
-    case = rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 50,
-                                     "self_paid_fen": 500_000, "allocated_on": allocated_on})
-    assert case["stage"] == "housing_allocated"
-    assert rel.get(f"/api/sites/{site['id']}")["households_allocated"] == 1
+    housing = rel.step(cid, "housing", {"site_id": site["id"], "unit": "1-101", "area_m2": 50,
+                                        "self_paid_fen": 500_000, "allocated_on": allocated_on})
+    site_after = rel.get(f"/api/sites/{site['id']}")
     rel.step(cid, "subsidies", {"kind": "housing", "amount_fen": 2_000_000, "paid_on": allocated_on}, expect=200)
     rel.step(cid, "subsidies", {"kind": "housing", "amount_fen": 1}, expect=409)
-    case = rel.step(cid, "move-in", {"moved_in_on": TODAY.isoformat()})
-    assert case["stage"] == "moved_in"
+    moved = rel.step(cid, "move-in", {"moved_in_on": TODAY.isoformat()})
+    return {"hid": hid, "cid": cid, "opened": opened, "refusals": refusals, "housing": housing,
+            "site_after_housing": site_after, "moved": moved}
 
+
+@pytest.fixture(scope="module")
+def reclaimed(moved_in, rel):
+    """The same case after moving in, once for the module: follow-up support (reclamation
+    refused before it), the old house demolished and the land reclaimed, with their subsidies."""
+    cid = moved_in["cid"]
+    rel.step(cid, "reclamation", {"demolished_on": TODAY.isoformat(), "land_m2": 300}, expect=409)
+    rel.step(cid, "training", {"member_name": "马有福", "course": "电焊工", "days": 15})
+    supported = rel.step(cid, "employment", {"member_name": "李秀英", "employer": "扶贫车间", "job": "缝纫工",
+                                             "monthly_wage_fen": 260_000})
+    rel.step(cid, "subsidies", {"kind": "moving", "amount_fen": 300_000}, expect=200)
+    reclaimed = rel.step(cid, "reclamation", {"demolished_on": TODAY.isoformat(), "land_m2": 300})
+    final = rel.step(cid, "subsidies", {"kind": "reclamation", "amount_fen": 150_000}, expect=200)
+    return {**moved_in, "supported": supported, "reclaimed": reclaimed, "final": final}
+
+
+def test_a_new_case_is_enrolled_with_the_households_people_and_village(moved_in):
+    case = moved_in["opened"]
+    assert (case["stage"], case["people"], case["origin_village_code"]) == ("enrolled", 2, HOME_VILLAGE)
+
+
+def test_steps_out_of_order_or_over_the_caps_are_refused_naming_why(moved_in):
+    refusals = moved_in["refusals"]
+    assert "housing must be allocated first" in refusals["move-in"]["errors"]["json"]["_schema"][0]
+    assert "area_m2" in refusals["area"]["errors"]["json"]
+    assert "self_paid_fen" in refusals["self_paid"]["errors"]["json"]
+
+
+def test_housing_is_allocated_at_the_site_and_the_household_moves_in(moved_in):
+    assert moved_in["housing"]["stage"] == "housing_allocated"
+    assert moved_in["site_after_housing"]["households_allocated"] == 1
+    assert moved_in["moved"]["stage"] == "moved_in"
+
+
+def _moved(system, hid):
+    file = get(system, f"/api/households/{hid}", user="auditor")
+    return file if file["village_code"] == SITE_VILLAGE else None
+
+
+def test_the_registry_moves_the_file_to_the_sites_village_as_a_system_change(system, moved_in):
     # The registry moves the file to the site's village, as a system change with the relocation as reason.
-    def moved():
-        file = get(system, f"/api/households/{hid}", user="auditor")
-        return file if file["village_code"] == SITE_VILLAGE else None
-    file = wait_until(moved, timeout=90, message="the household's file in the site's village")
+    hid = moved_in["hid"]
+    file = wait_until(lambda: _moved(system, hid), timeout=90, message="the household's file in the site's village")
     assert (file["village"], file["township"], file["county_code"]) == ("东江村", "城关镇", "621202")
     changes = [e for e in entries(system, hid, "registry", 2) if e["event_type"].endswith("household.changed.v1")]
     assert len(changes) == 1, changes
@@ -70,41 +110,56 @@ def test_a_relocation_from_enrolment_to_land_reclamation(system, rel):
     requests = get(system, f"/api/change-requests?household_id={hid}", user="central")
     assert [(r["status"], r["proposed_by"], r["kind"]) for r in requests] == [("applied", "system/relocation",
                                                                              "move_area")]
+
+
+def test_the_relocation_read_model_shows_the_new_village(system, rel, moved_in):
     # The program's read model follows the compacted topic: it shows the new village too.
+    hid = moved_in["hid"]
     wait_until(lambda: (rel.db["households"].find_one({"_id": hid}) or {}).get("village_code") == SITE_VILLAGE,
                timeout=60, message="the new village in the relocation read model")
 
-    # Follow-up support, then the old house demolished and the land reclaimed.
-    rel.step(cid, "reclamation", {"demolished_on": TODAY.isoformat(), "land_m2": 300}, expect=409)
-    rel.step(cid, "training", {"member_name": "马有福", "course": "电焊工", "days": 15})
-    case = rel.step(cid, "employment", {"member_name": "李秀英", "employer": "扶贫车间", "job": "缝纫工",
-                                        "monthly_wage_fen": 260_000})
+
+def test_follow_up_support_then_reclamation_ends_the_case_with_its_subsidies(reclaimed):
+    case = reclaimed["supported"]
     assert (case["stage"], case["employed"]) == ("supported", True)
-    rel.step(cid, "subsidies", {"kind": "moving", "amount_fen": 300_000}, expect=200)
-    case = rel.step(cid, "reclamation", {"demolished_on": TODAY.isoformat(), "land_m2": 300})
-    assert case["stage"] == "reclaimed"
-    case = rel.step(cid, "subsidies", {"kind": "reclamation", "amount_fen": 150_000}, expect=200)
+    assert reclaimed["reclaimed"]["stage"] == "reclaimed"
+    case = reclaimed["final"]
     assert case["subsidies_fen"] == 2_450_000
     assert [e["type"].split(".")[-3] + "." + e["type"].split(".")[-2] for e in case["events"]] == [
         "case.opened", "housing.allocated", "subsidy.paid", "case.moved_in", "training.completed",
         "employment.arranged", "subsidy.paid", "land.reclaimed", "subsidy.paid"]
 
-    # The registry: enrolment + 9 steps on the timeline, the stage and the money in the summary.
-    timeline = entries(system, hid, "relocation", 10)
+
+def test_the_registry_timeline_shows_the_enrolment_and_every_step(system, reclaimed):
+    # The registry: enrolment + 9 steps on the timeline.
+    timeline = entries(system, reclaimed["hid"], "relocation", 10)
     titles = " | ".join(e["title_zh"] for e in timeline)
     for text in ("纳入易地扶贫搬迁", "建立易地扶贫搬迁档案", "分配安置住房：城关镇易地扶贫搬迁安置点1-101，50平方米（2人），自筹 ¥5,000.00",
                  "发放易地扶贫搬迁补助（", "¥20,000.00", "搬迁入住城关镇易地扶贫搬迁安置点（东江村）1-101",
                  "马有福参加技能培训：电焊工，15天", "后续扶持：李秀英在扶贫车间就业（缝纫工）", "复垦土地300平方米"):
         assert text in titles, (text, titles)
 
-    def summary():
-        s = get(system, f"/api/households/{hid}", user="auditor")["summary"]
-        return s if s["relocation_stage"] == "reclaimed" and s["total_amount_fen"] == 2_450_000 else None
-    s = wait_until(summary, timeout=60, message="the relocation stage and subsidies in the summary")
+
+def _reclaimed_summary(system, hid):
+    s = get(system, f"/api/households/{hid}", user="auditor")["summary"]
+    return s if s["relocation_stage"] == "reclaimed" and s["total_amount_fen"] == 2_450_000 else None
+
+
+def test_the_registry_summary_has_the_stage_and_the_subsidies_and_nothing_was_deadlettered(system, reclaimed):
+    hid = reclaimed["hid"]
+    s = wait_until(lambda: _reclaimed_summary(system, hid), timeout=60,
+                   message="the relocation stage and subsidies in the summary")
     assert s["programs"]["relocation"] == {"status": "enrolled", "events": 10, "income_fen": 0, "amount_fen": 2_450_000}
     assert read_topic(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.topics.deadletter, 1, timeout=3) == []
 
-    # The moved-in event delivered again (another copy on the topic): the file moves once.
+
+def test_a_moved_in_event_delivered_again_moves_the_file_once(system, rel, reclaimed):
+    """The moved-in event delivered again (another copy on the topic): the file moves once.
+    Waits first for the whole case to be applied (moved, reclaimed), as the story left it."""
+    hid = reclaimed["hid"]
+    wait_until(lambda: _moved(system, hid), timeout=90, message="the household's file in the site's village")
+    wait_until(lambda: _reclaimed_summary(system, hid), timeout=60,
+               message="the relocation stage and subsidies in the summary")
     version = get(system, f"/api/households/{hid}", user="auditor")["version"]
     published = [Envelope.from_kafka(r.key, r.value, r.headers) for r in
                  read_topic(system.env["KAFKA_BOOTSTRAP_SERVERS"], system.topics.program("relocation"), 10**6, timeout=5)]

@@ -43,7 +43,11 @@ def enrolled(system, tourism, head="王建国"):
     return hid
 
 
-def test_a_month_of_tourism_ends_as_timeline_entries_and_income_in_the_registry(system, tourism):
+@pytest.fixture(scope="module")
+def month(system, tourism):
+    """A month of tourism, done once for the module: a household with a homestay, two bookings
+    (one cancelled), a job with its wage (sent twice), and a cooperative dividend it shares with
+    a neighbour 2:1 (the run sent again, then with another amount). What each step answered."""
     hid, neighbour = enrolled(system, tourism), enrolled(system, tourism, head="赵六")
 
     homestay = call(system, tourism, "post", "/api/homestays", {
@@ -71,17 +75,31 @@ def test_a_month_of_tourism_ends_as_timeline_entries_and_income_in_the_registry(
          expect=201)
     run = {"period": "2026-10", "amount_fen": 100000, "paid_on": "2026-10-31"}
     paid = call(system, tourism, "post", f"/api/cooperatives/{coop['id']}/dividend-runs", run, expect=201)
-    # 1000 yuan by 2:1 → 666.666… and 333.333…: the fen left over goes to the larger remainder.
-    assert {line["household_id"]: line["dividend_fen"] for line in paid["lines"]} == {hid: 66667, neighbour: 33333}
     # The same run again (a double click, a retried request): the first run, nothing paid again.
     again = call(system, tourism, "post", f"/api/cooperatives/{coop['id']}/dividend-runs", run, expect=200)
-    assert again["id"] == paid["id"] == f"{coop['id']}:2026-10" and again["created_at"] == paid["created_at"]
     other = call(system, tourism, "post", f"/api/cooperatives/{coop['id']}/dividend-runs", {**run, "amount_fen": 1},
                  expect=409)
-    assert "already paid" in other["errors"]["json"]["period"][0]
-    assert tourism_db(system)["dividend_runs"].count_documents({}) == 1
+    runs = tourism_db(system)["dividend_runs"].count_documents({})
+    return {"hid": hid, "neighbour": neighbour, "coop": coop, "first": first, "second": second,
+            "paid": paid, "again": again, "other": other, "dividend_runs": runs}
 
+
+def test_a_dividend_run_gives_the_leftover_fen_to_the_larger_remainder(month):
+    # 1000 yuan by 2:1 → 666.666… and 333.333…: the fen left over goes to the larger remainder.
+    hid, neighbour, paid = month["hid"], month["neighbour"], month["paid"]
+    assert {line["household_id"]: line["dividend_fen"] for line in paid["lines"]} == {hid: 66667, neighbour: 33333}
+
+
+def test_a_dividend_run_again_returns_the_first_and_pays_nothing_more(month):
+    coop, paid, again, other = month["coop"], month["paid"], month["again"], month["other"]
+    assert again["id"] == paid["id"] == f"{coop['id']}:2026-10" and again["created_at"] == paid["created_at"]
+    assert "already paid" in other["errors"]["json"]["period"][0]
+    assert month["dividend_runs"] == 1
+
+
+def test_the_households_file_totals_nine_tourism_events_and_their_income(system, month):
     # enrolled, homestay, 2 bookings, cancellation, job, wage, joined, dividend = 9 for the household.
+    hid = month["hid"]
     expected = 68000 + 25000 - 25000 + 260000 + 66667
     file = wait_until(lambda: (lambda f: f if f["summary"].get("programs", {}).get("tourism", {}).get("events") == 9
                                else None)(get(system, f"/api/households/{hid}")),
@@ -89,8 +107,11 @@ def test_a_month_of_tourism_ends_as_timeline_entries_and_income_in_the_registry(
     assert file["summary"]["total_income_fen"] == expected
     assert file["summary"]["programs"]["tourism"] == {"status": "enrolled", "events": 9, "income_fen": expected,
                                                       "amount_fen": 80000 + 30000 - 30000 + 260000 + 66667}
-    # The history entry is written just after the file's totals: wait for it too.
-    history = wait_history(system, hid, 9, "tourism")
+
+
+def test_the_households_timeline_has_the_nine_tourism_entries(system, month):
+    # The history entry is written just after the file's totals: wait for it.
+    history = wait_history(system, month["hid"], 9, "tourism")
     entries = {e["event_type"]: e for e in history}
     assert sorted(e["event_type"].split(".")[3] for e in history) == [
         "booking", "booking", "booking", "cooperative", "dividend", "enrolment", "homestay", "job", "wage"]
@@ -100,22 +121,28 @@ def test_a_month_of_tourism_ends_as_timeline_entries_and_income_in_the_registry(
     assert entries[DIVIDEND]["title_en"] == "Dividend of 寺背村乡村旅游合作社 for 2026-10: ¥666.67 (2/3 shares)"
     assert "guest_name" not in entries[BOOKED]["data"]   # visitors' names stay in tourism
 
-    # The neighbour got its own dividend event, once.
+
+def test_the_neighbour_gets_its_own_dividend_event_once(system, month):
+    neighbour = month["neighbour"]
     neighbour_file = wait_until(
         lambda: (lambda f: f if f["summary"].get("total_income_fen") == 33333 else None)(
             get(system, f"/api/households/{neighbour}")), timeout=60, message="the neighbour's dividend")
     dividends = [e for e in wait_history(system, neighbour, 3, "tourism") if e["event_type"] == DIVIDEND]
     assert len(dividends) == 1 and neighbour_file["summary"]["programs"]["tourism"]["events"] == 3
 
-    # The booking's own page keeps its history; the report counts the booking that stayed.
-    mine = call(system, tourism, "get", f"/api/bookings/{second['id']}", user="auditor")
+
+def test_the_cancelled_booking_keeps_its_history(system, tourism, month):
+    mine = call(system, tourism, "get", f"/api/bookings/{month['second']['id']}", user="auditor")
     assert [e["type"] for e in mine["events"]] == [BOOKED, CANCELLED]
+
+
+def test_the_report_and_the_list_count_the_booking_that_stayed(system, tourism, month):
     report = call(system, tourism, "get", "/api/report?from=2026-10&to=2026-10&county_code=621202", user="auditor")
     assert report["rows"] == [{"month": "2026-10", "county_code": "621202", "bookings": 1, "nights": 2,
                                "booking_income_fen": 68000, "wage_income_fen": 260000,
                                "dividend_income_fen": 100000, "income_fen": 428000}]
-    assert first["id"] in [b["id"] for b in call(system, tourism, "get", "/api/bookings?status=booked",
-                                                 user="county_wudu")["items"]]
+    assert month["first"]["id"] in [b["id"] for b in call(system, tourism, "get", "/api/bookings?status=booked",
+                                                          user="county_wudu")["items"]]
 
 
 def test_the_pages_record_a_booking_wages_members_and_dividends(system, tourism):
