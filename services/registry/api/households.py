@@ -1,29 +1,19 @@
 """Registry HTTP API: household files, their history, as-of view and program enrolments."""
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
 from shared.web.schemas import StrictSchema, page_args, page_result
-from services.registry.adapters.persons import DuplicatePerson
-from services.registry.api.presenting import present
+from services.registry.api.common import household_for, refusals, registry, shown
 from services.registry.api.schemas import (AsOfQuerySchema, AsOfSchema, EnrolmentsSchema, HouseholdCreateSchema,
                                            HouseholdPageSchema, HouseholdQuerySchema, HouseholdSchema,
                                            TimelineEntrySchema)
 
 blp = Blueprint("households", __name__, url_prefix="/api/households",
                 description="Household files (建档立卡) and their assistance history")
-
-
-def repo():
-    return current_app.extensions["households"]
-
-
-def shown(household, principal):
-    return present(household, principal, current_app.extensions["id_protection"])
 
 
 @blp.route("")
@@ -34,8 +24,8 @@ class Households(MethodView):
         """Search household files (only those in the caller's county scope)."""
         principal = authorize(READ)
         skip, limit, _ = page_args(args)
-        items, total = repo().search(principal.county_filter, args.get("q"), args.get("area"), args.get("status"),
-                                     skip, limit)
+        items, total = registry().search(principal.county_filter, args.get("q"), args.get("area"),
+                                         args.get("status"), skip, limit)
         return page_result([shown(h, principal) for h in items], total, args)
 
     @blp.arguments(HouseholdCreateSchema)
@@ -44,19 +34,8 @@ class Households(MethodView):
     def post(self, fields):
         """Create a household file (status: identified); its events go to the registry and households topics."""
         principal = authorize(WRITE, county=fields["village_code"][:6])
-        try:
-            return shown(repo().create(fields, principal.username), principal)
-        except DuplicatePerson as exc:
-            abort(409, message=str(exc), errors={"json": {"members": [str(exc)]}},
-                  household_id=exc.household_id)
-
-
-def household_or_404(household_id: str, action: str = READ):
-    principal = authorize(action, county=county_of(household_id))
-    household = repo().get(household_id)
-    if household is None:
-        abort(404, message=f"no household {household_id}")
-    return principal, household
+        with refusals():
+            return shown(registry().create_household(fields, principal.username), principal)
 
 
 @blp.route("/<household_id>")
@@ -64,7 +43,7 @@ class Household(MethodView):
     @blp.response(200, HouseholdSchema)
     def get(self, household_id):
         """One household file with its assistance summary and open warnings."""
-        principal, household = household_or_404(household_id)
+        principal, household = household_for(household_id)
         return shown(household, principal)
 
 
@@ -73,8 +52,8 @@ class HouseholdHistory(MethodView):
     @blp.response(200, TimelineEntrySchema(many=True))
     def get(self, household_id):
         """Everything every program (and the registry) did for this household, newest first."""
-        household_or_404(household_id)
-        return current_app.extensions["history"].timeline(household_id)
+        household_for(household_id)
+        return registry().timeline(household_id)
 
 
 @blp.route("/<household_id>/as-of")
@@ -83,11 +62,9 @@ class HouseholdAsOf(MethodView):
     @blp.response(200, AsOfSchema)
     def get(self, args, household_id):
         """The file as it stood at the end of a past date."""
-        principal, _ = household_or_404(household_id)
-        file = repo().as_of(household_id, args["date"])
-        if file is None:
-            abort(404, message=f"household {household_id} had no file on {args['date']}")
-        return shown(file, principal)
+        principal, _ = household_for(household_id)
+        with refusals():
+            return shown(registry().as_of(household_id, args["date"]), principal)
 
 
 @blp.route("/<household_id>/programs")
@@ -95,16 +72,7 @@ class HouseholdPrograms(MethodView):
     @blp.response(200, EnrolmentsSchema)
     def get(self, household_id):
         """Which programs is this household in, with what status and benefits."""
-        return _enrolments(household_or_404(household_id)[1])
-
-
-def _enrolments(household: dict) -> dict:
-    summary = household["summary"]
-    return {"household_id": household["_id"], "status": household["status"],
-            "programs": [{"program": p, **v} for p, v in sorted(summary.get("programs", {}).items())],
-            "total_income_fen": summary["total_income_fen"],
-            "loans_outstanding_fen": summary.get("loans_outstanding_fen", 0),
-            "relocation_stage": summary.get("relocation_stage")}
+        return registry().enrolments(household_for(household_id)[1])
 
 
 beneficiaries = Blueprint("beneficiaries", __name__, url_prefix="/api/beneficiaries",
@@ -123,10 +91,8 @@ class BeneficiarySearch(MethodView):
     @beneficiaries.response(200, EnrolmentsSchema)
     def post(self, body):
         """Which programs is this person's household in (POST: an ID number never goes in a URL or a log)."""
-        principal = authorize(READ)
-        protection = current_app.extensions["id_protection"]
-        household_id = repo().claims.where(protection.hash(body["id_number"]))
-        if household_id is None:
-            abort(404, message="this person is in no household file")
+        authorize(READ)
+        with refusals():
+            household_id = registry().household_of_person(body["id_number"])
         authorize(READ, county=county_of(household_id))
-        return _enrolments(repo().get(household_id))
+        return registry().enrolments(registry().households.get(household_id))

@@ -1,33 +1,26 @@
 """Registry pages: household list, the new-file form, a household's file with its exit
 workflow, change requests and history, the change-request queue and the warnings list.
-Forms validate with the API's schemas and post to the same repository methods."""
+Forms validate with the API's schemas and call the same service (services/registry/service.py)."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from shared.auth.roles import APPROVE, READ, WRITE
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
+from shared.programs.refused import Refused
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
-from shared.store import WriteConflict
 
-from services.registry.adapters.persons import DuplicatePerson
-from services.registry.api.presenting import present
+from services.registry.api.common import registry, shown
 from services.registry.api.schemas import PAYLOAD_SCHEMAS, HouseholdCreateSchema
-from services.registry.domain import change_requests as cr
-from services.registry.domain.exit_rules import (GUARANTEES, PROPOSING_STEPS, STATUSES, TRANSITIONS, StepRefused,
-                                                 exit_problems, parse_lines, poverty_line_fen, today_utc)
+from services.registry.domain.exit_rules import GUARANTEES, PROPOSING_STEPS, STATUSES
 from services.registry.domain.households import CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SEXES
 
 bp = Blueprint("registry_ui", __name__)
 MEMBER_ROWS = 5
 PER_PAGE = 50
-
-
-def ext(name):
-    return current_app.extensions[name]
 
 
 @bp.get("/")
@@ -39,7 +32,7 @@ def index():
     area = request.args.get("area", "")
     area = area if area.isdigit() and len(area) in (6, 9, 12) else None
     page = max(1, request.args.get("page", 1, type=int))
-    items, total = ext("households").search(principal.county_filter, q, area, status, (page - 1) * PER_PAGE, PER_PAGE)
+    items, total = registry().search(principal.county_filter, q, area, status, (page - 1) * PER_PAGE, PER_PAGE)
     return render_template("registry/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            q=q or "", status=status or "", statuses=STATUSES, area=area or "")
 
@@ -79,9 +72,9 @@ def new_household():
         else:
             principal = authorize(WRITE, county=fields["village_code"][:6])
             try:
-                household = ext("households").create(fields, principal.username)
-            except DuplicatePerson as exc:
-                errors = {"members": str(exc)}
+                household = registry().create_household(fields, principal.username)
+            except Refused as exc:
+                errors = {exc.field or "_schema": exc.message}
             else:
                 return redirect(url_for("registry_ui.household", household_id=household["_id"]))
     return render_template("registry/new.html", errors=errors, values=values, causes=CAUSES, relations=RELATIONS,
@@ -89,9 +82,10 @@ def new_household():
                            member_rows=MEMBER_ROWS), 422 if errors else 200
 
 
-def _household(household_id):
-    principal = authorize(READ, county=county_of(household_id))
-    doc = ext("households").get(household_id)
+def _household(household_id, action=READ):
+    """Who acts and the file (None when there is none); the county is in the id: 403 first."""
+    principal = authorize(action, county=county_of(household_id))
+    doc = registry().households.get(household_id)
     return principal, doc
 
 
@@ -106,20 +100,18 @@ def household(household_id):
     if request.args.get("as_of"):
         try:
             day = date.fromisoformat(request.args["as_of"])
-            as_of = ext("households").as_of(household_id, day)
-            if as_of:
-                as_of = present(as_of, principal, ext("id_protection"))
+            as_of = shown(registry().as_of(household_id, day), principal)
+        except Refused:   # no file on that day
+            as_of = None
         except ValueError:
             flash(_("Not a date: %(d)s", d=request.args["as_of"]))
-    year = today_utc().year
-    lines = parse_lines(ext("settings").poverty_lines) or None
+    assessment = registry().exit_assessment(doc)
     return render_template(
-        "registry/household.html", h=present(doc, principal, ext("id_protection")), as_of=as_of,
-        timeline=ext("history").timeline(household_id),
-        requests=ext("change_requests").list({}, None, household_id, 50),
-        problems=exit_problems(doc["income_per_capita_fen"], doc.get("guarantees") or {}, year, lines),
-        poverty_line_fen=poverty_line_fen(year, lines), year=year,
-        steps=list(TRANSITIONS.get(doc["status"], {})), proposing_steps=PROPOSING_STEPS,
+        "registry/household.html", h=shown(doc, principal), as_of=as_of,
+        timeline=registry().timeline(household_id),
+        requests=registry().list_change_requests({}, None, household_id, 50),
+        problems=assessment["problems"], poverty_line_fen=assessment["poverty_line_fen"], year=assessment["year"],
+        steps=assessment["possible_steps"], proposing_steps=PROPOSING_STEPS,
         can_write=principal.can(WRITE, "registry", doc["county_code"]),
         can_approve=principal.can(APPROVE, "registry", doc["county_code"]),
         health=HEALTH, kinds=("edit_fields", "edit_member", "remove_member", "change_head", "move_area",
@@ -131,22 +123,20 @@ def household(household_id):
 def take_step(household_id):
     step = request.form.get("step", "")
     reason = request.form.get("reason", "").strip()
-    principal = authorize(WRITE if step in PROPOSING_STEPS else APPROVE, county=county_of(household_id))
-    doc = ext("households").get(household_id)
-    year = today_utc().year
-    problems = exit_problems(doc["income_per_capita_fen"], doc.get("guarantees") or {}, year,
-                             parse_lines(ext("settings").poverty_lines) or None) if step == "propose_exit" else []
-    if problems:
-        flash(_("Cannot propose the exit: %(p)s", p="; ".join(problems)))
-    elif step in ("object", "reject_exit", "return_to_poverty") and not reason:
-        flash(_("A reason is required for this step."))
+    principal, doc = _household(household_id, WRITE if step in PROPOSING_STEPS else APPROVE)
+    if doc is None:   # an unknown id was a 500
+        abort(404)
+    try:
+        registry().exit_step(doc, step, reason, principal.username)
+    except Refused as exc:
+        if "step" in exc.errors:      # not eligible
+            flash(_("Cannot propose the exit: %(p)s", p="; ".join(exc.errors["step"])))
+        elif "reason" in exc.errors:
+            flash(_("A reason is required for this step."))
+        else:
+            flash(exc.message)
     else:
-        try:
-            ext("households").step(household_id, step, principal.username, reason, today_utc(),
-                                   ext("settings").exit_notice_days)
-            flash(_("Done: %(step)s.", step=_(step)))
-        except (StepRefused, WriteConflict) as exc:
-            flash(str(exc))
+        flash(_("Done: %(step)s.", step=_(step)))
     return redirect(url_for("registry_ui.household", household_id=household_id))
 
 
@@ -171,23 +161,23 @@ def _change_payload(kind: str, form) -> dict:
 @bp.post("/households/<household_id>/change-requests")
 @require(WRITE)
 def propose_change(household_id):
-    principal = authorize(WRITE, county=county_of(household_id))
+    principal, doc = _household(household_id, WRITE)
+    if doc is None:   # an unknown id was a 500
+        abort(404)
     kind = request.form.get("kind", "")
     reason = request.form.get("reason", "").strip()
-    doc = ext("households").households.find_one({"_id": household_id})
     try:
         if kind not in PAYLOAD_SCHEMAS or not reason:
             raise ValidationError({"reason": [_("A kind of change and a reason are required.")]})
         payload = PAYLOAD_SCHEMAS[kind]().load(_change_payload(kind, request.form))
         if kind == "move_area":
             authorize(WRITE, county=payload["village_code"][:6])
-        cr.apply(doc, kind, payload)
+        registry().propose_change(doc, kind, payload, reason, principal.username)
     except ValidationError as exc:
         flash(_("The change request was not saved: %(e)s", e="; ".join(f"{k}: {v}" for k, v in form_errors(exc.messages).items())))
-    except cr.ChangeRefused as exc:
-        flash(_("The change request was not saved: %(e)s", e=str(exc)))
+    except Refused as exc:
+        flash(_("The change request was not saved: %(e)s", e=exc.message))
     else:
-        ext("change_requests").propose(doc, kind, payload, reason, principal.username)
         flash(_("Change proposed; a county operator will decide."))
     return redirect(url_for("registry_ui.household", household_id=household_id))
 
@@ -198,31 +188,26 @@ def change_requests():
     principal = authorize(READ)
     status = request.args.get("status", "proposed")
     return render_template("registry/change_requests.html", status=status,
-                           requests=ext("change_requests").list(principal.county_filter, status or None, None))
+                           requests=registry().list_change_requests(principal.county_filter, status or None, None))
 
 
 @bp.post("/change-requests/<request_id>/decision")
 @require(WRITE)
 def decide_change(request_id):
-    request_doc = ext("change_requests").get(request_id)
+    request_doc = registry().change_requests.get(request_id)
     if request_doc is None:   # an unknown id was a 500 (found by the access matrix test)
         abort(404)
     principal = authorize(APPROVE, county=request_doc["county_code"])
     decision, note = request.form.get("decision"), request.form.get("note", "")
     if request_doc["status"] != "proposed" or decision not in ("approve", "reject"):
         flash(_("Nothing to decide."))
-    elif decision == "reject":
-        ext("change_requests").record_decision(request_doc, "reject", note, principal.username)
-        flash(_("Change rejected."))
     else:
         try:
-            touched = ext("households").apply_change(request_doc, principal.username)
-        except (cr.ChangeRefused, WriteConflict, DuplicatePerson) as exc:
-            flash(str(exc))
+            registry().decide(request_doc, decision, note, principal.username)
+        except Refused as exc:
+            flash(exc.message)
         else:
-            ext("change_requests").record_decision(request_doc, "approve", note, principal.username)
-            ext("change_requests").mark_applied(request_id, touched)
-            flash(_("Change approved and applied."))
+            flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
     return redirect(request.form.get("next") or url_for("registry_ui.change_requests"))
 
 
@@ -230,5 +215,5 @@ def decide_change(request_id):
 @require(READ)
 def warnings():
     principal = authorize(READ)
-    items = ext("households").with_open_warnings(principal.county_filter)
+    items = registry().warnings(principal.county_filter)
     return render_template("registry/warnings.html", items=items)

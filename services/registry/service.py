@@ -1,0 +1,193 @@
+"""The registry service layer: household files, change requests (proposed with a dry run,
+decided by a county operator), the exit / return workflow, warnings and the audit log.
+Free of Flask: the API and the pages call the same code (``Registry.build`` in app.py); the
+web layer authorizes first and turns ``Refused`` into the API's error shape or a page's flash."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from shared.config import Settings
+from shared.household_ids import new_household_id
+from shared.programs.refused import Refused
+from shared.store import WriteConflict
+from services.registry.adapters.change_requests import ChangeRequests
+from services.registry.adapters.history import History
+from services.registry.adapters.households import HouseholdRepository
+from services.registry.adapters.persons import DuplicatePerson, IdProtection
+from services.registry.domain import change_requests as cr
+from services.registry.domain.exit_rules import (TRANSITIONS, StepRefused, exit_problems, parse_lines,
+                                                 poverty_line_fen, today_utc)
+
+# Steps that need a reason (an objection, a rejected exit, a return to poverty).
+STEPS_WITH_REASON = ("object", "reject_exit", "return_to_poverty")
+
+
+class PersonElsewhere(Refused):
+    """A member's ID number already belongs to another household: 409, naming that household."""
+
+    def __init__(self, exc: DuplicatePerson, field: str | None = None):
+        super().__init__(str(exc), field, 409)
+        self.household_id = exc.household_id
+
+
+@dataclass
+class Registry:
+    households: HouseholdRepository
+    change_requests: ChangeRequests
+    history: History
+    id_protection: IdProtection
+    # The settings as they are now (a callable: the app's settings may be replaced after it
+    # was built — the tests shorten the public notice so).
+    settings: Callable[[], Settings]
+
+    @classmethod
+    def build(cls, db, settings: Settings | Callable[[], Settings],
+              id_protection: IdProtection | None = None) -> "Registry":
+        current = settings if callable(settings) else (lambda: settings)
+        protection = id_protection or IdProtection(current())
+        r = cls(HouseholdRepository(db, protection), ChangeRequests(db), History(db), protection, current)
+        for repo in (r.households, r.change_requests):
+            repo.ensure_indexes()
+        return r
+
+    # --- household files -------------------------------------------------------------------
+    def household(self, household_id: str) -> dict:
+        """The household's file (public fields); Refused 404 when there is none."""
+        household = self.households.get(household_id)
+        if household is None:
+            raise Refused(f"no household {household_id}", None, 404)
+        return household
+
+    def search(self, scope: dict, q: str | None, area: str | None, status: str | None, skip: int,
+               limit: int) -> tuple[list[dict], int]:
+        return self.households.search(scope, q, area, status, skip, limit)
+
+    def create_household(self, fields: dict, by: str) -> dict:
+        try:
+            return self.households.create(fields, by)
+        except DuplicatePerson as exc:
+            raise PersonElsewhere(exc, "members") from exc
+
+    def timeline(self, household_id: str) -> list[dict]:
+        return self.history.timeline(household_id)
+
+    def as_of(self, household_id: str, day) -> dict:
+        """The file as it stood at the end of ``day``; Refused 404 when it had none then."""
+        file = self.households.as_of(household_id, day)
+        if file is None:
+            raise Refused(f"household {household_id} had no file on {day}", None, 404)
+        return file
+
+    def enrolments(self, household: dict) -> dict:
+        summary = household["summary"]
+        return {"household_id": household["_id"], "status": household["status"],
+                "programs": [{"program": p, **v} for p, v in sorted(summary.get("programs", {}).items())],
+                "total_income_fen": summary["total_income_fen"],
+                "loans_outstanding_fen": summary.get("loans_outstanding_fen", 0),
+                "relocation_stage": summary.get("relocation_stage")}
+
+    def household_of_person(self, id_number: str) -> str:
+        """The id of the household a person (by ID number) belongs to; Refused 404 when none."""
+        household_id = self.households.claims.where(self.id_protection.hash(id_number))
+        if household_id is None:
+            raise Refused("this person is in no household file", None, 404)
+        return household_id
+
+    # --- change requests ------------------------------------------------------------------
+    def change_request(self, request_id: str) -> dict:
+        request = self.change_requests.get(request_id)
+        if request is None:
+            raise Refused(f"no change request {request_id}", None, 404)
+        return request
+
+    def list_change_requests(self, scope: dict, status: str | None, household_id: str | None,
+                             limit: int = 200) -> list[dict]:
+        return self.change_requests.list(scope, status, household_id, limit)
+
+    def propose_change(self, household: dict, kind: str, payload: dict, reason: str, by: str) -> dict:
+        """Record a proposed change (``payload`` validated; the caller authorized for every
+        county it touches), refusing now what could never be applied."""
+        payload = dict(payload)
+        if kind == "transfer_member" and self.households.get(payload["to_household_id"]) is None:
+            raise Refused("invalid change request", status=422,
+                          errors={"payload": {"to_household_id": ["No such household."]}})
+        if kind == "split":
+            payload["new_household_id"] = new_household_id(household["county_code"])
+        if kind == "add_member" and payload["member"].get("id_number"):
+            # Protected now: the clear number is never stored, not even in the request.
+            member = dict(payload["member"])
+            member.update(self.id_protection.protect(member.pop("id_number")))
+            payload["member"] = member
+        full = self.households.households.find_one({"_id": household["_id"]})
+        try:  # refuse now what could never be applied
+            cr.apply(full, kind, _dry_run_payload(kind, payload))
+            if kind == "split":
+                cr.split_household(full, payload["member_ids"], payload["new_head_member_id"])
+        except cr.ChangeRefused as exc:
+            raise Refused(str(exc), "payload", 422) from exc
+        return self.change_requests.propose(household, kind, _storable(payload), reason, by)
+
+    def decide(self, request: dict, decision: str, note: str, by: str) -> dict:
+        """Reject, or approve and apply, a proposed change (``request`` as read, authorized)."""
+        if request["status"] != "proposed":
+            raise Refused(f"the change request is already {request['status']}", None, 409)
+        if decision == "reject":
+            return self.change_requests.record_decision(request, "reject", note, by)
+        try:
+            touched = self.households.apply_change(request, by)
+        except (cr.ChangeRefused, WriteConflict) as exc:
+            raise Refused(str(exc), None, 409) from exc
+        except DuplicatePerson as exc:
+            raise PersonElsewhere(exc) from exc
+        self.change_requests.record_decision(request, "approve", note, by)
+        self.change_requests.mark_applied(request["_id"], touched)
+        return self.change_requests.get(request["_id"])
+
+    # --- the exit / return workflow --------------------------------------------------------
+    def exit_assessment(self, household: dict) -> dict:
+        """Does the household meet the exit criteria this year, and which steps are open."""
+        year = today_utc().year
+        lines = parse_lines(self.settings().poverty_lines) or None
+        problems = exit_problems(household["income_per_capita_fen"], household.get("guarantees") or {}, year, lines)
+        return {"household_id": household["_id"], "year": year, "poverty_line_fen": poverty_line_fen(year, lines),
+                "income_per_capita_fen": household["income_per_capita_fen"],
+                "guarantees": household.get("guarantees"), "eligible": not problems, "problems": problems,
+                "status": household["status"], "possible_steps": list(TRANSITIONS.get(household["status"], {}))}
+
+    def exit_step(self, household: dict, step: str, reason: str, by: str) -> dict:
+        """One step: propose_exit → township_check → county_approve → (public notice) →
+        finish_notice; object / reject_exit send it back; return_to_poverty after exit."""
+        if step == "propose_exit":
+            assessment = self.exit_assessment(household)
+            if not assessment["eligible"]:
+                raise Refused("the household does not meet the exit criteria", status=422,
+                              errors={"step": assessment["problems"]})
+        if step in STEPS_WITH_REASON and not reason:
+            raise Refused("a reason is required", status=422,
+                          errors={"reason": ["A reason is required for this step."]})
+        try:
+            return self.households.step(household["_id"], step, by, reason, today_utc(),
+                                        self.settings().exit_notice_days)
+        except (StepRefused, WriteConflict) as exc:
+            raise Refused(str(exc), None, 409) from exc
+
+    # --- warnings and the audit log ---------------------------------------------------------
+    def warnings(self, scope: dict) -> list[dict]:
+        """Households with an open return-to-poverty warning (防返贫监测) in ``scope``."""
+        return self.households.with_open_warnings(scope)
+
+    def audit(self, county: str | None, limit: int = 1000) -> list[dict]:
+        """Who changed which file, when and why (newest first)."""
+        return self.history.audit(county, None, limit)
+
+
+def _dry_run_payload(kind: str, payload: dict) -> dict:
+    if kind == "add_member":
+        return {"member": {**payload["member"], "member_id": "M000000000000"}}
+    return payload
+
+
+def _storable(payload: dict) -> dict:
+    """Plain JSON for the store."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in payload.items()}
