@@ -5,6 +5,10 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+# A month a request may name: YYYY-MM of the years 1900 to 2999. Year 0 passed a plain
+# four-digit pattern, and a report's default range reaching back from it crashed (issue 18).
+MONTH_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$"
+
 
 def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import secrets
 from functools import wraps
-from urllib.parse import urlparse
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE, Principal
 from shared.auth.store import PRINCIPAL_TTL_S, AuthStore, token_key
 from shared.web.cache import TtlCache
+from shared.web.redirects import same_site
 
 blp = Blueprint("auth", __name__)
 SESSION_USER = "user"
@@ -100,13 +100,6 @@ def require(action: str = READ):
     return decorator
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect a login to another host.
-    if not target or urlparse(target).netloc or not target.startswith("/"):
-        return "/"
-    return target
-
-
 @blp.route("/login", methods=["GET", "POST"])
 def login():
     error = None
@@ -126,7 +119,7 @@ def login():
             session.clear()
             session[SESSION_USER] = principal.username
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(same_site(request.args.get("next")))
         throttle.failed(username, request.remote_addr)
         error = _("Wrong user name or password.")
     return render_template("login.html", error=error), 401 if error else 200

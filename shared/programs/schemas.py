@@ -2,9 +2,9 @@
 record's history entries (shared/programs/history.py), short texts."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.months import MONTH_PATTERN as MONTH
 from shared.web.schemas import StrictSchema
 
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="A county code has 6 digits.")
 
 

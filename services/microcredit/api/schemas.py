@@ -6,11 +6,12 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.events.types.common import HouseholdId
 from shared.events.types.microcredit import GRADES, METHODS
+from shared.months import MONTH_PATTERN
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.microcredit.domain.report import range_problems
 from services.microcredit.domain.states import STATES
 
-MONTH = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="A month as YYYY-MM.")
+MONTH = validate.Regexp(MONTH_PATTERN, error="A month as YYYY-MM.")
 COUNTY = validate.Regexp(r"^[0-9]{6}$", error="A 6-digit county code.")
 
 

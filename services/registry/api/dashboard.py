@@ -10,11 +10,13 @@ from shared.auth.roles import READ, WRITE, CENTRAL
 from shared.auth.web import authorize
 from shared.events.topics import PROGRAMS
 from shared.web.schemas import StrictSchema
+from services.registry.api.schemas import official_area
 from services.registry.domain.areas import level_of
 from services.registry.domain.dashboard import households_total, incidence_figures
 
 blp = Blueprint("dashboard", __name__, url_prefix="/api", description="Dashboards and area reference data")
-AreaCode = lambda **kw: fields.String(validate=validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$"), **kw)  # noqa: E731
+AreaCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$"),  # noqa: E731
+                                                official_area], **kw)
 
 
 class AreaRowSchema(StrictSchema):

@@ -2,13 +2,25 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
+from services.registry.domain.areas import code_problem
 from services.registry.domain.change_requests import KINDS
 from services.registry.domain.exit_rules import GUARANTEES, STATUSES, TRANSITIONS
 from services.registry.domain.households import (CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SCHOOLING, SEXES,
                                                  member_problems)
 
 STEPS = sorted({step for steps in TRANSITIONS.values() for step in steps})
-VillageCode = lambda **kw: fields.String(validate=validate.Regexp(r"^[0-9]{12}$", error="12 digits (village code)."), **kw)  # noqa: E731
+
+
+def official_area(code: str) -> None:
+    """A code written like an official area's (services/registry/domain/areas.code_problem);
+    its length and digits are the field's pattern's to refuse."""
+    problem = code_problem(code) if code.isdigit() and len(code) in (6, 9, 12) else None
+    if problem:
+        raise ValidationError(problem)
+
+
+VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error="12 digits (village code)."),  # noqa: E731
+                                                   official_area], **kw)
 
 
 class MemberSchema(StrictSchema):

@@ -36,6 +36,21 @@ def level_of(code: str) -> str:
     return "county"
 
 
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be an official area code, or None. A statistical division code has
+    2 digits of province (never 00), 2 of prefecture, 2 of county, 3 of township and 3 of
+    village; a township's or a village's first six digits are its county's, so they end
+    neither in a prefecture's 00 nor in a province's 0000. (Whether the code exists is the
+    gazetteer's question, issue 16.)"""
+    if not code.isdigit() or len(code) not in (6, 9, 12):
+        return "An area code has 6, 9 or 12 digits."
+    if code[:2] == "00":
+        return "No province has the code 00."
+    if len(code) > 6 and (code[2:4] == "00" or code[4:6] == "00"):
+        return "Its first six digits are not a county's code."
+    return None
+
+
 def parent_of(code: str) -> str | None:
     level = level_of(code)
     if level == "province":

@@ -12,6 +12,7 @@ from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.programs.refused import Refused
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from shared.web.redirects import same_site
 
 from services.registry.api.common import registry, shown
 from services.registry.api.schemas import PAYLOAD_SCHEMAS, HouseholdCreateSchema
@@ -208,7 +209,7 @@ def decide_change(request_id):
             flash(exc.message)
         else:
             flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
-    return redirect(request.form.get("next") or url_for("registry_ui.change_requests"))
+    return redirect(same_site(request.form.get("next"), url_for("registry_ui.change_requests")))
 
 
 @bp.get("/warnings")

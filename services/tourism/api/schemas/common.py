@@ -3,7 +3,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.events.types.tourism import MONTH_PATTERN
+from shared.months import MONTH_PATTERN
 from shared.web.schemas import StrictSchema
 
 
