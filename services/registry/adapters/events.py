@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from shared import outbox
+from shared.events.envelope import Envelope
 from shared.store import find_in, insert_new
 from shared.kafka.position import Position
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
@@ -283,10 +283,12 @@ def _open_warning(envelope, entry: dict, risk: str, household: dict) -> dict:
 
 def _derived(type_name: str, envelope, data: dict) -> dict:
     """An event derived from ``envelope``, its id made from the envelope's: a poll handled
-    again derives the very same events."""
-    event = outbox.event(type_name, "registry", envelope.subject, data)
-    event["id"] = str(uuid.uuid5(DERIVED_IDS, f"{type_name}:{envelope.id}"))
-    return event
+    again derives the very same events. Its data is not validated against the catalogue
+    again (14 % of the consumer's time in py-spy, make bench of 2026-12-07): every field comes
+    from an event validated on receipt or from the registry's own state; the tests check
+    derived events against the catalogue, and every reader validates what it consumes."""
+    return Envelope(type=type_name, source="registry", subject=envelope.subject, data=data,
+                    id=str(uuid.uuid5(DERIVED_IDS, f"{type_name}:{envelope.id}"))).to_dict()
 
 
 def _warning(envelope, risk: str, reason: str) -> dict:
