@@ -5,14 +5,7 @@ be idempotent. A handler may have a ``prepare(keys)`` that the loop calls with a
 record keys before its records (to read what they need in one query), a ``flush()`` for
 writes it batches per poll: the loop calls it after the poll's records and before
 committing their offsets, and ``discard()`` when the batch is to be handled again (a record
-may be delivered again after a crash).
-
-A loop with a ``transactional_id`` handles each poll in one Kafka transaction: what
-``flush()`` returns — (topic, event) pairs the poll derives — and its dead letters are
-produced in it, together with the poll's offsets (``send_offsets_to_transaction`` with the
-group's metadata, so a consumer that lost its partitions cannot commit them). Readers read
-committed: a poll's events appear once, when it is done, or not at all; a poll handled again
-after a crash produces them again (the handler derives the same ones). A record that cannot be applied — not an event, unknown
+may be delivered again after a crash). A record that cannot be applied — not an event, unknown
 type, invalid data, or a ``Rejected`` raised by the handler — goes to the dead-letter
 topic with the reason, and the partition keeps moving. When the store is unreachable, or a
 dead letter was not acknowledged, nothing of the batch is committed: the loop seeks back to
@@ -22,6 +15,13 @@ other exception stops the loop without committing, so the record is retried afte
 If the group rebalanced meanwhile, the commit is refused and the partition's new owner
 reads those records again; if the broker is away, the next batch's commit covers it. Both
 are logged, not fatal (the process used to exit when the broker stopped mid-commit).
+
+A loop with a ``transactional_id`` handles each poll in one Kafka transaction: what
+``flush()`` returns — (topic, event) pairs the poll derives — and its dead letters are
+produced in it, together with the poll's offsets (``send_offsets_to_transaction`` with the
+group's metadata, so a consumer that lost its partitions cannot commit them). Readers read
+committed: a poll's events appear once, when it is done, or not at all; a poll handled again
+after a crash produces them again (the handler derives the same ones).
 """
 from __future__ import annotations
 
