@@ -25,6 +25,18 @@ def scoped(scope: dict, query: dict | None = None, **filters) -> dict:
     return narrowed
 
 
+def only(filters: dict, *names: str) -> dict:
+    """The ``filters`` named, for ``scoped`` to keep those that are set."""
+    return {name: filters.get(name) for name in names}
+
+
+def id_or_name(text: str, name: str = "name", *ids: str) -> dict:
+    """A search box's query: records whose id (or each of ``ids``; ids are written in capitals)
+    or whose ``name`` starts with ``text``."""
+    text = text.strip()
+    return {"$or": [{field: prefix(text.upper())} for field in ("_id", *ids)] + [{name: prefix(text)}]}
+
+
 def prefix(text: str) -> dict:
     """Strings starting with ``text`` (its surrounding blanks ignored), as the store's index
     answers them."""

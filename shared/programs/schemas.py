@@ -2,9 +2,11 @@
 record's history entries (shared/programs/history.py), short texts."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.months import MONTH_PATTERN as MONTH
+from shared.months import MONTH_PATTERN as MONTH, range_problems
 from shared.web.schemas import StrictSchema
 
+# The longest period a report covers: five years of months.
+MAX_REPORT_MONTHS = 60
 COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="A county code has 6 digits.")
 
 
@@ -13,17 +15,18 @@ def Month(**kw):  # noqa: N802  (reads like a field class)
 
 
 class PeriodQuerySchema(StrictSchema):
-    """``?from=YYYY-MM&to=YYYY-MM&county_code=`` — subclass it under the report's own name."""
+    """``?from=YYYY-MM&to=YYYY-MM&county_code=`` — subclass it under the report's own name.
+    One rule for every program's report (issue 17: there were three): the period is at most
+    ``MAX_REPORT_MONTHS`` long and ends after it starts (``shared.months.range_problems``)."""
     start = Month(data_key="from", metadata={"description": "first month, YYYY-MM (default: 11 months ago)"})
     end = Month(data_key="to", metadata={"description": "last month, YYYY-MM (default: this month)"})
     county_code = fields.String(validate=COUNTY_CODE)
 
-    @validates_schema
-    def _order(self, data, **kwargs):
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError("The first month comes after the last.", "from")
-        if data.get("start") and data.get("end") and int(data["end"][:4]) - int(data["start"][:4]) > 10:
-            raise ValidationError("A report covers at most ten years.", "to")
+    @validates_schema(skip_on_field_errors=False)
+    def _period(self, data, **kwargs):
+        problems = range_problems(data.get("start"), data.get("end"), MAX_REPORT_MONTHS)
+        if problems:
+            raise ValidationError(problems)
 
 
 def Text(max_len: int, **kw):  # noqa: N802  (reads like a field class)

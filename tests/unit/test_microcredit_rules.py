@@ -283,7 +283,12 @@ def test_the_report_shows_outstanding_repayment_and_overdue_by_month():
     assert by["2026-03"]["repayment_rate"] == 0 and by["2026-03"]["overdue_rate"] == 100.0
     assert all(r["outstanding_fen"] == 1_200_000 for r in rows)
     assert report.totals(rows, report.months("2026-01", "2026-03"))["outstanding_fen"] == 1_200_000
-    assert report.range_problems("2026-03", "2026-01")
+    # The period rule is the kit's, checked by the report's query schema (issue 17).
+    from marshmallow import ValidationError
+    from services.microcredit.api.schemas import ReportQuerySchema
+    with pytest.raises(ValidationError) as refused:
+        ReportQuerySchema().load({"from": "2026-03", "to": "2026-01"})
+    assert set(refused.value.messages) == {"to"}
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.events.types.common import Fen, HouseholdId
 from shared.events.types.ecommerce import CHANNELS, PLATFORMS
+from shared.programs.schemas import HistorySchema as KitHistorySchema
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.ecommerce.domain.sales import SALE_STATUSES, SOURCES, check_income, in_future
 
@@ -92,12 +93,13 @@ class RefundSchema(Schema):
     recorded_at = fields.String()
 
 
-class HistorySchema(Schema):
-    type = fields.String()
-    time = fields.String()
-    title_en = fields.String()
-    title_zh = fields.String()
+class HistorySchema(KitHistorySchema):
+    """The kit's entry, its households under ``households``: the name e-commerce's API has
+    always given them (domain/records.py)."""
     households = fields.List(fields.String())
+
+    class Meta:
+        exclude = ("household_ids",)
 
 
 class SaleSchema(Schema):

@@ -19,5 +19,5 @@ class Report(MethodView):
         """Per month and county: loans disbursed, money lent and repaid, principal outstanding
         and overdue at the month's end, repayment and overdue rates (per cent)."""
         principal = authorize(READ)
-        return microcredit().report(principal.county_filter, args.get("first"), args.get("last"),
+        return microcredit().report(principal.county_filter, args.get("start"), args.get("end"),
                                     args.get("county_code"))

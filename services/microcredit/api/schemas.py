@@ -2,13 +2,13 @@
 name each field's problem; money is integer fen."""
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from shared.events.types.common import HouseholdId
 from shared.events.types.microcredit import GRADES, METHODS
 from shared.months import MONTH_PATTERN
+from shared.programs.schemas import HistorySchema, PeriodQuerySchema
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
-from services.microcredit.domain.report import range_problems
 from services.microcredit.domain.states import STATES
 
 MONTH = validate.Regexp(MONTH_PATTERN, error="A month as YYYY-MM.")
@@ -30,14 +30,6 @@ def Day(**kw):  # noqa: N802
     return fields.Date(load_default=date.today, **kw)
 
 
-class HistorySchema(Schema):
-    type = fields.String()
-    time = fields.String()
-    title_en = fields.String()
-    title_zh = fields.String()
-
-
-# --- ratings -------------------------------------------------------------------------------
 class RatingCreateSchema(StrictSchema):
     household_id = HouseholdId()
     grade = fields.String(required=True, validate=validate.OneOf(GRADES))
@@ -218,16 +210,8 @@ class FundListSchema(Schema):
 
 
 # --- report --------------------------------------------------------------------------------
-class ReportQuerySchema(StrictSchema):
-    first = fields.String(data_key="from", validate=MONTH, metadata={"description": "first month (default: 11 months ago)"})
-    last = fields.String(data_key="to", validate=MONTH, metadata={"description": "last month (default: this month)"})
-    county_code = fields.String(validate=COUNTY)
-
-    @validates_schema(skip_on_field_errors=False)
-    def _range(self, data, **kwargs):
-        problems = range_problems(data.get("first"), data.get("last"))
-        if problems:
-            raise ValidationError(problems)
+class ReportQuerySchema(PeriodQuerySchema):
+    """?from=YYYY-MM&to=YYYY-MM&county_code="""
 
 
 class ReportRowSchema(Schema):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from shared.months import last_day, months_between, range_problems as shared_range_problems, trailing
+from shared.months import last_day, months_between, trailing
 
-MAX_MONTHS = 60
 FIGURES = ("loans", "disbursed_fen", "repaid_fen", "outstanding_fen", "overdue_fen", "due_fen", "due_paid_fen",
            "written_off_fen")
 
@@ -23,10 +22,6 @@ resolve_range = trailing
 
 def month_end(month: str) -> str:
     return last_day(month).isoformat()
-
-
-def range_problems(first: str | None, last: str | None) -> dict:
-    return shared_range_problems(first, last, MAX_MONTHS)
 
 
 def _paid_by(loan: dict, day: str) -> dict[int, tuple[int, int]]:

@@ -17,7 +17,7 @@ def _report():
     shown = args("from", "to", "county_code")
     query, errors = validate(ReportQuerySchema, shown)
     query = query or {}
-    report = microcredit().report(principal.county_filter, query.get("first"), query.get("last"),
+    report = microcredit().report(principal.county_filter, query.get("start"), query.get("end"),
                                   query.get("county_code"))
     return report, shown, errors
 

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.types import photovoltaic as ev
-from shared.programs.records import PUBLIC, scoped
+from shared.programs.records import only, PUBLIC, scoped
 from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.distribution import DIVIDENDS, Plan, distribution_id
 
@@ -32,14 +32,8 @@ class DistributionRepository:
         return self.distributions.find_one({"_id": distribution_id(station_id, month)}, {"_id": 1}) is not None
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
-        for name in ("installation_id", "month", "mode"):
-            if filters.get(name):
-                query[name] = filters[name]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
-        if filters.get("household_id"):
-            query["household_ids"] = filters["household_id"]
+        query = scoped(scope, **only(filters, "installation_id", "month", "mode", "county_code"),
+                       household_ids=filters.get("household_id"))
         cursor = self.distributions.find(query, {**PUBLIC, "events": 0}).sort([("month", DESCENDING), ("run_at", DESCENDING)])
         return list(cursor.skip(skip).limit(limit)), self.distributions.count_documents(query)
 

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from shared.programs.records import prefix, PUBLIC, scoped
+from shared.programs.records import only, prefix, PUBLIC, scoped
 from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.faults import OPEN, RESTORED, days_down, new_fault_id, risk_due
 from services.photovoltaic.domain.installations import households_of
@@ -52,12 +52,7 @@ class FaultRepository:
         return [f["installation_id"] for f in self.faults.find(scoped(scope, {"status": OPEN}), {"installation_id": 1})]
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
-        for name in ("installation_id", "status", "cause"):
-            if filters.get(name):
-                query[name] = filters[name]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
+        query = scoped(scope, **only(filters, "installation_id", "status", "cause", "county_code"))
         if filters.get("q"):
             query["installation_name"] = prefix(filters["q"].strip())
         cursor = self.faults.find(query, {**PUBLIC, "events": 0}).sort("down_since", DESCENDING)

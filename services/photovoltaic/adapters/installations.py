@@ -10,7 +10,7 @@ from pymongo.database import Database
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from shared.programs.records import prefix, PUBLIC, scoped
+from shared.programs.records import id_or_name, PUBLIC, scoped
 from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.installations import households_of, new_installation_id
 
@@ -43,16 +43,10 @@ class InstallationRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
+        query = scoped(scope, kind=filters.get("kind"), county_code=filters.get("county_code"),
+                       household_ids=filters.get("household_id"))
         if filters.get("q"):
-            q = filters["q"].strip()
-            query["$or"] = [{"_id": prefix(q.upper())}, {"name": prefix(q)}]
-        if filters.get("kind"):
-            query["kind"] = filters["kind"]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
-        if filters.get("household_id"):
-            query["household_ids"] = filters["household_id"]
+            query.update(id_or_name(filters["q"]))
         if "ids" in filters:
             query["_id"] = {"$in" if filters.get("ids_in", True) else "$nin": filters["ids"]}
         cursor = self.installations.find(query, PUBLIC).sort("created_at", DESCENDING).skip(skip).limit(limit)

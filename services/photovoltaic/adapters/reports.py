@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.types import photovoltaic as ev
 from shared.programs.refused import Refused
-from shared.programs.records import prefix, PUBLIC, scoped
+from shared.programs.records import only, prefix, PUBLIC, scoped
 from services.photovoltaic.adapters.common import fan_out
 from services.photovoltaic.domain.generation import income_to, report_id
 from services.photovoltaic.domain.installations import households_of
@@ -36,12 +36,7 @@ class ReportRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
-        for name in ("installation_id", "month", "source", "kind"):
-            if filters.get(name):
-                query[name] = filters[name]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
+        query = scoped(scope, **only(filters, "installation_id", "month", "source", "kind", "county_code"))
         if filters.get("q"):
             query["installation_name"] = prefix(filters["q"].strip())
         cursor = self.reports.find(query, PUBLIC).sort([("month", DESCENDING), ("recorded_at", DESCENDING)])

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.catalogue import EventType
 from shared.events.types import relocation as ev
-from shared.programs.records import prefix, PUBLIC, scoped
+from shared.programs.records import id_or_name, only, PUBLIC, scoped
 from services.relocation.adapters.common import SOURCE
 from shared.programs.refused import Refused
 from shared.programs.history import entry
@@ -57,17 +57,11 @@ class CaseRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
-        for name in ("stage", "site_id", "household_id"):
-            if filters.get(name):
-                query[name] = filters[name]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
+        query = scoped(scope, **only(filters, "stage", "site_id", "household_id", "county_code"))
         if filters.get("employed") is not None:
             query["employed"] = filters["employed"]
         if filters.get("q"):
-            q = filters["q"].strip()
-            query["$or"] = [{"_id": prefix(q.upper())}, {"household_id": prefix(q.upper())}, {"head_name": prefix(q)}]
+            query.update(id_or_name(filters["q"], "head_name", "household_id"))
         cursor = self.cases.find(query, LIST_FIELDS).sort("opened_at", DESCENDING).skip(skip).limit(limit)
         return list(cursor), self.cases.count_documents(query)
 

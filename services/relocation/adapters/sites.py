@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
-from shared.programs.records import prefix, PUBLIC, scoped
+from shared.programs.records import id_or_name, PUBLIC, scoped
 from shared.programs.refused import Refused
 from services.relocation.domain.sites import check_room, new_site_id
 
@@ -33,14 +33,9 @@ class SiteRepository:
         return doc
 
     def list(self, scope: dict, filters: dict, skip: int, limit: int) -> tuple[list[dict], int]:
-        query = scoped(scope)
+        query = scoped(scope, kind=filters.get("kind"), county_code=filters.get("county_code"))
         if filters.get("q"):
-            q = filters["q"].strip()
-            query["$or"] = [{"_id": prefix(q.upper())}, {"name": prefix(q)}]
-        if filters.get("kind"):
-            query["kind"] = filters["kind"]
-        if filters.get("county_code") and not scope.get("county_code"):
-            query["county_code"] = filters["county_code"]
+            query.update(id_or_name(filters["q"]))
         cursor = self.sites.find(query, PUBLIC).sort("created_at", DESCENDING).skip(skip).limit(limit)
         return list(cursor), self.sites.count_documents(query)
 

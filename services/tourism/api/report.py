@@ -21,7 +21,7 @@ class Report(MethodView):
         (a booking counts in its check-in month; cancelled bookings count for nothing)."""
         principal = authorize(READ)
         try:
-            return tourism().report(principal.county_filter, args.get("first"), args.get("last"),
+            return tourism().report(principal.county_filter, args.get("start"), args.get("end"),
                                     args.get("county_code"))
         except Refused as exc:
             abort(422, message=exc.message, errors={"query": exc.errors})

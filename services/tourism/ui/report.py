@@ -19,7 +19,7 @@ def _report():
     query, errors = validate(ReportQuerySchema, shown)
     query = query or {}
     try:
-        report = tourism().report(principal.county_filter, query.get("first"), query.get("last"),
+        report = tourism().report(principal.county_filter, query.get("start"), query.get("end"),
                                   query.get("county_code"))
     except Refused as exc:
         errors = refused(exc)

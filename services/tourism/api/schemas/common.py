@@ -4,6 +4,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.months import MONTH_PATTERN
+from shared.programs.schemas import HistorySchema
 from shared.web.schemas import StrictSchema
 
 
@@ -49,13 +50,6 @@ class EditSchema(StrictSchema):
     def _something(self, data, **kwargs):
         if not set(data) - {"version"}:
             raise ValidationError("Send at least one field to change.", "_schema")
-
-
-class HistorySchema(Schema):
-    type = fields.String()
-    time = fields.String()
-    title_en = fields.String()
-    title_zh = fields.String()
 
 
 class RecordSchema(Schema):

@@ -1,21 +1,11 @@
 """Report schemas."""
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, fields
 
-from shared.web.schemas import StrictSchema
-from services.tourism.api.schemas.common import CountyCode, Month
-from services.tourism.domain.report import range_problems
+from shared.programs.schemas import PeriodQuerySchema
 
 
-class ReportQuerySchema(StrictSchema):
-    first = Month(data_key="from", metadata={"description": "first month (default: 11 months ago)"})
-    last = Month(data_key="to", metadata={"description": "last month (default: this month)"})
-    county_code = CountyCode()
-
-    @validates_schema(skip_on_field_errors=False)
-    def _range(self, data, **kwargs):
-        problems = range_problems(data.get("first"), data.get("last"))
-        if problems:
-            raise ValidationError(problems)
+class ReportQuerySchema(PeriodQuerySchema):
+    """?from=YYYY-MM&to=YYYY-MM&county_code="""
 
 
 class ReportRowSchema(Schema):
