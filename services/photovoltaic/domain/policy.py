@@ -3,25 +3,17 @@ environment like every other setting: ``PV_DOWN_DAYS``, ``PV_RESERVE_PERCENT``,
 ``PV_REVENUE_TOLERANCE_PERCENT``."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from shared.programs.settings import env_int
+from shared.programs.settings import PolicySettings, setting
 
 
 @dataclass(frozen=True)
-class Policy:
+class Policy(PolicySettings):
     # A station down this many days raises a return-to-poverty risk signal for its households.
-    down_days: int = 30
+    down_days: int = setting(30, "PV_DOWN_DAYS", 1, 3650)
     # Share of a station's monthly revenue kept for operation and maintenance (运维) when the
     # operator does not say how much to distribute.
-    reserve_percent: int = 10
+    reserve_percent: int = setting(10, "PV_RESERVE_PERCENT", 0, 100)
     # How far a reported revenue may stray from kWh × tariff (line losses, settlement rounding).
-    revenue_tolerance_percent: int = 5
-
-    @classmethod
-    def from_env(cls, env: dict | None = None) -> "Policy":
-        env = os.environ if env is None else env
-        return cls(down_days=env_int(env, "PV_DOWN_DAYS", cls.down_days, 1, 3650),
-                   reserve_percent=env_int(env, "PV_RESERVE_PERCENT", cls.reserve_percent, 0, 100),
-                   revenue_tolerance_percent=env_int(env, "PV_REVENUE_TOLERANCE_PERCENT", cls.revenue_tolerance_percent, 0, 100))
+    revenue_tolerance_percent: int = setting(5, "PV_REVENUE_TOLERANCE_PERCENT", 0, 100)
