@@ -28,9 +28,9 @@ BENCH_WEB_PORT ?= 26000
 BENCH_DATA ?= $(JINGZHUN_CACHE)/bench-stack
 BENCH_ARGS ?=
 
-.PHONY: setup venv translations browser stack-fetch k8s-tools specs demo stop unit test test-only bench bench-reads clean-stack soak
+.PHONY: setup venv translations browser stack-fetch gazetteer k8s-tools specs demo stop unit test test-only bench bench-reads clean-stack soak
 
-setup: venv translations stack-fetch
+setup: venv translations stack-fetch gazetteer
 
 venv: $(VENV)/.ready
 $(VENV)/.ready: requirements.txt requirements-dev.txt
@@ -46,6 +46,11 @@ browser:
 
 stack-fetch: venv
 	@$(STACK) fetch
+
+# The official area codes' pinned edition (shared/gazetteer), loaded into the store by the
+# demo and the tests (offline afterwards).
+gazetteer: venv
+	@$(PY) -m shared.gazetteer fetch >/dev/null
 
 # kubeconform and the Kubernetes schemas, for the manifest tests (offline afterwards).
 k8s-tools: venv

@@ -61,6 +61,7 @@ class Settings:
     # Every database and topic name starts with these, so a test run or a second
     # deployment can share a broker and a store without seeing anyone else's data.
     db_prefix: str = "jingzhun"
+    gazetteer_database: str = "jingzhun_gazetteer"
     topic_prefix: str = "jingzhun"
     topic_partitions: int = 3
     topic_replication: int = 1
@@ -118,6 +119,7 @@ class Settings:
             kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", cls.kafka_bootstrap_servers),
             mongo_url=env.get("MONGO_URL", cls.mongo_url),
             db_prefix=env.get("JINGZHUN_DB_PREFIX", cls.db_prefix),
+            gazetteer_database=env.get("JINGZHUN_GAZETTEER_DB", cls.gazetteer_database),
             topic_prefix=env.get("JINGZHUN_TOPIC_PREFIX", cls.topic_prefix),
             topic_partitions=_int(env, "TOPIC_PARTITIONS", cls.topic_partitions),
             topic_replication=_int(env, "TOPIC_REPLICATION", cls.topic_replication),
@@ -159,3 +161,9 @@ class Settings:
     @property
     def auth_database_name(self) -> str:
         return f"{self.db_prefix}_auth"
+
+    @property
+    def gazetteer_database_name(self) -> str:
+        # Not under db_prefix: the official areas are the same for every deployment on a
+        # server (and for every test system), loaded once.
+        return self.gazetteer_database

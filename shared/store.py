@@ -35,6 +35,11 @@ def auth_db(client: MongoClient, settings: Settings) -> Database:
     return client[settings.auth_database_name]
 
 
+def gazetteer_db(client: MongoClient, settings: Settings) -> Database:
+    """The official areas (shared/gazetteer): loaded once, read by every service."""
+    return client[settings.gazetteer_database_name]
+
+
 # Values per ``$in`` query in ``find_in``. The local store answers an ``$in`` on an indexed
 # field from its index; reading by 1,000 ids a query cost ~25 % more per document than by
 # 200 (0.11-0.12 against 0.09 ms, measured on 10,000 small documents).

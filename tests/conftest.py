@@ -1,7 +1,9 @@
 """Session set-up shared by integration and e2e tests: the real local stack.
 
 ``make test`` starts the stack on the test ports and exports KAFKA_BOOTSTRAP_SERVERS and
-MONGO_URL. Run bare (``pytest tests/integration``), this starts the stack itself."""
+MONGO_URL. Run bare (``pytest tests/integration``), this starts the stack itself. Either way
+the official areas of the provinces the tests name are loaded once (a few seconds, skipped
+when already there)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT, TEST_KAFKA_PORT, TEST_MONGO_PORT
+from tests.support import GAZETTEER_PROVINCES, ROOT, TEST_KAFKA_PORT, TEST_MONGO_PORT, load_gazetteer
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +25,7 @@ def stack():
         os.environ["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{TEST_KAFKA_PORT}"
         os.environ["MONGO_URL"] = f"mongodb://127.0.0.1:{TEST_MONGO_PORT}"
         started = True
+    load_gazetteer(GAZETTEER_PROVINCES)
     yield {"kafka": os.environ["KAFKA_BOOTSTRAP_SERVERS"], "mongo": os.environ["MONGO_URL"]}
     if started:
         local_stack.stop(data)
