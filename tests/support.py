@@ -31,20 +31,15 @@ GAZETTEER_PROVINCES = ["62"]
 
 
 def load_gazetteer(provinces: list[str]) -> None:
-    """Load the pinned edition's areas of ``provinces`` into the store MONGO_URL names, unless
-    they are there (one database for every test system: JINGZHUN_GAZETTEER_DB)."""
+    """The official areas of ``provinces`` in the store MONGO_URL names, loaded once for every
+    test system (one database: JINGZHUN_GAZETTEER_DB)."""
     from shared.config import Settings
-    from shared.gazetteer import edition
     from shared.gazetteer.store import Gazetteer
     from shared.store import gazetteer_db, make_client
     settings = Settings.from_env("tests")
     client = make_client(settings)
     try:
-        gazetteer = Gazetteer(gazetteer_db(client, settings))
-        status = gazetteer.status() or {}
-        missing = [p for p in provinces if p not in status.get("provinces", []) and not status.get("all")]
-        if missing or status.get("edition") != edition.CURRENT.name:
-            gazetteer.load(edition.CURRENT.name, edition.CURRENT.published, edition.rows(set(provinces)), provinces)
+        Gazetteer(gazetteer_db(client, settings)).ensure(provinces)
     finally:
         client.close()
 

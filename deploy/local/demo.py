@@ -15,7 +15,8 @@ import requests
 from shared.auth.store import AuthStore
 from shared.config import SERVICE_PORTS, Settings
 from shared.kafka.admin import ensure_topics
-from shared.store import auth_db, make_client
+from shared.gazetteer.store import Gazetteer
+from shared.store import auth_db, gazetteer_db, make_client
 from deploy.local import demo_data
 from deploy.local.processes import Processes, procfile, stop_from_pidfiles
 
@@ -80,6 +81,8 @@ def up() -> int:
     print("creating topics…", flush=True)
     ensure_topics(settings)
     client = make_client(settings)
+    print("loading the official areas of Gansu (skipped when loaded)…", flush=True)
+    Gazetteer(gazetteer_db(client, settings)).ensure(["62"])   # Longnan is in Gansu
     users = AuthStore(auth_db(client, settings))
     for username, role, county, program, display in DEMO_USERS:
         users.upsert_user(username, DEMO_PASSWORD, role, county, program, display)

@@ -70,6 +70,16 @@ class Gazetteer:
         self._pointer = (0.0, None)
         return {"edition": edition, "provinces": provinces or "all", "counts": counts}
 
+    def ensure(self, provinces: list[str]) -> None:
+        """The pinned edition's areas of ``provinces`` (2-digit codes), loaded unless they are
+        (the demo's and the tests' set-up)."""
+        from shared.gazetteer import edition
+        status = self.status() or {}
+        loaded = status.get("edition") == edition.CURRENT.name and (
+            status.get("all") or set(provinces) <= set(status.get("provinces", [])))
+        if not loaded:
+            self.load(edition.CURRENT.name, edition.CURRENT.published, edition.rows(set(provinces)), provinces)
+
     def status(self) -> dict | None:
         name = self.edition()
         if name is None:
