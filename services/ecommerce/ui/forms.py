@@ -1,26 +1,24 @@
 """What the e-commerce pages add to shared/programs/forms.py: a typed list's item errors shown
 at its box, the service's refusals as the form's field errors (or the form's, naming no
-field), list filters loaded with the API's schemas."""
+field), list filters loaded with the API's schemas (a bad one dropped and said in a message)."""
 from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import flash, request
 from marshmallow import Schema, ValidationError
 
-from shared.programs.forms import refused
-from shared.programs.forms import validate as validate_fields
+from shared.auth.roles import READ
+from shared.auth.web import authorize
+from shared.programs.forms import Listing, page_number, refused
+from shared.programs.forms import submit as kit_submit
 from shared.programs.refused import Refused
 from shared.web.forms import form_errors
+from services.ecommerce.api.common import authorize_village
 
 FORM_ERROR = "_form"   # a problem that belongs to no single field
 PAGE_ARGS = ("page", "per_page", "lang")
-
-
-def validate(schema: type[Schema], data: dict) -> tuple[dict | None, dict]:
-    """(fields, {}) or (None, field errors), an item's error at its list's box."""
-    fields, errors = validate_fields(schema, data)
-    return fields, collapse_items(errors)
+PER_PAGE = 50
 
 
 def collapse_items(errors: dict) -> dict:
@@ -38,11 +36,39 @@ def collapse_items(errors: dict) -> dict:
 
 
 def refusal(exc: Refused) -> dict:
-    """A refusal's errors at its fields (a list's item at its box); one that names no field
-    (a record changed meanwhile, a store closed) at the form as a whole."""
+    """A refusal's errors at its fields; one that names no field (a record changed meanwhile,
+    a store closed) at the form as a whole."""
     if not exc.names_fields:
         return {FORM_ERROR: exc.message}
-    return collapse_items(refused(exc))
+    return refused(exc)
+
+
+def submit(schema: type[Schema], data: dict, action, county=None, *, principal=None) -> tuple[object, dict]:
+    """The kit's ``submit`` (shared/programs/forms.py) with these forms' errors: a refusal
+    naming no field at the form, a list's item at its box."""
+    result, errors = kit_submit(schema, data, action, county, principal=principal, refusal=refusal)
+    return result, collapse_items(errors)
+
+
+def in_its_village(update, record: dict):
+    """``update(record, fields, by)`` as ``submit`` runs it, for a record that may move to
+    another village (a station, a training session): the writer must be allowed to write in
+    the county it moves to as well (the service leaves that check to the web layer)."""
+    def run(fields: dict, by: str):
+        authorize_village(fields)
+        return update(record, fields, by)
+    return run
+
+
+def listing(schema: Schema) -> Listing:
+    """The kit's ``Listing`` for these lists: every filter of the query string kept as typed
+    (the templates' ``params``), loaded with the API's schema; one that does not parse is
+    dropped and said in a message rather than shown at the filter form."""
+    principal = authorize(READ)
+    wanted, problems = filters(schema)
+    for field, problem in problems.items():
+        flash(f"{field}: {problem}")
+    return Listing(principal, raw_filters(), wanted, {}, page_number(), PER_PAGE)
 
 
 def filters(schema: Schema) -> tuple[dict, dict]:

@@ -1,50 +1,44 @@
 """E-commerce pages of online stores: list, open, edit, a store's page (its households,
 its sales, closing it, its history)."""
 from datetime import date
+from functools import partial
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS
-from shared.web.forms import int_or_text
-from shared.programs.forms import page_number, text
-from shared.programs.refused import Refused
+from shared.programs.forms import form_page, payload, text
 from services.ecommerce.api.common import ecommerce, store_for
 from services.ecommerce.api.store_schemas import (StoreCloseSchema, StoreCreateSchema, StoreQuerySchema,
                                                   StoreUpdateSchema)
 from services.ecommerce.domain.stores import OPEN, STORE_STATUSES, households_of, store_county
-from services.ecommerce.ui.forms import filters, household_list, raw_filters, refusal, validate
+from services.ecommerce.ui.forms import household_list, listing, submit
 
 bp = Blueprint("ecommerce_stores", __name__)
-PER_PAGE = 50
 TEXT = ("name", "platform", "url", "owner_name", "county_code", "household_id", "opened_on", "kind")
 
 
 @bp.get("/stores")
 @require(READ)
 def stores():
-    principal = authorize(READ)
-    wanted, problems = filters(StoreQuerySchema())
-    for field, problem in problems.items():
-        flash(f"{field}: {problem}")
-    page = page_number()
-    items, total = ecommerce().stores.list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("ecommerce/stores.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           params=raw_filters(), kinds=STORE_KINDS, statuses=STORE_STATUSES, platforms=PLATFORMS)
+    shown = listing(StoreQuerySchema())
+    items, total = ecommerce().stores.list(shown.principal.county_filter, shown.query, *shown.window)
+    return shown.render("ecommerce/stores.html", items, total, params=shown.shown, kinds=STORE_KINDS,
+                        statuses=STORE_STATUSES, platforms=PLATFORMS)
 
 
-def _store_payload(names) -> dict:
-    payload = text(*names)
+def _store_payload(names, integers=()) -> dict:
+    data = payload(text=names, integers=integers)
     if request.form.get("committed_households", "").strip():
-        payload["committed_households"] = household_list(request.form["committed_households"])
-    return payload
+        data["committed_households"] = household_list(request.form["committed_households"])
+    return data
 
 
 def _form(errors, values, store=None):
-    return render_template("ecommerce/store_form.html", errors=errors, values=values, store=store, kinds=STORE_KINDS,
-                           platforms=PLATFORMS), 422 if errors else 200
+    return form_page("ecommerce/store_form.html", errors, values=values, store=store, kinds=STORE_KINDS,
+                     platforms=PLATFORMS)
 
 
 @bp.route("/stores/new", methods=["GET", "POST"])
@@ -53,17 +47,11 @@ def new_store():
     if request.method == "GET":
         return _form({}, {"kind": request.args.get("kind", "household"), "opened_on": date.today().isoformat(),
                           "household_id": request.args.get("household_id", "")})
-    fields, errors = validate(StoreCreateSchema, _store_payload(TEXT))
-    if fields is not None:
-        principal = authorize(WRITE, county=store_county(fields))
-        try:
-            store = ecommerce().open_store(fields, principal.username)
-        except Refused as exc:
-            errors = refusal(exc)
-        else:
-            flash(_("Store %(name)s opened.", name=store["name"]))
-            return redirect(url_for("ecommerce_stores.store", store_id=store["_id"]))
-    return _form(errors, request.form)
+    store, errors = submit(StoreCreateSchema, _store_payload(TEXT), ecommerce().open_store, store_county)
+    if errors:
+        return _form(errors, request.form)
+    flash(_("Store %(name)s opened.", name=store["name"]))
+    return redirect(url_for("ecommerce_stores.store", store_id=store["_id"]))
 
 
 @bp.route("/stores/<store_id>/edit", methods=["GET", "POST"])
@@ -72,21 +60,14 @@ def edit_store(store_id):
     store, principal = store_for(WRITE, store_id)
     if request.method == "GET":
         return _form({}, {**store, "committed_households": "\n".join(store.get("committed_households") or [])}, store)
-    payload = _store_payload(("name", "platform", "url", "owner_name", "reason", "version"))
+    data = _store_payload(("name", "platform", "url", "owner_name", "reason"), integers=("version",))
     if store["kind"] == "household":
-        payload.pop("committed_households", None)
-    if "version" in payload:
-        payload["version"] = int_or_text(payload["version"])
-    fields, errors = validate(StoreUpdateSchema, payload)
-    if fields is not None:
-        try:
-            ecommerce().update_store(store, fields, principal.username)
-        except Refused as exc:
-            errors = refusal(exc)
-        else:
-            flash(_("Store %(name)s updated.", name=fields.get("name", store["name"])))
-            return redirect(url_for("ecommerce_stores.store", store_id=store_id))
-    return _form(errors, request.form, store)
+        data.pop("committed_households", None)
+    saved, errors = submit(StoreUpdateSchema, data, partial(ecommerce().update_store, store), principal=principal)
+    if errors:
+        return _form(errors, request.form, store)
+    flash(_("Store %(name)s updated.", name=saved["name"]))
+    return redirect(url_for("ecommerce_stores.store", store_id=store_id))
 
 
 def _store_page(store_id, errors=None, values=None):
@@ -94,9 +75,8 @@ def _store_page(store_id, errors=None, values=None):
     sales, sales_total = ecommerce().sales.list(principal.county_filter, {"store_id": store_id}, 0, 20)
     can_write = principal.can(WRITE, "ecommerce", store["county_code"]) and store["status"] == OPEN
     households = [(h, current_app.extensions["household_view"].get(h)) for h in households_of(store)]
-    return render_template("ecommerce/store.html", t=store, sales=sales, sales_total=sales_total, can_write=can_write,
-                           households=households, errors=errors or {}, values=values or {},
-                           today=date.today().isoformat()), 422 if errors else 200
+    return form_page("ecommerce/store.html", errors or {}, t=store, sales=sales, sales_total=sales_total,
+                     can_write=can_write, households=households, values=values or {}, today=date.today().isoformat())
 
 
 @bp.get("/stores/<store_id>")
@@ -109,13 +89,9 @@ def store(store_id):
 @require(WRITE)
 def close_store(store_id):
     store, principal = store_for(WRITE, store_id)
-    fields, errors = validate(StoreCloseSchema, text("closed_on", "reason"))
-    if fields is not None:
-        try:
-            ecommerce().close_store(store, fields, principal.username)
-        except Refused as exc:
-            errors = refusal(exc)
-        else:
-            flash(_("Store closed."))
-            return redirect(url_for("ecommerce_stores.store", store_id=store_id))
-    return _store_page(store_id, errors, request.form)
+    _closed, errors = submit(StoreCloseSchema, text("closed_on", "reason"), partial(ecommerce().close_store, store),
+                             principal=principal)
+    if errors:
+        return _store_page(store_id, errors, request.form)
+    flash(_("Store closed."))
+    return redirect(url_for("ecommerce_stores.store", store_id=store_id))

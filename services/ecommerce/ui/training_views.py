@@ -1,39 +1,32 @@
 """E-commerce pages of training in online selling: sessions (list, new, edit) and a
 session's page where the attendance of household members is recorded."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
-from shared.auth.web import authorize, require
-from shared.web.forms import int_or_text
-from shared.programs.forms import page_number, text
-from shared.programs.refused import Refused
-from services.ecommerce.api.common import authorize_village, ecommerce, session_for
+from shared.auth.web import require
+from shared.programs.forms import form_page, payload, text, village_county
+from services.ecommerce.api.common import ecommerce, session_for
 from services.ecommerce.api.training_schemas import (AttendanceSchema, TrainingCreateSchema, TrainingQuerySchema,
                                                      TrainingUpdateSchema)
-from services.ecommerce.ui.forms import filters, name_list, raw_filters, refusal, validate
+from services.ecommerce.ui.forms import in_its_village, listing, name_list, submit
 
 bp = Blueprint("ecommerce_trainings", __name__)
-PER_PAGE = 50
 TEXT = ("held_on", "village_code", "village", "trainer", "topic")
 
 
 @bp.get("/trainings")
 @require(READ)
 def trainings():
-    principal = authorize(READ)
-    wanted, problems = filters(TrainingQuerySchema())
-    for field, problem in problems.items():
-        flash(f"{field}: {problem}")
-    page = page_number()
-    items, total = ecommerce().trainings.list(principal.county_filter, wanted, (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("ecommerce/trainings.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           params=raw_filters())
+    shown = listing(TrainingQuerySchema())
+    items, total = ecommerce().trainings.list(shown.principal.county_filter, shown.query, *shown.window)
+    return shown.render("ecommerce/trainings.html", items, total, params=shown.shown)
 
 
 def _form(errors, values, session=None):
-    return render_template("ecommerce/training_form.html", errors=errors, values=values,
-                           session=session), 422 if errors else 200
+    return form_page("ecommerce/training_form.html", errors, values=values, session=session)
 
 
 @bp.route("/trainings/new", methods=["GET", "POST"])
@@ -41,13 +34,11 @@ def _form(errors, values, session=None):
 def new_training():
     if request.method == "GET":
         return _form({}, {})
-    fields, errors = validate(TrainingCreateSchema, text(*TEXT))
-    if fields is not None:
-        principal = authorize(WRITE, county=fields["village_code"][:6])
-        session = ecommerce().schedule_training(fields, principal.username)
-        flash(_("Training session recorded."))
-        return redirect(url_for("ecommerce_trainings.training", session_id=session["_id"]))
-    return _form(errors, request.form)
+    session, errors = submit(TrainingCreateSchema, text(*TEXT), ecommerce().schedule_training, village_county)
+    if errors:
+        return _form(errors, request.form)
+    flash(_("Training session recorded."))
+    return redirect(url_for("ecommerce_trainings.training", session_id=session["_id"]))
 
 
 @bp.route("/trainings/<session_id>/edit", methods=["GET", "POST"])
@@ -56,26 +47,19 @@ def edit_training(session_id):
     session, principal = session_for(WRITE, session_id)
     if request.method == "GET":
         return _form({}, session, session)
-    payload = text(*TEXT, "version")
-    if "version" in payload:
-        payload["version"] = int_or_text(payload["version"])
-    fields, errors = validate(TrainingUpdateSchema, payload)
-    if fields is not None:
-        authorize_village(fields)
-        try:
-            ecommerce().update_training(session, fields, principal.username)
-        except Refused as exc:
-            errors = refusal(exc)
-        else:
-            flash(_("Training session updated."))
-            return redirect(url_for("ecommerce_trainings.training", session_id=session_id))
-    return _form(errors, request.form, session)
+    data = payload(text=TEXT, integers=("version",))
+    _saved, errors = submit(TrainingUpdateSchema, data, in_its_village(ecommerce().update_training, session),
+                            principal=principal)
+    if errors:
+        return _form(errors, request.form, session)
+    flash(_("Training session updated."))
+    return redirect(url_for("ecommerce_trainings.training", session_id=session_id))
 
 
 def _session_page(session_id, errors=None, values=None):
     session, principal = session_for(READ, session_id)
-    return render_template("ecommerce/training.html", c=session, errors=errors or {}, values=values or {},
-                           can_write=principal.can(WRITE, "ecommerce", session["county_code"])), 422 if errors else 200
+    return form_page("ecommerce/training.html", errors or {}, c=session, values=values or {},
+                     can_write=principal.can(WRITE, "ecommerce", session["county_code"]))
 
 
 @bp.get("/trainings/<session_id>")
@@ -90,13 +74,9 @@ def attend(session_id):
     session, principal = session_for(WRITE, session_id)
     payload = text("household_id")
     payload["members"] = name_list(request.form.get("members", ""))
-    fields, errors = validate(AttendanceSchema, payload)
-    if fields is not None:
-        try:
-            ecommerce().record_attendance(session, fields, principal.username)
-        except Refused as exc:
-            errors = refusal(exc)
-        else:
-            flash(_("Attendance of %(id)s recorded.", id=fields["household_id"]))
-            return redirect(url_for("ecommerce_trainings.training", session_id=session_id))
-    return _session_page(session_id, errors, request.form)
+    _attended, errors = submit(AttendanceSchema, payload, partial(ecommerce().record_attendance, session),
+                               principal=principal)
+    if errors:
+        return _session_page(session_id, errors, request.form)
+    flash(_("Attendance of %(id)s recorded.", id=payload["household_id"]))
+    return redirect(url_for("ecommerce_trainings.training", session_id=session_id))

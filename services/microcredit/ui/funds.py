@@ -1,5 +1,6 @@
 """The county risk-compensation funds: balances, deposits, and the write-offs drawn."""
 from datetime import date
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,8 +8,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import yuan_to_fen
-from shared.programs.forms import refused, text, validate
-from shared.programs.refused import Refused
+from shared.programs.forms import submit, text, validate
 from services.microcredit.api.schemas import DepositSchema
 from services.microcredit.ui.blueprint import bp, microcredit
 
@@ -31,23 +31,22 @@ def funds():
 @require(WRITE)
 def deposit():
     county = request.form.get("county_code", "").strip()
+    if len(county) == 6 and county.isdigit():
+        _done, errors = submit(DepositSchema, _deposit(), partial(microcredit().deposit, county), county)
+    else:   # no county to authorize in: the form's other errors are shown with it
+        errors = {**validate(DepositSchema, _deposit())[1], "county_code": _("A 6-digit county code.")}
+    if errors:
+        return _page(errors, request.form, 422)
+    flash(_("Deposit recorded."))
+    return redirect(url_for("microcredit_ui.fund", county_code=county))
+
+
+def _deposit() -> dict:
     payload = text("deposited_on", "note")
     amount = yuan_to_fen(request.form.get("amount_yuan", ""))
     if amount is not None:
         payload["amount_fen"] = amount
-    fields, errors = validate(DepositSchema, payload)
-    if not (len(county) == 6 and county.isdigit()):
-        errors["county_code"] = _("A 6-digit county code.")
-    if fields and not errors:
-        principal = authorize(WRITE, county=county)
-        try:
-            microcredit().deposit(county, fields, principal.username)
-        except Refused as exc:
-            errors = refused(exc)
-        else:
-            flash(_("Deposit recorded."))
-            return redirect(url_for("microcredit_ui.fund", county_code=county))
-    return _page(errors, request.form, 422)
+    return payload
 
 
 @bp.get("/funds/<county_code>")

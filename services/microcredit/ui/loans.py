@@ -1,17 +1,16 @@
 """Pages for loans: the list (the start page), the application form, and a loan's page with
 its schedule, repayments, the actions its state allows and its own event history."""
 from datetime import date
+from functools import partial
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.events.types.microcredit import METHODS
-from shared.household_ids import county_of
 from shared.web.forms import int_or_text, yuan_to_fen
-from shared.programs.forms import args, page_number, record_or_404, refused, text, validate
-from shared.programs.refused import Refused
+from shared.programs.forms import form_page, household_county, listing, record_or_404, submit, text
 from services.microcredit.api.schemas import (ApproveSchema, DisburseSchema, ExtendSchema, LoanCreateSchema,
                                               LoanQuerySchema, RejectSchema, RepaymentCreateSchema, WriteOffSchema)
 from services.microcredit.domain.allocation import outstanding
@@ -24,14 +23,17 @@ LIST_FILTERS = ("q", "status", "method", "county_code")
 @bp.get("/")
 @require(READ)
 def index():
-    principal = authorize(READ)
-    shown = args(*LIST_FILTERS)
-    query, errors = validate(LoanQuerySchema, shown)
-    query = query or {}
-    page = page_number()
-    items, total = microcredit().loans.list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("microcredit/loans.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           filters=shown, errors=errors, states=STATES, methods=METHODS)
+    shown = listing(*LIST_FILTERS, schema=LoanQuerySchema, per_page=PER_PAGE)
+    items, total = microcredit().loans.list(shown.principal.county_filter, shown.query, *shown.window)
+    return shown.render("microcredit/loans.html", items, total, states=STATES, methods=METHODS)
+
+
+def _application() -> dict:
+    """The application form as the API takes it; empty inputs left out, so the schema names them."""
+    payload = text("household_id", "method", "purpose", "bank", "applied_on")
+    payload["term_months"] = int_or_text(request.form.get("term_months", ""))
+    payload["principal_fen"] = yuan_to_fen(request.form.get("principal_yuan", ""))
+    return {k: v for k, v in payload.items() if v is not None and v != ""}
 
 
 @bp.route("/loans/new", methods=["GET", "POST"])
@@ -39,25 +41,15 @@ def index():
 def new_loan():
     errors, values = {}, request.form
     if request.method == "POST":
-        payload = text("household_id", "method", "purpose", "bank", "applied_on")
-        payload["term_months"] = int_or_text(request.form.get("term_months", ""))
-        payload["principal_fen"] = yuan_to_fen(request.form.get("principal_yuan", ""))
-        payload = {k: v for k, v in payload.items() if v is not None and v != ""}
-        fields, errors = validate(LoanCreateSchema, payload)
-        if fields:
-            principal = authorize(WRITE, county=county_of(fields["household_id"]))
-            try:
-                loan = microcredit().apply(fields, principal.username)
-            except Refused as exc:
-                errors = refused(exc)
-            else:
-                flash(_("Loan application %(id)s recorded.", id=loan["_id"]))
-                return redirect(url_for("microcredit_ui.loan", loan_id=loan["_id"]))
+        loan, errors = submit(LoanCreateSchema, _application(), microcredit().apply, household_county)
+        if not errors:
+            flash(_("Loan application %(id)s recorded.", id=loan["_id"]))
+            return redirect(url_for("microcredit_ui.loan", loan_id=loan["_id"]))
     else:
         values = {"household_id": request.args.get("household_id", ""), "method": "equal_instalments",
                   "term_months": "36", "applied_on": date.today().isoformat()}
-    return render_template("microcredit/loan_form.html", errors=errors, values=values, methods=METHODS,
-                           policy=microcredit().policy), 422 if errors else 200
+    return form_page("microcredit/loan_form.html", errors, values=values, methods=METHODS,
+                     policy=microcredit().policy)
 
 
 def _loan_page(loan_id: str, errors=None, action: str | None = None, values=None, status: int = 200):
@@ -107,31 +99,30 @@ def act(loan_id, action):
         return _loan_page(loan_id, {"_schema": _("Unknown action.")}, None, request.form, 404)
     record, principal = record_or_404(microcredit().loans.get(loan_id), WRITE)
     schema, payload = _payload(action)
-    fields, errors = validate(schema, payload)
-    if fields:
-        m, by = microcredit(), principal.username
-        try:
-            if action == "approve":
-                m.approve(record, fields["approved_on"], by)
-                done = _("Loan approved.")
-            elif action == "reject":
-                m.reject(record, fields["rejected_on"], fields["reason"], by)
-                done = _("Loan rejected.")
-            elif action == "disburse":
-                m.disburse(record, fields["disbursed_on"], by)
-                done = _("Loan disbursed.")
-            elif action == "repay":
-                m.repay(loan_id, fields, by)
-                done = _("Repayment recorded.")
-            elif action == "extend":
-                m.extend(record, fields, by)
-                done = _("Loan extended.")
-            else:
-                m.write_off(record, fields, by)
-                done = _("Loan written off.")
-        except Refused as exc:
-            errors = refused(exc)
-        else:
-            flash(done)
-            return redirect(url_for("microcredit_ui.loan", loan_id=loan_id))
+    done, errors = submit(schema, payload, partial(_take, action, record), principal=principal)
+    if not errors:
+        flash(done)
+        return redirect(url_for("microcredit_ui.loan", loan_id=loan_id))
     return _loan_page(loan_id, errors, action, request.form, 422)
+
+
+def _take(action: str, loan: dict, fields: dict, by: str) -> str:
+    """Take the step on the loan; what the page says once it is taken."""
+    m = microcredit()
+    if action == "approve":
+        m.approve(loan, fields["approved_on"], by)
+        return _("Loan approved.")
+    if action == "reject":
+        m.reject(loan, fields["rejected_on"], fields["reason"], by)
+        return _("Loan rejected.")
+    if action == "disburse":
+        m.disburse(loan, fields["disbursed_on"], by)
+        return _("Loan disbursed.")
+    if action == "repay":
+        m.repay(loan["_id"], fields, by)
+        return _("Repayment recorded.")
+    if action == "extend":
+        m.extend(loan, fields, by)
+        return _("Loan extended.")
+    m.write_off(loan, fields, by)
+    return _("Loan written off.")

@@ -3,9 +3,9 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
-from shared.programs.forms import args, validate
+from shared.programs.forms import read_filters
 from services.microcredit.api.schemas import ReportQuerySchema
 from services.microcredit.domain import report as rules
 from services.microcredit.ui.blueprint import bp, microcredit
@@ -13,13 +13,11 @@ from services.microcredit.ui.blueprint import bp, microcredit
 
 def _report():
     """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
-    principal = authorize(READ)
-    shown = args("from", "to", "county_code")
-    query, errors = validate(ReportQuerySchema, shown)
-    query = query or {}
-    report = microcredit().report(principal.county_filter, query.get("start"), query.get("end"),
+    asked = read_filters("from", "to", "county_code", schema=ReportQuerySchema)
+    query = asked.query
+    report = microcredit().report(asked.principal.county_filter, query.get("first"), query.get("last"),
                                   query.get("county_code"))
-    return report, shown, errors
+    return report, asked.shown, asked.errors
 
 
 @bp.get("/report")

@@ -1,12 +1,12 @@
 """The monthly report page by county, with its chart and CSV export."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
-from shared.programs.forms import args, validate
+from shared.programs.forms import form_page, read_filters
 from services.photovoltaic.api import schemas as s
 from services.photovoltaic.api.monthly import figures
 
@@ -14,10 +14,8 @@ bp = Blueprint("pv_monthly", __name__)
 
 
 def _figures():
-    principal = authorize(READ)
-    query = args("from", "to", "county_code")
-    parsed, errors = validate(s.MonthlyQuerySchema, query)
-    return figures(principal, parsed or {}), query, errors
+    asked = read_filters("from", "to", "county_code", schema=s.MonthlyQuerySchema)
+    return figures(asked.principal, asked.query), asked.shown, asked.errors
 
 
 @bp.get("/monthly")
@@ -31,8 +29,7 @@ def monthly():
         {"label": _("Rooftop income (yuan)"), "data": [m["rooftop_income_fen"] / 100 for m in months]}]}
     kwh_chart = {"labels": chart["labels"], "datasets": [
         {"label": _("Generation (kWh)"), "data": [m["kwh"] for m in months], "color": "#e0a100"}]}
-    return render_template("photovoltaic/monthly.html", d=data, chart=chart, kwh_chart=kwh_chart, query=query,
-                           errors=errors), 422 if errors else 200
+    return form_page("photovoltaic/monthly.html", errors, d=data, chart=chart, kwh_chart=kwh_chart, query=query)
 
 
 @bp.get("/monthly.csv")

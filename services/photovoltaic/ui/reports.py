@@ -1,5 +1,6 @@
 """Pages of generation reports: list, record, correct, detail."""
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,11 +8,11 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.events.types.photovoltaic import KINDS, SOURCES
-from shared.programs.refused import Refused
-from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
+from shared.programs.forms import form_page, listing, payload, submit, submit_on
 from services.photovoltaic.api import schemas as s
 from services.photovoltaic.domain.months import month_of, shift
-from services.photovoltaic.api.common import authorized, photovoltaic
+from services.photovoltaic.api.common import photovoltaic
+from services.photovoltaic.ui.installations import installation_named
 
 bp = Blueprint("pv_reports", __name__)
 
@@ -24,12 +25,9 @@ def _figures() -> dict:
 @bp.get("/reports")
 @require(READ)
 def index():
-    principal = authorize(READ)
-    filters = args("q", "installation_id", "month", "source", "kind", "county_code")
-    page = page_number()
-    items, total = photovoltaic().reports.list(principal.county_filter, filters, (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("photovoltaic/reports.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           filters=filters, sources=SOURCES, kinds=KINDS)
+    shown = listing("q", "installation_id", "month", "source", "kind", "county_code")
+    items, total = photovoltaic().reports.list(shown.principal.county_filter, shown.query, *shown.window)
+    return shown.render("photovoltaic/reports.html", items, total, sources=SOURCES, kinds=KINDS)
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])
@@ -38,22 +36,14 @@ def new():
     errors, values = {}, request.form
     if request.method == "POST":
         data = {**payload(text=("installation_id", "month", "source")), **_figures()}
-        fields, errors = validate(s.ReportCreateSchema, data)
-        if fields:
-            try:
-                pv = photovoltaic()
-                installation, principal = authorized(WRITE, pv.installations.require(fields["installation_id"]))
-                report = pv.record(installation, fields, principal.username)
-            except Refused as exc:
-                errors = refused(exc)
-            else:
-                flash(_("Generation report %(id)s recorded.", id=report["_id"]))
-                return redirect(url_for("pv_reports.detail", report_id=report["_id"]))
+        report, errors = submit_on(s.ReportCreateSchema, data, installation_named, photovoltaic().record)
+        if not errors:
+            flash(_("Generation report %(id)s recorded.", id=report["_id"]))
+            return redirect(url_for("pv_reports.detail", report_id=report["_id"]))
     else:
         values = {"installation_id": request.args.get("installation_id", ""), "source": "operator",
                   "month": shift(month_of(date.today()), -1)}
-    return render_template("photovoltaic/report_form.html", errors=errors, values=values, sources=SOURCES,
-                           report=None), 422 if errors else 200
+    return form_page("photovoltaic/report_form.html", errors, values=values, sources=SOURCES, report=None)
 
 
 @bp.route("/reports/<report_id>/edit", methods=["GET", "POST"])
@@ -62,21 +52,15 @@ def edit(report_id):
     report = _get(report_id)
     errors, values = {}, request.form
     if request.method == "POST":
-        fields, errors = validate(s.ReportCorrectSchema, _figures())
-        if fields:
-            principal = authorize(WRITE, county=report["county_code"])
-            try:
-                photovoltaic().correct(report, fields, principal.username)
-            except Refused as exc:
-                errors = refused(exc)
-            else:
-                flash(_("Generation report %(id)s corrected.", id=report_id))
-                return redirect(url_for("pv_reports.detail", report_id=report_id))
+        _corrected, errors = submit(s.ReportCorrectSchema, _figures(), partial(photovoltaic().correct, report),
+                                    report["county_code"])
+        if not errors:
+            flash(_("Generation report %(id)s corrected.", id=report_id))
+            return redirect(url_for("pv_reports.detail", report_id=report_id))
     else:
         values = {"kwh": report["kwh"], "tariff_fen_per_kwh": f"{report['tariff_fen_per_kwh']:g}",
                   "revenue_yuan": f"{report['revenue_fen'] / 100:.2f}"}
-    return render_template("photovoltaic/report_form.html", errors=errors, values=values, sources=SOURCES,
-                           report=report), 422 if errors else 200
+    return form_page("photovoltaic/report_form.html", errors, values=values, sources=SOURCES, report=report)
 
 
 @bp.get("/reports/<report_id>")

@@ -3,10 +3,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.events.types.relocation import STAGES, SUBSIDY_KINDS
-from shared.programs.forms import PER_PAGE, args, page_number, payload, refused, validate
-from shared.programs.refused import Refused
+from shared.programs.forms import form_page, listing, payload, record_or_404, submit_on
 from services.relocation.api import schemas as s
 from services.relocation.api.common import relocation
 from services.relocation.domain.lifecycle import SUBSIDY_STAGE, allowed_steps
@@ -31,17 +30,14 @@ STEP_FORMS = {
 @bp.get("/cases")
 @require(READ)
 def index():
-    principal = authorize(READ)
-    filters = args("q", "stage", "site_id", "county_code", "employed")
-    query = {**filters, "employed": {"yes": True, "no": False}.get(filters.get("employed", ""))}
-    page = page_number()
-    items, total = relocation().cases.list(principal.county_filter, query, (page - 1) * PER_PAGE, PER_PAGE)
+    shown = listing("q", "stage", "site_id", "county_code", "employed")
+    query = {**shown.query, "employed": {"yes": True, "no": False}.get(shown.query.get("employed", ""))}
+    items, total = relocation().cases.list(shown.principal.county_filter, query, *shown.window)
     views = current_app.extensions["household_view"]
     for item in items:
         item["current_village"] = (views.get(item["household_id"]) or {}).get("village", "")
-    sites = relocation().sites.all(principal.county_filter)
-    return render_template("relocation/cases.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           filters=filters, stages=STAGES, sites=sites)
+    sites = relocation().sites.all(shown.principal.county_filter)
+    return shown.render("relocation/cases.html", items, total, stages=STAGES, sites=sites)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -49,20 +45,22 @@ def index():
 def new():
     errors, values = {}, request.form
     if request.method == "POST":
-        fields, errors = validate(s.CaseCreateSchema, payload(text=("household_id",), integers=("people",)))
-        if fields:
-            try:
-                household = relocation().household(fields["household_id"])
-                principal = authorize(WRITE, county=household["county_code"])
-                case = relocation().open_case(household, fields.get("people"), principal.username)
-            except Refused as exc:
-                errors = refused(exc)
-            else:
-                flash(_("Relocation case %(id)s opened.", id=case["_id"]))
-                return redirect(url_for("relocation_cases.detail", case_id=case["_id"]))
+        data = payload(text=("household_id",), integers=("people",))
+        case, errors = submit_on(s.CaseCreateSchema, data, _household_named, _open_case)
+        if not errors:
+            flash(_("Relocation case %(id)s opened.", id=case["_id"]))
+            return redirect(url_for("relocation_cases.detail", case_id=case["_id"]))
     else:
         values = {"household_id": request.args.get("household_id", "")}
-    return render_template("relocation/case_form.html", errors=errors, values=values), 422 if errors else 200
+    return form_page("relocation/case_form.html", errors, values=values)
+
+
+def _household_named(fields: dict) -> dict:
+    return relocation().household(fields["household_id"])
+
+
+def _open_case(household: dict, fields: dict, by: str) -> dict:
+    return relocation().open_case(household, fields.get("people"), by)
 
 
 @bp.get("/cases/<case_id>")
@@ -77,25 +75,23 @@ def take_step(case_id, step):
     if step not in STEP_FORMS:
         abort(404)
     schema, form, single = STEP_FORMS[step]
-    fields, errors = validate(schema, payload(**form), step)
-    if fields:
-        try:
-            case = relocation().cases.require(case_id)
-            principal = authorize(WRITE, county=case["county_code"])
-            getattr(relocation(), step)(case, fields[single] if single else fields, principal.username)
-        except Refused as exc:
-            errors = refused(exc, step)
-        else:
-            flash(_("Done: %(step)s.", step=_(step)))
-            return redirect(url_for("relocation_cases.detail", case_id=case_id))
-    return _detail(case_id, errors, request.form), 422
+    _done, errors = submit_on(schema, payload(**form), lambda _fields: relocation().cases.require(case_id),
+                              _step(step, single), prefix=step)
+    if errors:
+        return _detail(case_id, errors, request.form), 422
+    flash(_("Done: %(step)s.", step=_(step)))
+    return redirect(url_for("relocation_cases.detail", case_id=case_id))
+
+
+def _step(step: str, single: str | None):
+    """The step as the service takes it: its method, given the one field it takes alone or them all."""
+    def take(case: dict, fields: dict, by: str):
+        return getattr(relocation(), step)(case, fields[single] if single else fields, by)
+    return take
 
 
 def _detail(case_id: str, errors: dict, values):
-    case = relocation().cases.get(case_id)
-    if case is None:
-        abort(404, description=_("No such relocation case."))
-    authorize(READ, county=case["county_code"])
+    case, _reader = record_or_404(relocation().cases.get(case_id), missing=_("No such relocation case."))
     household = current_app.extensions["household_view"].get(case["household_id"]) or {}
     paid = {p["kind"] for p in case.get("subsidies", [])}
     due = [k for k in SUBSIDY_KINDS if k not in paid and STAGES.index(case["stage"]) >= STAGES.index(SUBSIDY_STAGE[k])]

@@ -1,11 +1,11 @@
 """The report page with its charts, and its CSV export."""
-from flask import Blueprint, render_template
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.web.csv_export import csv_cell, csv_response
-from shared.programs.forms import args, validate
+from shared.programs.forms import form_page, read_filters
 from services.relocation.api import schemas as s
 from services.relocation.api.common import relocation
 
@@ -13,10 +13,8 @@ bp = Blueprint("relocation_report", __name__)
 
 
 def _figures():
-    principal = authorize(READ)
-    query = args("from", "to", "county_code")
-    parsed, errors = validate(s.ReportQuerySchema, query)
-    return relocation().report(principal.county_filter, parsed or {}), query, errors
+    asked = read_filters("from", "to", "county_code", schema=s.ReportQuerySchema)
+    return relocation().report(asked.principal.county_filter, asked.query), asked.shown, asked.errors
 
 
 @bp.get("/report")
@@ -32,8 +30,7 @@ def report():
         {"label": _("Households (percent of capacity)"), "data": [x["households_percent"] for x in sites]},
         {"label": _("Area (percent of capacity)"), "data": [x["m2_percent"] for x in sites]},
         {"label": _("Employment rate (percent)"), "data": [x["employment_rate"] for x in sites], "color": "#2e7d32"}]}
-    return render_template("relocation/report.html", d=data, moved=moved, occupancy=occupancy, query=query,
-                           errors=errors), 422 if errors else 200
+    return form_page("relocation/report.html", errors, d=data, moved=moved, occupancy=occupancy, query=query)
 
 
 @bp.get("/report.csv")

@@ -1,15 +1,16 @@
 """Pages for cooperatives: list, register, edit, a cooperative's page (members, shares,
 dividend runs) and a dividend run's page."""
 from datetime import date
+from functools import partial
+from operator import itemgetter
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.forms import int_or_text, yuan_to_fen
-from shared.programs.forms import args, page_number, raw, record_or_404, refused, text, validate
-from shared.programs.refused import Refused
+from shared.programs.forms import form_page, listing, raw, record_or_404, submit, text
 from services.tourism.api.schemas.cooperatives import (CooperativeCreateSchema, CooperativeEditSchema,
                                                        CooperativeQuerySchema, DividendRunCreateSchema,
                                                        MemberJoinSchema, MemberLeaveSchema, MemberSharesSchema)
@@ -19,15 +20,10 @@ from services.tourism.ui.blueprint import PER_PAGE, bp, tourism
 @bp.get("/cooperatives")
 @require(READ)
 def cooperatives():
-    principal = authorize(READ)
-    shown = args("q", "county_code")
-    query, errors = validate(CooperativeQuerySchema, shown)
-    query = query or {}
-    page = page_number()
-    items, total = tourism().cooperatives.list(principal.county_filter, query.get("q"), query.get("county_code"),
-                                               (page - 1) * PER_PAGE, PER_PAGE)
-    return render_template("tourism/cooperatives.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           filters=shown, errors=errors)
+    shown = listing("q", "county_code", schema=CooperativeQuerySchema, per_page=PER_PAGE)
+    items, total = tourism().cooperatives.list(shown.principal.county_filter, shown.query.get("q"),
+                                               shown.query.get("county_code"), *shown.window)
+    return shown.render("tourism/cooperatives.html", items, total)
 
 
 @bp.route("/cooperatives/new", methods=["GET", "POST"])
@@ -35,17 +31,15 @@ def cooperatives():
 def new_cooperative():
     errors, values = {}, request.form
     if request.method == "POST":
-        fields, errors = validate(CooperativeCreateSchema, text("name", "county_code", "village", "founded_on"))
-        if fields:
-            principal = authorize(WRITE, county=fields["county_code"])
-            cooperative = tourism().create_cooperative(fields, principal.username)
+        cooperative, errors = submit(CooperativeCreateSchema, text("name", "county_code", "village", "founded_on"),
+                                     tourism().create_cooperative, itemgetter("county_code"))
+        if not errors:
             flash(_("Cooperative %(name)s registered.", name=cooperative["name"]))
             return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative["_id"]))
     else:
         principal = authorize(WRITE)
         values = {"county_code": principal.county or "", "founded_on": date.today().isoformat()}
-    return render_template("tourism/cooperative_form.html", errors=errors, values=values, editing=None), \
-        422 if errors else 200
+    return form_page("tourism/cooperative_form.html", errors, values=values, editing=None)
 
 
 @bp.route("/cooperatives/<cooperative_id>/edit", methods=["GET", "POST"])
@@ -56,27 +50,22 @@ def edit_cooperative(cooperative_id):
     if request.method == "POST":
         payload = raw("name", "village")
         payload["version"] = int_or_text(request.form.get("version", ""))
-        fields, errors = validate(CooperativeEditSchema, payload)
-        if fields:
-            try:
-                tourism().edit_cooperative(record, fields, principal.username)
-            except Refused as exc:
-                errors = refused(exc)
-            else:
-                flash(_("Cooperative saved."))
-                return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
+        _saved, errors = submit(CooperativeEditSchema, payload, partial(tourism().edit_cooperative, record),
+                                principal=principal)
+        if not errors:
+            flash(_("Cooperative saved."))
+            return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
     else:
         values = record
-    return render_template("tourism/cooperative_form.html", errors=errors, values=values, editing=record), \
-        422 if errors else 200
+    return form_page("tourism/cooperative_form.html", errors, values=values, editing=record)
 
 
-def _cooperative_page(cooperative_id: str, errors=None, values=None, form: str = "", status: int = 200):
+def _cooperative_page(cooperative_id: str, errors=None, values=None, form: str = ""):
     record, _principal = record_or_404(tourism().cooperatives.get(cooperative_id))
     today = date.today()
-    return render_template("tourism/cooperative.html", c=record, runs=tourism().dividends.for_cooperative(cooperative_id),
-                           errors=errors or {}, values=values or {}, form=form,
-                           defaults={"period": today.isoformat()[:7], "today": today.isoformat()}), status
+    return form_page("tourism/cooperative.html", errors or {}, c=record,
+                     runs=tourism().dividends.for_cooperative(cooperative_id), values=values or {}, form=form,
+                     defaults={"period": today.isoformat()[:7], "today": today.isoformat()})
 
 
 @bp.get("/cooperatives/<cooperative_id>")
@@ -88,15 +77,11 @@ def cooperative(cooperative_id):
 def _act(cooperative_id: str, form: str, schema, payload: dict, do, done_message):
     """Validate an action form of the cooperative's page, run it, or show its errors there."""
     record, principal = record_or_404(tourism().cooperatives.get(cooperative_id), WRITE)
-    fields, errors = validate(schema, payload)
-    if fields:
-        try:
-            result = do(record, fields, principal.username)
-            flash(done_message(result))
-            return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
-        except Refused as exc:
-            errors = refused(exc)
-    return _cooperative_page(cooperative_id, errors, request.form, form, 422)
+    result, errors = submit(schema, payload, partial(do, record), principal=principal)
+    if errors:
+        return _cooperative_page(cooperative_id, errors, request.form, form)
+    flash(done_message(result))
+    return redirect(url_for("tourism_ui.cooperative", cooperative_id=cooperative_id))
 
 
 @bp.post("/cooperatives/<cooperative_id>/members")
@@ -142,8 +127,5 @@ def run_dividends(cooperative_id):
 @bp.get("/dividend-runs/<path:run_id>")
 @require(READ)
 def dividend_run(run_id):
-    run = tourism().dividends.get(run_id)
-    if run is None:
-        abort(404)
-    authorize(READ, county=run["county_code"])
+    run, _principal = record_or_404(tourism().dividends.get(run_id))
     return render_template("tourism/dividend_run.html", r=run)

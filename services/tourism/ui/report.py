@@ -3,9 +3,9 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ
-from shared.auth.web import authorize, require
+from shared.auth.web import require
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
-from shared.programs.forms import args, refused, validate
+from shared.programs.forms import read_filters, refused
 from shared.programs.refused import Refused
 from services.tourism.api.schemas.report import ReportQuerySchema
 from services.tourism.domain import report as rules
@@ -14,17 +14,15 @@ from services.tourism.ui.blueprint import bp, tourism
 
 def _report():
     """(report, shown filters, errors) from the query string; bad filters fall back to defaults."""
-    principal = authorize(READ)
-    shown = args("from", "to", "county_code")
-    query, errors = validate(ReportQuerySchema, shown)
-    query = query or {}
+    asked = read_filters("from", "to", "county_code", schema=ReportQuerySchema)
+    query, errors = asked.query, asked.errors
     try:
-        report = tourism().report(principal.county_filter, query.get("start"), query.get("end"),
+        report = tourism().report(asked.principal.county_filter, query.get("first"), query.get("last"),
                                   query.get("county_code"))
     except Refused as exc:
         errors = refused(exc)
-        report = tourism().report(principal.county_filter, None, None, None)
-    return report, shown, errors
+        report = tourism().report(asked.principal.county_filter, None, None, None)
+    return report, asked.shown, errors
 
 
 @bp.get("/report")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import require
-from shared.programs.forms import page_number, validate
+from shared.programs.forms import form_page, page_number, submit, validate
 from shared.programs.refused import Refused
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import gate, webhooks
@@ -25,35 +25,31 @@ def endpoint(endpoint_id):
 @bp.post("/endpoints/<endpoint_id>/edit")
 @require(WRITE)
 def edit_endpoint(endpoint_id):
-    gate(WRITE)
+    principal = gate(WRITE)
     e = or_404(webhooks().partners.endpoint(endpoint_id))
     payload = {"url": request.form.get("url", "").strip(), "event_types": split("event_types"),
                "areas": split("areas")}
-    fields, errors = validate(s.EndpointEditSchema, payload)
-    if fields:
-        try:
-            webhooks().edit_endpoint(e, fields)
-        except Refused as exc:
-            errors = refused(exc)
-        else:
-            flash(_("Endpoint saved."))
-            return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint_id))
-    return _endpoint_page(endpoint_id, errors, request.form, 422)
+    _saved, errors = submit(s.EndpointEditSchema, payload, lambda fields, _by: webhooks().edit_endpoint(e, fields),
+                            principal=principal, refusal=refused)
+    if errors:
+        return _endpoint_page(endpoint_id, errors, request.form)
+    flash(_("Endpoint saved."))
+    return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint_id))
 
 
-def _endpoint_page(endpoint_id: str, errors=None, values=None, code: int = 200):
+def _endpoint_page(endpoint_id: str, errors=None, values=None):
     principal = gate()
     e = or_404(webhooks().partners.endpoint(endpoint_id))
     page = page_number()
     status = request.args.get("status") or None
     items, total = webhooks().deliveries.for_endpoint(endpoint_id, status, (page - 1) * PER_PAGE, PER_PAGE)
     now = datetime.now(timezone.utc)
-    return render_template("webhooks/endpoint.html", e=e, p=webhooks().partners.partner(e["partner_id"]),
-                           items=items, total=total, page=page, per_page=PER_PAGE, principal=principal,
-                           waiting=webhooks().deliveries.waiting(endpoint_id), status=status or "",
-                           valid_secrets=[x for x in e["secrets"] if not x.get("expires_at") or x["expires_at"] > now],
-                           errors=errors or {}, values=values or {"url": e["url"], "event_types": ", ".join(e["event_types"]),
-                                                                  "areas": ", ".join(e["areas"])}), code
+    return form_page("webhooks/endpoint.html", errors or {}, e=e, p=webhooks().partners.partner(e["partner_id"]),
+                     items=items, total=total, page=page, per_page=PER_PAGE, principal=principal,
+                     waiting=webhooks().deliveries.waiting(endpoint_id), status=status or "",
+                     valid_secrets=[x for x in e["secrets"] if not x.get("expires_at") or x["expires_at"] > now],
+                     values=values or {"url": e["url"], "event_types": ", ".join(e["event_types"]),
+                                       "areas": ", ".join(e["areas"])})
 
 
 @bp.post("/endpoints/<endpoint_id>/test")

@@ -2,13 +2,14 @@
 partner, a partner's page (its endpoints, add one, reports received), 'dealt with'."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import require
-from shared.programs.forms import page_number, validate
-from shared.programs.refused import Refused
+from shared.programs.forms import form_page, page_number, submit
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import gate, webhooks
 from services.webhooks.domain.reports import REPORT_KINDS
@@ -25,44 +26,47 @@ def index():
                            needing=webhooks().partners.needing_action(), principal=principal)
 
 
+def _partner() -> dict:
+    payload = {k: request.form.get(k, "").strip() for k in ("name", "kind", "contact")}
+    payload.update(programs=request.form.getlist("programs"), areas=split("areas"))
+    return payload
+
+
 @bp.route("/partners/new", methods=["GET", "POST"])
 @require(WRITE)
 def new_partner():
     principal = gate(WRITE)
     errors, values = {}, request.form
     if request.method == "POST":
-        payload = {k: request.form.get(k, "").strip() for k in ("name", "kind", "contact")}
-        payload.update(programs=request.form.getlist("programs"), areas=split("areas"))
+        payload = _partner()
         if request.form.get("platform"):
             payload["platform"] = request.form["platform"]
-        fields, errors = validate(s.PartnerCreateSchema, payload)
-        if fields:
-            partner = webhooks().create_partner(fields, principal.username)
+        partner, errors = submit(s.PartnerCreateSchema, payload, webhooks().create_partner, principal=principal,
+                                 refusal=refused)
+        if not errors:
             flash(_("Partner %(name)s registered.", name=partner["name"]))
             return redirect(url_for("webhooks_ui.partner", partner_id=partner["_id"]))
-    return render_template("webhooks/partner_form.html", errors=errors, values=values, kinds=s.KINDS,
-                           programs=s.VISIBLE_PROGRAMS, platforms=s.PLATFORMS), 422 if errors else 200
+    return form_page("webhooks/partner_form.html", errors, values=values, kinds=s.KINDS, programs=s.VISIBLE_PROGRAMS,
+                     platforms=s.PLATFORMS)
 
 
 @bp.route("/partners/<partner_id>/edit", methods=["GET", "POST"])
 @require(WRITE)
 def edit_partner(partner_id):
-    gate(WRITE)
+    principal = gate(WRITE)
     record = or_404(webhooks().partners.partner(partner_id))
     errors, values = {}, request.form
     if request.method == "POST":
-        payload = {k: request.form.get(k, "").strip() for k in ("name", "kind", "contact")}
-        payload.update(programs=request.form.getlist("programs"), areas=split("areas"),
-                       platform=request.form.get("platform") or None)
-        fields, errors = validate(s.PartnerEditSchema, payload)
-        if fields:
-            webhooks().edit_partner(record, fields)
+        payload = {**_partner(), "platform": request.form.get("platform") or None}
+        _saved, errors = submit(s.PartnerEditSchema, payload, lambda fields, _by: webhooks().edit_partner(record, fields),
+                                principal=principal, refusal=refused)
+        if not errors:
             flash(_("Partner saved."))
             return redirect(url_for("webhooks_ui.partner", partner_id=partner_id))
     else:
         values = _FormValues({**record, "areas": ", ".join(record.get("areas") or [])})
-    return render_template("webhooks/partner_form.html", errors=errors, values=values, kinds=s.KINDS, editing=record,
-                           programs=s.VISIBLE_PROGRAMS, platforms=s.PLATFORMS), 422 if errors else 200
+    return form_page("webhooks/partner_form.html", errors, values=values, kinds=s.KINDS, editing=record,
+                     programs=s.VISIBLE_PROGRAMS, platforms=s.PLATFORMS)
 
 
 class _FormValues(dict):
@@ -73,13 +77,13 @@ class _FormValues(dict):
         return value if isinstance(value, list) else [value]
 
 
-def _partner_page(partner_id: str, errors=None, values=None, status=200):
+def _partner_page(partner_id: str, errors=None, values=None):
     principal = gate()
     partner = or_404(webhooks().partners.partner(partner_id))
     endpoints = webhooks().partners.endpoints_of(partner_id)
-    return render_template("webhooks/partner.html", p=partner, endpoints=endpoints, errors=errors or {},
-                           values=values or {}, principal=principal, programs=s.VISIBLE_PROGRAMS,
-                           reports=webhooks().inbox.for_partner(partner_id, 20), kinds=REPORT_KINDS), status
+    return form_page("webhooks/partner.html", errors or {}, p=partner, endpoints=endpoints, values=values or {},
+                     principal=principal, programs=s.VISIBLE_PROGRAMS,
+                     reports=webhooks().inbox.for_partner(partner_id, 20), kinds=REPORT_KINDS)
 
 
 @bp.get("/partners/<partner_id>")
@@ -105,13 +109,9 @@ def new_endpoint(partner_id):
     payload = {"url": request.form.get("url", "").strip(), "description": request.form.get("description", "").strip(),
                "event_types": split("event_types"), "programs": request.form.getlist("programs"),
                "areas": split("areas")}
-    fields, errors = validate(s.EndpointCreateSchema, payload)
-    if fields:
-        try:
-            endpoint = webhooks().create_endpoint(partner_doc, fields, principal.username)
-        except Refused as exc:
-            errors = refused(exc)
-        else:
-            flash(_("Endpoint added."))
-            return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint["_id"]))
-    return _partner_page(partner_id, errors, request.form, 422)
+    endpoint, errors = submit(s.EndpointCreateSchema, payload, partial(webhooks().create_endpoint, partner_doc),
+                              principal=principal, refusal=refused)
+    if errors:
+        return _partner_page(partner_id, errors, request.form)
+    flash(_("Endpoint added."))
+    return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint["_id"]))
