@@ -136,3 +136,26 @@ def test_rotation_signs_with_both_secrets_during_the_overlap():
         assert Webhook(s["secret"]).verify(text, headers) == {"a": 1}
     with pytest.raises(Exception):
         Webhook(secrets.new_secret()).verify(text, headers)
+
+
+@pytest.mark.parametrize("address", [
+    "100.100.100.200",        # a cloud's metadata service, in the shared address space 100.64.0.0/10
+    "100.64.0.1", "198.18.0.1", "192.0.0.1", "240.0.0.1", "255.255.255.255", "224.0.0.1",
+    "2001:db8::1", "fe80::1", "::ffff:10.0.0.1", "::ffff:100.100.100.200",
+    "2002:a00:1::1",          # 6to4 of 10.0.0.1
+    "64:ff9b::a00:1",         # NAT64 of 10.0.0.1
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo of a client at 10.0.0.1
+])
+def test_ssrf_guard_refuses_every_address_that_is_not_globally_routable(address):
+    with pytest.raises(UnsafeUrl):
+        check_url("https://partner.example/hook", resolver=lambda host: [address])
+
+
+def test_ssrf_guard_names_the_checked_address_as_the_target():
+    target = check_url("https://partner.example:8443/hook?x=1", resolver=lambda host: ["93.184.216.34"])
+    assert (target.url, target.host, target.address) == ("https://93.184.216.34:8443/hook?x=1", "partner.example",
+                                                         "93.184.216.34")
+    six = check_url("http://partner.example/", resolver=lambda host: ["2606:2800:220:1:248:1893:25c8:1946"])
+    assert six.url == "http://[2606:2800:220:1:248:1893:25c8:1946]/"
+    answers = iter([["93.184.216.34"], ["10.0.0.1"]])   # a name that would rebind on a second lookup
+    assert check_url("https://partner.example/", resolver=lambda host: next(answers)).address == "93.184.216.34"

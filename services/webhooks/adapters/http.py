@@ -4,10 +4,35 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 EXCERPT = 500
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Connects to the address a delivery's URL names (the one the SSRF check passed) while
+    TLS still names the partner's host: SNI and the certificate's check use the Host header's
+    name, never a second resolution of it."""
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        name = request.headers.get("Host")
+        if name and host_params["scheme"] == "https":
+            hostname = urlsplit(f"//{name}").hostname
+            pool_kwargs["server_hostname"] = hostname
+            pool_kwargs["assert_hostname"] = hostname
+        return host_params, pool_kwargs
+
+
+def pinned_session() -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxies from the environment: we checked the address
+    session.mount("https://", PinnedAdapter())
+    session.mount("http://", PinnedAdapter())
+    return session
 
 
 @dataclass(frozen=True)
@@ -23,16 +48,25 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def post(session: requests.Session, url: str, body: str, headers: dict, timeout: float) -> Outcome:
+def post(session: requests.Session, target, body: str, headers: dict, timeout: float) -> Outcome:
+    """One attempt at ``target`` (ssrf.Target: the checked address, the partner's host name)
+    with a session of ``pinned_session``."""
     t0 = time.perf_counter()
     try:
         # No redirects: a partner's 30x could point us at an address the SSRF check refused.
-        r = session.post(url, data=body.encode(), headers=headers, timeout=timeout, allow_redirects=False)
+        r = session.post(target.url, data=body.encode(), headers={**headers, "Host": _host_header(target)},
+                         timeout=timeout, allow_redirects=False)
         excerpt = r.text[:EXCERPT]
         return Outcome(r.status_code, int((time.perf_counter() - t0) * 1000), excerpt,
                        retry_after=r.headers.get("Retry-After"))
     except requests.RequestException as exc:
         return Outcome(None, int((time.perf_counter() - t0) * 1000), "", f"{exc.__class__.__name__}: {exc}"[:EXCERPT])
+
+
+def _host_header(target) -> str:
+    port = urlsplit(target.url).port
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return f"{host}:{port}" if port else host
 
 
 class Unreachable(Exception):

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import requests
 
 from services.webhooks.adapters.deliveries import DELIVERED, FAILED, DeliveryRepository
-from services.webhooks.adapters.http import Outcome, post
+from services.webhooks.adapters.http import Outcome, pinned_session, post
 from services.webhooks.adapters.partners import ACTIVE, PartnerRepository
 from services.webhooks.config import WebhookSettings
 from services.webhooks.domain import secrets
@@ -89,17 +89,16 @@ class Dispatcher:
 
     def _session(self) -> requests.Session:
         if not hasattr(self.local, "session"):
-            self.local.session = requests.Session()
-            self.local.session.trust_env = False  # no proxies from the environment: we checked the address
+            self.local.session = pinned_session()
         return self.local.session
 
     def attempt(self, delivery: dict, endpoint: dict) -> Outcome:
         now = _now()
         body = secrets.body(delivery["payload"])
         try:
-            check_url(endpoint["url"], self.settings.allowed_hosts)
+            target = check_url(endpoint["url"], self.settings.allowed_hosts)
             signing = [s["secret"] for s in secrets.valid(endpoint["secrets"], now)]
-            outcome = post(self._session(), endpoint["url"], body,
+            outcome = post(self._session(), target, body,
                            secrets.headers(delivery["msg_id"], now, body, signing), self.settings.request_timeout)
         except UnsafeUrl as exc:
             outcome = Outcome(None, 0, "", f"refused: {exc}")
