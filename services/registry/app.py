@@ -5,12 +5,7 @@ from flask import Flask
 
 from shared.config import Settings
 from shared.web.factory import create_service_app
-from services.registry.adapters.areas import Areas
 from services.registry.adapters.events import EventApplier
-from services.registry.adapters.persons import IdProtection
-from services.registry.adapters.stats import Stats
-from services.registry.adapters.stream_reader import ReaderPool, StreamReader
-from shared.events.topics import Topics
 
 
 def _register(app: Flask) -> None:
@@ -20,25 +15,9 @@ def _register(app: Flask) -> None:
     from services.registry.service import Registry
     from services.registry.ui.views import bp
 
-    db, settings = app.extensions["db"], app.extensions["settings"]
-    protection = IdProtection(settings)
+    db = app.extensions["db"]
     # The service reads the settings as they are when it runs (tests replace them after start).
-    registry = Registry.build(db, lambda: app.extensions["settings"], protection)
-    app.extensions.update(
-        registry=registry,
-        # The repositories stay here too: the importer (imports/jobs.py) reads households and
-        # id_protection.
-        id_protection=protection,
-        households=registry.households,
-        change_requests=registry.change_requests,
-        history=registry.history,
-        stats=Stats(db),
-        areas=Areas(db),
-        feed_readers=ReaderPool(lambda: StreamReader(settings.kafka_bootstrap_servers,
-                                                     Topics(settings.topic_prefix).stream,
-                                                     client_id=f"{settings.service}-feed")),
-    )
-    app.extensions["areas"].ensure_indexes()
+    app.extensions["registry"] = Registry.build(db, lambda: app.extensions["settings"])
     EventApplier(db).ensure_indexes()
     for api_blueprint in (blp, beneficiaries, workflow_blp, dashboard_blp):
         app.extensions["api"].register_blueprint(api_blueprint)

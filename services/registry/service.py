@@ -1,5 +1,6 @@
 """The registry service layer: household files, change requests (proposed with a dry run,
-decided by a county operator), the exit / return workflow, warnings and the audit log.
+decided by a county operator), the exit / return workflow, warnings and the audit log; and,
+as parts of their own built with it, the dashboards, the feed and bulk import.
 Free of Flask: the API and the pages call the same code (``Registry.build`` in app.py); the
 web layer authorizes first and turns ``Refused`` into the API's error shape or a page's flash."""
 from __future__ import annotations
@@ -15,9 +16,12 @@ from services.registry.adapters.change_requests import ChangeRequests
 from services.registry.adapters.history import History
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import DuplicatePerson, IdProtection
+from services.registry.dashboards import Dashboards
 from services.registry.domain import change_requests as cr
 from services.registry.domain.exit_rules import (TRANSITIONS, StepRefused, exit_problems, parse_lines,
                                                  poverty_line_fen, today_utc)
+from services.registry.feed import Feed
+from services.registry.imports.service import BulkImports
 
 # Steps that need a reason (an objection, a rejected exit, a return to poverty).
 STEPS_WITH_REASON = ("object", "reject_exit", "return_to_poverty")
@@ -40,13 +44,19 @@ class Registry:
     # The settings as they are now (a callable: the app's settings may be replaced after it
     # was built — the tests shorten the public notice so).
     settings: Callable[[], Settings]
+    dashboards: Dashboards
+    feed: Feed
+    imports: BulkImports
 
     @classmethod
     def build(cls, db, settings: Settings | Callable[[], Settings],
               id_protection: IdProtection | None = None) -> "Registry":
         current = settings if callable(settings) else (lambda: settings)
         protection = id_protection or IdProtection(current())
-        r = cls(HouseholdRepository(db, protection), ChangeRequests(db), History(db), protection, current)
+        households = HouseholdRepository(db, protection)
+        # The feed's broker and the uploads' key are the settings' at start.
+        r = cls(households, ChangeRequests(db), History(db), protection, current, Dashboards.build(db),
+                Feed.build(current()), BulkImports.build(db, households, protection, current().secret_key))
         for repo in (r.households, r.change_requests):
             repo.ensure_indexes()
         return r

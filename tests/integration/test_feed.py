@@ -18,7 +18,8 @@ import pytest
 from shared.events.envelope import Envelope
 from shared.household_ids import new_household_id
 from shared.kafka.producer import make_producer, send_envelope
-from services.registry.adapters.stream_reader import CursorError, FeedFilter, ReaderPool, StreamReader
+from services.registry.adapters.stream_reader import ReaderPool, StreamReader
+from services.registry.domain.feed import CursorError, FeedFilter
 from tests.integration.conftest import sale_for
 from tests.support import wait_until
 

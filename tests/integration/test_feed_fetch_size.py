@@ -6,7 +6,8 @@ from shared.events.topics import Topics
 from shared.household_ids import new_household_id
 from shared.kafka.admin import ensure_topics
 from shared.kafka.producer import make_producer, send_envelope
-from services.registry.adapters.stream_reader import FETCH_BYTES, FeedFilter, StreamReader
+from services.registry.adapters.stream_reader import FETCH_BYTES, StreamReader
+from services.registry.domain.feed import FeedFilter
 from tests.support import isolated_env
 
 RECORDED = "cn.jingzhun.registry.assistance.recorded.v1"

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from services.registry.domain.id_numbers import check_digit
-from services.registry.imports.jobs import FINAL
+from services.registry.imports.runs import FINAL
 from shared.events.types.registry import IDENTIFIED
 from tests.integration.registry_support import new_household
 from tests.support import ROOT, read_topic, wait_until
@@ -183,7 +183,7 @@ def test_a_dry_run_checks_and_writes_nothing(system):
 
 
 def test_a_job_that_died_while_writing_is_resumed_and_completes_without_duplicates(system, monkeypatch):
-    importer = system.app("registry").extensions["importer"]
+    importer = system.app("registry").extensions["registry"].imports.importer
     repo, protection = importer.households, importer.protection
     monkeypatch.setattr(importer, "batch", 2)
     real, calls = repo.create_many, []

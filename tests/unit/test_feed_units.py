@@ -3,12 +3,14 @@ import base64
 
 import pytest
 from hypothesis import given, strategies as st
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from shared.events.envelope import Envelope
-from services.registry.adapters.stream_reader import (CursorError, FeedFilter, Page, county_of_entry,
-                                                      decode_cursor, encode_cursor)
+from services.registry.adapters.stream_reader import Page, ReaderPool
+from services.registry.domain.feed import CursorError, FeedFilter, county_of_entry, decode_cursor, encode_cursor
 from services.registry.api import feed
 from services.registry.api.feed import csv_row, sse_events, sse_message
+from services.registry.feed import BrokerUnavailable, Feed, LiveReader
 from shared.web.csv_export import csv_cell, yuan_cell
 
 HID = "H621202ABCDEFGHJK"
@@ -147,3 +149,30 @@ def test_a_client_that_goes_away_closes_the_reader():
     assert next(stream) == "id: MDox\n\n"  # the position reached, without an event
     stream.close()
     assert reader.closed
+
+
+class GoneReader(QuietReader):
+    """The broker went away."""
+
+    def read_page(self, cursor, where, limit, max_wait_s=5.0):
+        raise KafkaTimeoutError("Unable to bootstrap")
+
+    def tail(self, where, count):
+        raise KafkaTimeoutError("Unable to bootstrap")
+
+
+def test_a_broker_gone_mid_stream_ends_the_stream_and_closes_the_reader():
+    clock, reader = Clock(), GoneReader()
+    messages = list(sse_events(LiveReader(reader), None, FeedFilter(), 300, clock=clock, sleep=clock.sleep))
+    assert messages == [f"retry: {feed.SSE_RETRY_MS}\n\n"] and reader.closed
+
+
+def test_a_broker_that_cannot_be_reached_is_a_503_refusal_and_its_reader_is_not_kept():
+    readers = []
+    part = Feed(ReaderPool(lambda: readers.append(GoneReader()) or readers[-1]))
+    for read in (lambda: part.page(None, FeedFilter(), 50), lambda: part.latest(FeedFilter(), 50),
+                 lambda: part.export(None, FeedFilter(), 10, list, 5, 60)):
+        with pytest.raises(BrokerUnavailable) as refused:
+            read()
+        assert refused.value.status == 503 and isinstance(refused.value.__cause__, KafkaError)
+    assert len(readers) == 3 and all(r.closed for r in readers)

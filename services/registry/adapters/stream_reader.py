@@ -1,21 +1,18 @@
 """Read the consolidated stream topic directly: pages of entries after a cursor.
 
-No consumer group and no commits: the position belongs to the *caller*, as a cursor.
-A cursor is the next offset of every partition ("0:12,1:40,2:7"), base64url-encoded so
-callers treat it as opaque. Entries of all partitions are merged by event time (then
-partition, then offset), always taking the *head* of a partition, so one partition — one
-household — keeps its order, and every page is a per-partition prefix of what is left:
-resuming from any entry's cursor yields each record exactly once.
+No consumer group and no commits: the position belongs to the *caller*, as a cursor (the
+next offset of every partition, opaque to callers; domain/feed.py, with the filter).
+Entries of all partitions are merged by event time (then partition, then offset), always
+taking the *head* of a partition, so one partition — one household — keeps its order, and
+every page is a per-partition prefix of what is left: resuming from any entry's cursor
+yields each record exactly once.
 
 Every read is bounded (entries, records scanned, seconds), so a sparse filter cannot hold
 a request; a short page still carries the cursor it reached.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
-import re
 import threading
 import time
 from collections import deque
@@ -26,80 +23,11 @@ from datetime import datetime
 from kafka import KafkaConsumer, TopicPartition
 
 from shared.events.envelope import Envelope
-from shared.household_ids import PATTERN as HOUSEHOLD_ID
+from services.registry.domain.feed import FeedFilter, decode_cursor, encode_cursor
 
 log = logging.getLogger(__name__)
 
 FETCH_BYTES = 32 * 1024  # per partition and fetch: see StreamReader
-CURSOR_MAX_CHARS = 4096  # ~300 partitions; anything longer is not one of ours
-_POSITIONS = re.compile(r"(\d{1,6}:\d{1,19})(,\d{1,6}:\d{1,19})*")
-_HOUSEHOLD_ID = re.compile(HOUSEHOLD_ID)
-
-
-class CursorError(ValueError):
-    """The cursor was not made by this feed (or was damaged on the way)."""
-
-
-def encode_cursor(positions: dict[int, int]) -> str:
-    text = ",".join(f"{p}:{o}" for p, o in sorted(positions.items()))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> dict[int, int]:
-    """{partition: next offset}; empty (no cursor) means from the beginning."""
-    if not cursor:
-        return {}
-    if len(cursor) > CURSOR_MAX_CHARS:
-        raise CursorError("cursor is too long")
-    try:
-        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
-        text = raw.decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise CursorError("not a feed cursor") from None
-    if not _POSITIONS.fullmatch(text):
-        raise CursorError("not a feed cursor")
-    positions = {}
-    for pair in text.split(","):
-        partition, offset = (int(x) for x in pair.split(":"))
-        if partition in positions:
-            raise CursorError("not a feed cursor")
-        positions[partition] = offset
-    return positions
-
-
-@dataclass(frozen=True)
-class FeedFilter:
-    """What a caller asked to see; ``county`` also carries the caller's county scope."""
-
-    program: str | None = None
-    event_type: str | None = None
-    county: str | None = None
-    village: str | None = None
-
-    def matches(self, envelope: Envelope) -> bool:
-        data = envelope.data
-        if self.program and data.get("program") != self.program:
-            return False
-        # The wrapped program event's type, or the stream event's own type.
-        if self.event_type and self.event_type not in (data.get("event_type"), envelope.type):
-            return False
-        if self.county and county_of_entry(envelope) != self.county:
-            return False
-        if self.village and data.get("village") != self.village:
-            return False
-        return True
-
-
-def county_of_entry(envelope: Envelope) -> str | None:
-    """The county an entry belongs to: its data says so, else its household id does.
-
-    An entry with neither is in no county, so a county-scoped reader never sees it."""
-    county = envelope.data.get("county_code")
-    if isinstance(county, str) and county:
-        return county
-    if _HOUSEHOLD_ID.match(envelope.subject or ""):
-        return envelope.subject[1:7]
-    return None
 
 
 def entry(envelope: Envelope, cursor: str) -> dict:

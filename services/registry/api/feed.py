@@ -1,8 +1,8 @@
 """The consolidated stream over HTTP for the central office: pages, live (SSE), CSV.
 
-Read straight from the stream topic with a per-request consumer (no group, no commits):
-the caller holds the position as an opaque cursor. A county-scoped caller only ever sees
-their county; asking for another is 403.
+Read straight from the stream topic by the service's feed (services/registry/feed.py: no
+group, no commits): the caller holds the position as an opaque cursor. A county-scoped
+caller only ever sees their county; asking for another is 403.
 
 The blueprint's prefix is ``/api`` (not ``/api/feed``): Flask joins a prefix and a rule
 with "/", so ``/api/feed.csv`` cannot be a rule under ``/api/feed``.
@@ -14,17 +14,18 @@ import logging
 import time
 from contextlib import contextmanager
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from kafka.errors import KafkaError
+from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.auth.roles import READ
 from shared.auth.web import authorize
 from shared.web.csv_export import csv_cell, csv_response, yuan_cell
 from shared.web.schemas import StrictSchema
-from services.registry.adapters.stream_reader import CursorError, FeedFilter, StreamReader, decode_cursor
+from services.registry.api.common import answer, registry
+from services.registry.domain.feed import CursorError, FeedFilter, decode_cursor
+from services.registry.feed import BrokerUnavailable, LiveReader
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class FeedPageSchema(Schema):
     has_more = fields.Boolean()
 
 
-# --- access and the reader ------------------------------------------------------------
+# --- access and the broker ------------------------------------------------------------
 def _where(args: dict) -> FeedFilter:
     """The caller's filter, narrowed to their county scope (403 for another county)."""
     principal = authorize(READ, county=args.get("county"))
@@ -109,24 +110,18 @@ def _where(args: dict) -> FeedFilter:
                       county=args.get("county") or principal.county, village=args.get("village"))
 
 
+def _feed():
+    """The service's feed (services/registry/feed.py)."""
+    return registry().feed
+
+
 @contextmanager
 def _broker():
     try:
         yield
-    except KafkaError as exc:
-        log.error("broker unavailable for the feed", extra={"error": repr(exc)})
-        abort(503, message="The event broker is unavailable. Try again shortly.")
-
-
-def _reader() -> StreamReader:
-    """A reader of its own, for a long-lived SSE connection."""
-    with _broker():
-        return current_app.extensions["feed_readers"].new()
-
-
-def _pooled():
-    """A reader for one request, kept for the next (see ReaderPool)."""
-    return current_app.extensions["feed_readers"].reader()
+    except BrokerUnavailable as exc:
+        log.error("broker unavailable for the feed", extra={"error": repr(exc.__cause__)})
+        answer(exc)
 
 
 # --- GET /api/feed --------------------------------------------------------------------
@@ -142,8 +137,8 @@ class Feed(MethodView):
         Scanning is bounded: a sparse filter may return fewer than ``limit`` items with
         ``has_more`` true; continue from ``next_cursor``."""
         where = _where(args)
-        with _broker(), _pooled() as reader:
-            page = reader.read_page(args.get("cursor"), where, args["limit"])
+        with _broker():
+            page = _feed().page(args.get("cursor"), where, args["limit"])
         return {"items": page.items, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
@@ -155,7 +150,7 @@ def sse_message(entry: dict) -> str:
     return f"id: {entry['cursor']}\nevent: {kind}\ndata: {data}\n\n"
 
 
-def sse_events(reader: StreamReader, cursor: str | None, where: FeedFilter, max_seconds: float,
+def sse_events(reader: LiveReader, cursor: str | None, where: FeedFilter, max_seconds: float,
                clock=time.monotonic, sleep=time.sleep):
     """Entries as SSE messages until ``max_seconds``; closes the reader however it ends."""
     deadline = clock() + max_seconds
@@ -178,9 +173,9 @@ def sse_events(reader: StreamReader, cursor: str | None, where: FeedFilter, max_
                 yield ": keep-alive\n\n"
                 last_write = clock()
             sleep(max(0.0, min(SSE_POLL_SECONDS, deadline - clock())))
-    except KafkaError as exc:
+    except BrokerUnavailable as exc:
         # End the stream; EventSource reconnects from the last id it got, so nothing is lost.
-        log.warning("feed stream ended: broker error", extra={"error": repr(exc)})
+        log.warning("feed stream ended: broker error", extra={"error": repr(exc.__cause__)})
     finally:
         reader.close()
 
@@ -196,7 +191,8 @@ class FeedStream(MethodView):
         """Live entries as Server-Sent Events, resuming from ``Last-Event-ID`` (or ``cursor``)."""
         where = _where(args)
         cursor = headers.get("last_event_id") or args.get("cursor")
-        reader = _reader()
+        with _broker():
+            reader = _feed().live()
         return Response(sse_events(reader, cursor, where, args["max_seconds"]), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -227,16 +223,9 @@ class FeedCsv(MethodView):
     def get(self, args):
         """The same filtered entries as a CSV export (bounded rows and time)."""
         where = _where(args)
-        lines = []
-        cursor, rows, has_more = args.get("cursor"), 0, True
-        deadline = time.monotonic() + CSV_MAX_SECONDS
         # Built in memory (≤ ~25 MB at the cap) so the response can say where it stopped.
-        with _broker(), _pooled() as reader:
-            while has_more and rows < args["limit"] and time.monotonic() < deadline:
-                page = reader.read_page(cursor, where, limit=min(CSV_CHUNK, args["limit"] - rows),
-                                        max_wait_s=max(0.1, min(5.0, deadline - time.monotonic())))
-                lines.extend(csv_row(item) for item in page.items)
-                rows += len(page.items)
-                cursor, has_more = page.next_cursor, page.has_more
+        with _broker():
+            lines, cursor, has_more = _feed().export(args.get("cursor"), where, args["limit"], csv_row,
+                                                     CSV_CHUNK, CSV_MAX_SECONDS)
         return csv_response("jingzhun-feed.csv", CSV_COLUMNS, lines, {
             "X-Next-Cursor": cursor or "", "X-Has-More": "true" if has_more else "false"})

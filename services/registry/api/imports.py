@@ -1,5 +1,8 @@
-"""Bulk import of household files over HTTP: upload → 202 with the job; poll the job; fetch
-the results as CSV. The work runs in the background (services.registry.imports.jobs)."""
+"""Bulk import of household files over HTTP: upload → 202 with the run; poll it; fetch the
+results as CSV. The work runs in the background (services/registry/imports/service.py).
+
+The code calls them import runs; this API calls them jobs — the paths, ``job_id``, the
+schemas' names and the JSON — and keeps doing so: clients depend on them."""
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -12,8 +15,9 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.web.csv_export import csv_response, csv_text
 from shared.web.schemas import StrictSchema
-from services.registry.imports import jobs as import_jobs
+from services.registry.api.common import refusals, registry
 from services.registry.imports.parsing import MAX_BYTES, FileRefused, kind_of
+from services.registry.imports.service import BulkImports
 
 blp = Blueprint("imports", __name__, url_prefix="/api/imports",
                 description="Bulk import of household files from CSV or Excel (.xlsx); see docs/import-format.md")
@@ -25,14 +29,6 @@ def upload_limit() -> int:
     (at most the parser's own MAX_BYTES). Views marked ``large_upload`` get this limit from
     the app factory before anything reads the body."""
     return min(current_app.extensions["settings"].max_upload_bytes, MAX_BYTES)
-
-
-def _set_up(state) -> None:
-    # Runs when the app registers this blueprint: the job store.
-    import_jobs.importer_for(state.app.extensions)
-
-
-blp.record_once(_set_up)
 
 
 class UploadSchema(StrictSchema):
@@ -70,8 +66,8 @@ class ImportJobSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
     results_url = fields.Method("_results_url")
 
-    def _results_url(self, job):
-        return url_for("imports.ImportResults", job_id=job["_id"])
+    def _results_url(self, run):
+        return url_for("imports.ImportResults", job_id=run["_id"])
 
 
 class ImportJobSummarySchema(ImportJobSchema):
@@ -79,21 +75,18 @@ class ImportJobSummarySchema(ImportJobSchema):
         exclude = ("errors",)
 
 
-def importer() -> import_jobs.Importer:
-    return import_jobs.importer_for(current_app.extensions)
+def bulk_imports() -> BulkImports:
+    return registry().imports
 
 
-def job_or_404(job_id: str, action: str = READ) -> dict:
+def run_or_404(run_id: str, action: str = READ) -> dict:
     principal = authorize(action)
-    job = importer().jobs.get(job_id)
-    # A county's jobs are its own; a job of the central office is not a county's to see.
-    if job is None or (principal.county and job["county"] != principal.county):
-        abort(404, message=f"no import job {job_id}")
-    return job
+    with refusals():
+        return bulk_imports().run(run_id, principal.county)
 
 
 def start_import(file_storage, dry_run: bool) -> dict:
-    """Store the upload, make the job, start it in the background; the job document."""
+    """Check the upload's size and kind, then start a run of it; the run document."""
     principal = authorize(WRITE)
     limit = upload_limit()
     data = file_storage.read(limit + 1)
@@ -103,21 +96,13 @@ def start_import(file_storage, dry_run: bool) -> dict:
         kind_of(data, file_storage.filename or "")
     except FileRefused as exc:
         abort(422, message=str(exc), errors={"files": {"file": [str(exc)]}})
-    runner = importer()
-    job = runner.jobs.new(file_storage.filename or "upload", principal.username, principal.county, dry_run)
-    runner.jobs.store_file(job["_id"], data)
-    import_jobs.start(runner, job["_id"], data)
-    return job
+    return bulk_imports().begin(file_storage.filename or "upload", data, principal.username, principal.county, dry_run)
 
 
-def resume_job(job_id: str) -> dict:
-    job_or_404(job_id, WRITE)
-    runner = importer()
-    data = runner.jobs.load_file(job_id)   # before taking the job over: without it, leave the job as it is
-    if data is None or not runner.jobs.take_over(job_id):
-        abort(409, message="Only a job that stopped while writing can be resumed.")
-    import_jobs.start(runner, job_id, data)
-    return runner.jobs.get(job_id)
+def resume_run(run_id: str) -> dict:
+    principal = authorize(WRITE)
+    with refusals():
+        return bulk_imports().resume(run_id, principal.county)
 
 
 @blp.route("")
@@ -126,7 +111,7 @@ class Imports(MethodView):
     @blp.response(200, ImportJobSummarySchema(many=True))
     def get(self):
         """The latest import jobs (of the caller's county, for county-scoped roles)."""
-        return importer().jobs.recent(authorize(READ).county)
+        return bulk_imports().recent(authorize(READ).county)
 
     @blp.arguments(UploadQuerySchema, location="query")
     @blp.arguments(UploadSchema, location="files")
@@ -140,8 +125,8 @@ class Imports(MethodView):
         Every row is checked first; with any error nothing is written and the job lists every
         error by row and column. Re-importing creates nothing twice (ids come from the
         county and the household reference)."""
-        job = start_import(files["file"], query["dry_run"])
-        return job, 202, {"Location": url_for("imports.ImportJob", job_id=job["_id"])}
+        run = start_import(files["file"], query["dry_run"])
+        return run, 202, {"Location": url_for("imports.ImportJob", job_id=run["_id"])}
 
 
 @blp.route("/<job_id>")
@@ -149,7 +134,7 @@ class ImportJob(MethodView):
     @blp.response(200, ImportJobSchema)
     def get(self, job_id):
         """One import job: status, progress and errors (poll it while it runs)."""
-        return job_or_404(job_id)
+        return run_or_404(job_id)
 
 
 @blp.route("/<job_id>/resume")
@@ -158,7 +143,7 @@ class ImportResume(MethodView):
     @blp.alt_response(409, description="the job is running, finished, or failed validation")
     def post(self, job_id):
         """Run again a job that stopped while writing (or went silent): it completes, no duplicates."""
-        return resume_job(job_id)
+        return resume_run(job_id)
 
 
 @blp.route("/<job_id>/results.csv")
@@ -166,9 +151,9 @@ class ImportResults(MethodView):
     @blp.response(200, content_type="text/csv", description="household_ref, household_id, status, row")
     def get(self, job_id):
         """What became of each household: its reference, its id, created or already present."""
-        job_or_404(job_id)
+        run_or_404(job_id)
         # A reference comes from an uploaded file: csv_response keeps it from becoming a formula.
-        return csv_response(f"import-{job_id}.csv", RESULT_COLUMNS, results_rows(importer().jobs.results_of(job_id)))
+        return csv_response(f"import-{job_id}.csv", RESULT_COLUMNS, results_rows(bulk_imports().results(job_id)))
 
 
 RESULT_COLUMNS = ["household_ref", "household_id", "status", "row"]

@@ -18,9 +18,8 @@ from shared.config import Settings
 from shared.store import auth_db, make_client, service_db
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
-from services.registry.imports.jobs import Importer, ImportJobs
 from services.registry.imports.parsing import MAX_BYTES
-from services.registry.imports.validation import import_key
+from services.registry.imports.service import BulkImports
 
 
 def main(argv: list[str] | None = None, out=sys.stdout) -> int:
@@ -42,53 +41,53 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
             return 2
         db = service_db(client, settings)
         protection = IdProtection(settings)
-        jobs = ImportJobs(db, settings.secret_key)
-        jobs.ensure_indexes()
-        importer = Importer(jobs, HouseholdRepository(db, protection), protection, import_key(settings.secret_key))
-        job = jobs.new(args.file.name, principal.username, principal.county, args.dry_run, source="cli")
-        print(f"job {job['_id']}: checking {args.file.name} …", file=out, flush=True)
+        importer = BulkImports.build(db, HouseholdRepository(db, protection), protection, settings.secret_key).importer
+        # In the foreground (not begin's background thread), to print its progress.
+        run = importer.runs.new(args.file.name, principal.username, principal.county, args.dry_run, source="cli")
+        # Printed as a job, as the web pages and the API name it.
+        print(f"job {run['_id']}: checking {args.file.name} …", file=out, flush=True)
         started = time.monotonic()
-        job = importer.run(job["_id"], args.file.read_bytes(), _Progress(out, started))
-        return report(job, out, time.monotonic() - started)
+        run = importer.run(run["_id"], args.file.read_bytes(), _Progress(out, started))
+        return report(run, out, time.monotonic() - started)
     finally:
         client.close()
 
 
 class _Progress:
-    """Prints a line when the job moves on (each written batch), not on every call."""
+    """Prints a line when the run moves on (each written batch), not on every call."""
 
     def __init__(self, out, started: float):
         self.out, self.started, self.last = out, started, None
 
-    def __call__(self, job: dict) -> None:
-        state = (job["status"], job["processed"])
-        if state == self.last or job["status"] not in ("writing",):
+    def __call__(self, run: dict) -> None:
+        state = (run["status"], run["processed"])
+        if state == self.last or run["status"] not in ("writing",):
             return
         if self.last is None:
-            print(f"checked {job['rows']:,} rows: {job['total']:,} households, no errors", file=self.out, flush=True)
+            print(f"checked {run['rows']:,} rows: {run['total']:,} households, no errors", file=self.out, flush=True)
         self.last = state
-        total = job["total"] or 1
-        print(f"writing: {job['processed']:,}/{job['total']:,} households ({100 * job['processed'] // total}%), "
-              f"{job['created']:,} created, {job['already_present']:,} already present, "
+        total = run["total"] or 1
+        print(f"writing: {run['processed']:,}/{run['total']:,} households ({100 * run['processed'] // total}%), "
+              f"{run['created']:,} created, {run['already_present']:,} already present, "
               f"{time.monotonic() - self.started:.0f}s", file=self.out, flush=True)
 
 
-def report(job: dict, out, seconds: float) -> int:
-    if job["status"] == "failed":
-        print(f"{job['error_count']:,} error(s) in {job['file_name']}; nothing was written:", file=out)
-        for e in job["errors"]:
+def report(run: dict, out, seconds: float) -> int:
+    if run["status"] == "failed":
+        print(f"{run['error_count']:,} error(s) in {run['file_name']}; nothing was written:", file=out)
+        for e in run["errors"]:
             print(f"  row {e['row'] if e['row'] is not None else '-'}\t{e['field'] or '-'}\t{e['message']}", file=out)
-        if job["error_count"] > len(job["errors"]):
-            print(f"  … and {job['error_count'] - len(job['errors']):,} more", file=out)
+        if run["error_count"] > len(run["errors"]):
+            print(f"  … and {run['error_count'] - len(run['errors']):,} more", file=out)
         return 1
-    if job["status"] == "valid":
-        print(f"valid: {job['rows']:,} rows, {job['total']:,} households; nothing written (dry run)", file=out)
+    if run["status"] == "valid":
+        print(f"valid: {run['rows']:,} rows, {run['total']:,} households; nothing written (dry run)", file=out)
         return 0
-    print(f"{job['status']}: {job['total']:,} households from {job['rows']:,} rows in {seconds:.1f}s: "
-          f"{job['created']:,} created, {job['already_present']:,} already present", file=out)
-    for e in job["errors"]:   # only a race with another writer gets here
+    print(f"{run['status']}: {run['total']:,} households from {run['rows']:,} rows in {seconds:.1f}s: "
+          f"{run['created']:,} created, {run['already_present']:,} already present", file=out)
+    for e in run["errors"]:   # only a race with another writer gets here
         print(f"  refused: row {e['row']}\t{e['field']}\t{e['message']}", file=out)
-    return 1 if job["errors"] else 0
+    return 1 if run["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -5,9 +5,8 @@ The page renders the latest entries on the server; the live toggle opens an Even
 """
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from kafka.errors import KafkaError
 from marshmallow import ValidationError
 
 from shared.auth.roles import READ
@@ -15,8 +14,10 @@ from shared.auth.web import authorize, require
 from shared.events.catalogue import load_all_types
 from shared.events.topics import PROGRAMS
 from shared.web.forms import form_errors
-from services.registry.adapters.stream_reader import FeedFilter
+from services.registry.api.common import registry
 from services.registry.api.feed import FeedFilterSchema
+from services.registry.domain.feed import FeedFilter
+from services.registry.feed import BrokerUnavailable
 
 bp = Blueprint("registry_feed_ui", __name__,
                static_folder=str(Path(__file__).resolve().parent.parent / "static"),
@@ -42,10 +43,9 @@ def feed():
     where = FeedFilter(program=args.get("program"), county=county)
     items, cursor, unavailable = [], "", False
     try:
-        with current_app.extensions["feed_readers"].reader() as reader:
-            page = reader.tail(where, count=LATEST)
+        page = registry().feed.latest(where, LATEST)
         items, cursor = page.items, page.next_cursor
-    except KafkaError:
+    except BrokerUnavailable:
         unavailable = True
     params = {k: v for k, v in (("program", args.get("program")), ("county", county)) if v}
     return render_template(

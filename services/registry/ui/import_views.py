@@ -1,7 +1,8 @@
-"""Import pages: upload a household file, watch its job (progress bar, errors, results).
+"""Import pages: upload a household file, watch its run (progress bar, errors, results).
 
-The upload answers at once with a redirect to the job page; the job runs in the
-background and the page polls the job's JSON (GET /api/imports/<id>) every second."""
+The upload answers at once with a redirect to the run's page; the run goes on in the
+background and the page polls its JSON (GET /api/imports/<id>) every second. The pages,
+like the API, still call a run a job (endpoints, ``job_id``, the templates)."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,8 +10,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize, require
 from shared.web.csv_export import csv_response
-from services.registry.api.imports import importer, job_or_404, resume_job, start_import
-from services.registry.imports.jobs import FINAL, ImportJobs
+from services.registry.api.imports import bulk_imports, resume_run, run_or_404, start_import
 from services.registry.imports.validation import COLUMNS, LABELS, REQUIRED
 
 bp = Blueprint("registry_import_ui", __name__)
@@ -39,10 +39,10 @@ def imports():
         if upload is None or not upload.filename:
             error = _("Choose a file to import.")
         else:
-            job = start_import(upload, request.form.get("dry_run") == "on")
-            return redirect(url_for("registry_import_ui.import_job", job_id=job["_id"]), 303)
+            run = start_import(upload, request.form.get("dry_run") == "on")
+            return redirect(url_for("registry_import_ui.import_job", job_id=run["_id"]), 303)
     principal = authorize(READ)
-    return render_template("registry/imports.html", jobs=importer().jobs.recent(principal.county), error=error,
+    return render_template("registry/imports.html", jobs=bulk_imports().recent(principal.county), error=error,
                            can_write=principal.can(WRITE, "registry"), columns=COLUMNS, required=REQUIRED,
                            labels=LABELS), 422 if error else 200
 
@@ -53,15 +53,15 @@ imports.large_upload = True   # the app factory raises the body limit before the
 @bp.get("/imports/<job_id>")
 @require(READ)
 def import_job(job_id):
-    job = job_or_404(job_id)
-    return render_template("registry/import_job.html", job=job, final=FINAL,
-                           may_resume=ImportJobs.may_resume(job) and authorize(READ).can(WRITE, "registry"))
+    run = run_or_404(job_id)
+    return render_template("registry/import_job.html", job=run, final=bulk_imports().FINAL,
+                           may_resume=bulk_imports().may_resume(run) and authorize(READ).can(WRITE, "registry"))
 
 
 @bp.post("/imports/<job_id>/resume")
 @require(WRITE)
 def resume(job_id):
-    resume_job(job_id)
+    resume_run(job_id)
     return redirect(url_for("registry_import_ui.import_job", job_id=job_id), 303)
 
 

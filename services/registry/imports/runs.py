@@ -1,13 +1,17 @@
-"""Import jobs: the job document, the stored upload, and the runner that checks and writes.
+"""Import runs: the run document, the stored upload, and the runner that checks and writes.
 
-A job goes validating → failed (nothing written, every error listed) or → writing → done.
+A run goes validating → failed (nothing written, every error listed) or → writing → done.
 A dry run stops at "valid". Households are written in batches through
 HouseholdRepository.create_many (each file with its own outbox events), under ids derived
-from (county, household_ref), so running a job again — after the process died, or by
+from (county, household_ref), so running an import again — after the process died, or by
 uploading the same file — completes it and creates nothing twice.
 
-The upload is kept (encrypted: it holds ID numbers in clear) until the job is done, so a
-job interrupted while writing can be resumed from any web worker."""
+The upload is kept (encrypted: it holds ID numbers in clear) until the run is done, so a
+run interrupted while writing can be resumed from any web worker.
+
+Called runs, not jobs, in the code: tourism's jobs are employment. The HTTP API and the pages
+still say "job" (paths, ``job_id``, the JSON's names: clients depend on them), and so does
+what is stored (below)."""
 from __future__ import annotations
 
 import base64
@@ -25,13 +29,13 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
 from services.registry.imports.parsing import FileRefused, read_table
-from services.registry.imports.validation import Household, Result, import_key, validate
+from services.registry.imports.validation import Household, Result, validate
 
 log = logging.getLogger(__name__)
 
 BATCH = 500               # households per create_many: ~2-4 MB of documents, one round trip each
-MAX_ERRORS_KEPT = 1000    # in the job document; error_count says how many there were
-STALE_AFTER = timedelta(minutes=15)   # a running job not heard of for this long may be resumed
+MAX_ERRORS_KEPT = 1000    # in the run document; error_count says how many there were
+STALE_AFTER = timedelta(minutes=15)   # a run in progress not heard of for this long may be resumed
 ACTIVE = ("validating", "writing")
 FINAL = ("failed", "valid", "done")
 FILE_CHUNK = 1024 * 1024  # stored upload in pieces well under the 16 MB document limit
@@ -45,80 +49,82 @@ def _error(row, column: str, message: str) -> dict:
     return {"row": row, "field": column, "message": message}
 
 
-class ImportJobs:
-    """import_jobs (the job), import_files (the encrypted upload), import_results (one
+class ImportRuns:
+    """import_jobs (the run), import_files (the encrypted upload), import_results (one
     document per household: its reference, id and what happened)."""
 
     def __init__(self, db: Database, secret_key: str):
-        self.jobs, self.files, self.results = db["import_jobs"], db["import_files"], db["import_results"]
+        # The collection and the documents' ``job_id`` keep their first names: existing
+        # deployments hold their runs under them.
+        self.runs, self.files, self.results = db["import_jobs"], db["import_files"], db["import_results"]
         self._fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"import-files:" + secret_key.encode()).digest()))
 
     def ensure_indexes(self) -> None:
-        self.jobs.create_index([("county", ASCENDING), ("started_at", DESCENDING)])
+        self.runs.create_index([("county", ASCENDING), ("started_at", DESCENDING)])
         self.files.create_index("job_id")
         self.results.create_index([("job_id", ASCENDING), ("row", ASCENDING)])
 
     def new(self, file_name: str, username: str, county: str | None, dry_run: bool = False, source: str = "web") -> dict:
         now = _now()
-        job = {"_id": "I" + secrets.token_hex(8).upper(), "file_name": file_name[:200], "uploaded_by": username,
+        run = {"_id": "I" + secrets.token_hex(8).upper(), "file_name": file_name[:200], "uploaded_by": username,
                "county": county, "dry_run": dry_run, "source": source, "status": "validating", "rows": 0, "total": 0,
                "processed": 0, "created": 0, "already_present": 0, "errors": [], "error_count": 0,
                "resumable": False, "started_at": now, "updated_at": now, "finished_at": None}
-        self.jobs.insert_one(job)
-        return job
+        self.runs.insert_one(run)
+        return run
 
-    def get(self, job_id: str) -> dict | None:
-        return self.jobs.find_one({"_id": job_id})
+    def get(self, run_id: str) -> dict | None:
+        return self.runs.find_one({"_id": run_id})
 
     def recent(self, county: str | None, limit: int = 20) -> list[dict]:
         query = {"county": county} if county else {}
-        return list(self.jobs.find(query, {"errors": 0}).sort("started_at", DESCENDING).limit(limit))
+        return list(self.runs.find(query, {"errors": 0}).sort("started_at", DESCENDING).limit(limit))
 
-    def update(self, job_id: str, **fields) -> None:
-        self.jobs.update_one({"_id": job_id}, {"$set": {**fields, "updated_at": _now()}})
+    def update(self, run_id: str, **fields) -> None:
+        self.runs.update_one({"_id": run_id}, {"$set": {**fields, "updated_at": _now()}})
 
-    def finish(self, job_id: str, status: str, errors: list | None = None, resumable: bool = False, **fields) -> None:
+    def finish(self, run_id: str, status: str, errors: list | None = None, resumable: bool = False, **fields) -> None:
         errors = errors or []
-        self.update(job_id, status=status, errors=errors[:MAX_ERRORS_KEPT], error_count=len(errors),
+        self.update(run_id, status=status, errors=errors[:MAX_ERRORS_KEPT], error_count=len(errors),
                     resumable=resumable, finished_at=_now(), **fields)
         if not resumable:
-            self.drop_file(job_id)
+            self.drop_file(run_id)
 
-    def take_over(self, job_id: str) -> bool:
-        """Claim a job to run it again (failed while writing, or silent for STALE_AFTER);
-        a compare-and-set, so two workers never run the same job at once."""
-        result = self.jobs.update_one(
-            {"_id": job_id, "$or": [{"status": "failed", "resumable": True},
+    def take_over(self, run_id: str) -> bool:
+        """Claim a run to go through it again (failed while writing, or silent for
+        STALE_AFTER); a compare-and-set, so two workers never run the same import at once."""
+        result = self.runs.update_one(
+            {"_id": run_id, "$or": [{"status": "failed", "resumable": True},
                                     {"status": {"$in": list(ACTIVE)}, "updated_at": {"$lt": _now() - STALE_AFTER}}]},
             {"$set": {"status": "validating", "resumable": False, "errors": [], "error_count": 0,
                       "finished_at": None, "updated_at": _now()}})
         return result.modified_count == 1
 
     @staticmethod
-    def may_resume(job: dict) -> bool:
-        if job["status"] == "failed":
-            return bool(job.get("resumable"))
-        updated = job["updated_at"] if job["updated_at"].tzinfo else job["updated_at"].replace(tzinfo=timezone.utc)
-        return job["status"] in ACTIVE and updated < _now() - STALE_AFTER
+    def may_resume(run: dict) -> bool:
+        if run["status"] == "failed":
+            return bool(run.get("resumable"))
+        updated = run["updated_at"] if run["updated_at"].tzinfo else run["updated_at"].replace(tzinfo=timezone.utc)
+        return run["status"] in ACTIVE and updated < _now() - STALE_AFTER
 
     # --- the upload -----------------------------------------------------------------------
-    def store_file(self, job_id: str, data: bytes) -> None:
-        self.files.insert_many([{"_id": f"{job_id}:{n}", "job_id": job_id, "n": n,
+    def store_file(self, run_id: str, data: bytes) -> None:
+        self.files.insert_many([{"_id": f"{run_id}:{n}", "job_id": run_id, "n": n,
                                  "data": self._fernet.encrypt(data[start:start + FILE_CHUNK])}
                                 for n, start in enumerate(range(0, max(len(data), 1), FILE_CHUNK))])
 
-    def load_file(self, job_id: str) -> bytes | None:
-        chunks = sorted(self.files.find({"job_id": job_id}), key=lambda c: c["n"])
+    def load_file(self, run_id: str) -> bytes | None:
+        chunks = sorted(self.files.find({"job_id": run_id}), key=lambda c: c["n"])
         return b"".join(self._fernet.decrypt(bytes(c["data"])) for c in chunks) if chunks else None
 
-    def drop_file(self, job_id: str) -> None:
-        self.files.delete_many({"job_id": job_id})
+    def drop_file(self, run_id: str) -> None:
+        self.files.delete_many({"job_id": run_id})
 
     # --- results --------------------------------------------------------------------------
-    def record(self, job_id: str, households: list[Household], statuses: dict) -> dict:
-        """Record what happened to each household; a household recorded by an earlier run of
-        this job keeps its first record. Returns the counts of what was newly recorded."""
-        docs = [{"_id": f"{job_id}:{h.household_id}", "job_id": job_id, "row": h.rows[0], "household_ref": h.ref,
+    def record(self, run_id: str, households: list[Household], statuses: dict) -> dict:
+        """Record what happened to each household; a household recorded by an earlier attempt
+        of this run keeps its first record. Returns the counts of what was newly recorded."""
+        docs = [{"_id": f"{run_id}:{h.household_id}", "job_id": run_id, "row": h.rows[0], "household_ref": h.ref,
                  "household_id": h.household_id, "status": statuses[h.household_id]} for h in households]
         try:
             self.results.insert_many(docs, ordered=False)
@@ -133,12 +139,12 @@ class ImportJobs:
             counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         return counts
 
-    def advance(self, job_id: str, counts: dict) -> None:
+    def advance(self, run_id: str, counts: dict) -> None:
         inc = {k: counts.get(k, 0) for k in ("processed", "created", "already_present")}
-        self.jobs.update_one({"_id": job_id}, {"$inc": inc, "$set": {"updated_at": _now()}})
+        self.runs.update_one({"_id": run_id}, {"$inc": inc, "$set": {"updated_at": _now()}})
 
-    def results_of(self, job_id: str):
-        return self.results.find({"job_id": job_id}, {"_id": 0, "job_id": 0}).sort("row", ASCENDING)
+    def results_of(self, run_id: str):
+        return self.results.find({"job_id": run_id}, {"_id": 0, "job_id": 0}).sort("row", ASCENDING)
 
 
 @dataclass
@@ -146,40 +152,42 @@ class Importer:
     """Checks a file and writes its households; Flask-free, so the CLI, a web worker's
     background thread and the tests run the very same code."""
 
-    jobs: ImportJobs
+    runs: ImportRuns
     households: object      # HouseholdRepository
     protection: object      # IdProtection
     key: bytes
     batch: int = BATCH
 
-    def run(self, job_id: str, data: bytes, progress: Callable[[dict], None] = lambda job: None) -> dict:
+    def run(self, run_id: str, data: bytes, progress: Callable[[dict], None] = lambda run: None) -> dict:
         try:
-            self._run(self.jobs.get(job_id), data, progress)
-        except Exception as exc:   # the store went away, a bug: say so on the job, keep what was written
-            log.exception("import job failed", extra={"job_id": job_id})
-            job = self.jobs.get(job_id) or {}
-            self.jobs.finish(job_id, "failed", [_error(None, "", f"The import stopped ({type(exc).__name__}: {exc}). "
+            self._run(self.runs.get(run_id), data, progress)
+        except Exception as exc:   # the store went away, a bug: say so on the run, keep what was written
+            # Logged under its first name: what operators' searches and alerts look for.
+            log.exception("import job failed", extra={"job_id": run_id})
+            run = self.runs.get(run_id) or {}
+            self.runs.finish(run_id, "failed", [_error(None, "", f"The import stopped ({type(exc).__name__}: {exc}). "
                                                 "Run it again: nothing is written twice.")],
-                             resumable=job.get("status") == "writing" and job.get("source") == "web")
-        job = self.jobs.get(job_id)
-        progress(job)
-        return job
+                             resumable=run.get("status") == "writing" and run.get("source") == "web")
+        run = self.runs.get(run_id)
+        progress(run)
+        return run
 
-    def check(self, job: dict, data: bytes) -> Result:
+    def check(self, run: dict, data: bytes) -> Result:
         """Parse and validate every row, then what needs the store: nothing is written."""
         try:
-            table = read_table(data, job["file_name"])
+            table = read_table(data, run["file_name"])
         except FileRefused as exc:
             return Result([], [_error(None, "", str(exc))])
-        result = validate(table.headers, table.rows, self.key, job["county"],
-                          reason=f"imported from {job['file_name']} (job {job['_id']})")
-        self.jobs.update(job["_id"], rows=result.rows)   # a heartbeat: the job is alive, not stale
+        # The files' history says "job", as docs/import-format.md and earlier imports do.
+        result = validate(table.headers, table.rows, self.key, run["county"],
+                          reason=f"imported from {run['file_name']} (job {run['_id']})")
+        self.runs.update(run["_id"], rows=result.rows)   # a heartbeat: the run is alive, not stale
         result.add_errors(self._store_checks(result))
         return result
 
     def _store_checks(self, result: Result) -> list:
         """ID numbers that belong to another household already are errors. And, on the way,
-        which households may be there already (a re-import, a resumed job): those whose ID
+        which households may be there already (a re-import, a resumed run): those whose ID
         numbers are claimed for them, and those without ID numbers. Households whose ID
         numbers nobody holds cannot be there, and are not looked up: a fresh import pays
         for no lookup at all."""
@@ -195,52 +203,43 @@ class Importer:
         return [_error(where[h], result.header("id_number"), f"This person already belongs to household {other}.")
                 for h, other in held.items()]
 
-    def _run(self, job: dict, data: bytes, progress) -> None:
-        job_id = job["_id"]
-        result = self.check(job, data)
+    def _run(self, run: dict, data: bytes, progress) -> None:
+        run_id = run["_id"]
+        result = self.check(run, data)
         if result.errors:
-            self.jobs.finish(job_id, "failed", result.errors, rows=result.rows, total=len(result.households))
+            self.runs.finish(run_id, "failed", result.errors, rows=result.rows, total=len(result.households))
             return
         households = result.households
         present = self.households.existing(result.maybe_present, {h.county for h in households})
-        if job["dry_run"]:
-            self.jobs.finish(job_id, "valid", rows=result.rows, total=len(households), already_present=len(present))
+        if run["dry_run"]:
+            self.runs.finish(run_id, "valid", rows=result.rows, total=len(households), already_present=len(present))
             return
-        self.jobs.update(job_id, status="writing", rows=result.rows, total=len(households))
-        progress(self.jobs.get(job_id))
+        self.runs.update(run_id, status="writing", rows=result.rows, total=len(households))
+        progress(self.runs.get(run_id))
         known = [h for h in households if h.household_id in present]
         for start in range(0, len(known), self.batch):   # nothing to write: only the report
             part = known[start:start + self.batch]
-            self.jobs.advance(job_id, self.jobs.record(job_id, part, dict.fromkeys([h.household_id for h in part],
+            self.runs.advance(run_id, self.runs.record(run_id, part, dict.fromkeys([h.household_id for h in part],
                                                                                    "already_present")))
-        progress(self.jobs.get(job_id))
+        progress(self.runs.get(run_id))
         refused, todo = [], [h for h in households if h.household_id not in present]
         for start in range(0, len(todo), self.batch):
             part = todo[start:start + self.batch]
             # create_many finds any file there after all (a race) by its duplicate id.
-            outcome = self.households.create_many([(h.household_id, h.fields) for h in part], job["uploaded_by"])
+            outcome = self.households.create_many([(h.household_id, h.fields) for h in part], run["uploaded_by"])
             # Refused only if someone took an ID number since the check (a race): reported, not written.
             refused += [_error(min(h.id_rows.values(), default=h.rows[0]), result.header("id_number"), str(o))
                         for h in part for o in [outcome[h.household_id]] if not isinstance(o, str)]
             statuses = {hid: o if isinstance(o, str) else "refused" for hid, o in outcome.items()}
-            self.jobs.advance(job_id, self.jobs.record(job_id, part, statuses))
-            progress(self.jobs.get(job_id))
-        self.jobs.finish(job_id, "done", refused)
+            self.runs.advance(run_id, self.runs.record(run_id, part, statuses))
+            progress(self.runs.get(run_id))
+        self.runs.finish(run_id, "done", refused)
 
 
-def importer_for(extensions: dict) -> Importer:
-    """The Importer of a registry app (from its app.extensions), made once."""
-    if "importer" not in extensions:
-        jobs = ImportJobs(extensions["db"], extensions["settings"].secret_key)
-        jobs.ensure_indexes()
-        extensions["importer"] = Importer(jobs, extensions["households"], extensions["id_protection"],
-                                          import_key(extensions["settings"].secret_key))
-    return extensions["importer"]
-
-
-def start(importer: Importer, job_id: str, data: bytes) -> threading.Thread:
-    """Run a job in the background of this process (a web request must answer at once).
-    If the process dies, the job is resumed with the stored upload (see ImportJobs.take_over)."""
-    thread = threading.Thread(target=importer.run, args=(job_id, data), name=f"import-{job_id}", daemon=True)
+def start(importer: Importer, run_id: str, data: bytes) -> threading.Thread:
+    """Go through a run in the background of this process (a web request must answer at
+    once). If the process dies, the run is resumed with the stored upload (see
+    ImportRuns.take_over)."""
+    thread = threading.Thread(target=importer.run, args=(run_id, data), name=f"import-{run_id}", daemon=True)
     thread.start()
     return thread

@@ -1,0 +1,92 @@
+"""The central office's figures by area and the area reference data behind them: households
+by status, poverty incidence against the exit thresholds, money and income by program over
+time, exits and returns — read from counters kept up to date as events arrive
+(adapters/stats.py), never recomputed from the history. Free of Flask; the web layer checks
+the caller's scope first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.events.topics import PROGRAMS
+from shared.programs.refused import Refused
+from services.registry.adapters.areas import Areas
+from services.registry.adapters.stats import Stats
+from services.registry.domain.areas import level_of, parent_of
+from services.registry.domain.dashboard import households_total, incidence_figures
+
+# Shown when no province was loaded: the demo's (Gansu).
+FALLBACK_AREA = "620000"
+
+
+@dataclass
+class Dashboards:
+    stats: Stats
+    areas: Areas
+
+    @classmethod
+    def build(cls, db) -> "Dashboards":
+        d = cls(Stats(db), Areas(db))
+        d.areas.ensure_indexes()
+        return d
+
+    def figures(self, area_code: str) -> dict:
+        """Figures of one area (any level) and of each area directly below it."""
+        stats, areas = self.stats, self.areas
+        seen = stats.overview(area_code, ["households", "registry", *PROGRAMS], ["households", *PROGRAMS])
+        status = seen["totals"]["households"]
+        area = areas.get(area_code) or {"_id": area_code, "name": area_code}
+        children = []
+        child_status = seen["children"]["households"]
+        child_money = {p: seen["children"][p] for p in PROGRAMS}
+        codes = sorted(set(child_status) | {c for m in child_money.values() for c in m})
+        names = areas.names(codes)
+        populations = areas.populations(codes + [area_code])
+        for code in codes:
+            people = child_status.get(code, {}).get("people", {})
+            children.append({
+                "code": code, "name": names.get(code, code),
+                "households": households_total(child_status.get(code, {}).get("households", {})),
+                **incidence_figures(code, people, populations[code]),
+                "income_fen": sum(child_money[p].get(code, {}).get("income_fen", 0) for p in PROGRAMS),
+            })
+        return {
+            "area": {"code": area_code, "name": area.get("name"), "level": level_of(area_code)},
+            "households": status.get("households", {}),
+            "households_total": households_total(status.get("households", {})),
+            "people": status.get("people", {}),
+            "incidence": incidence_figures(area_code, status.get("people", {}), populations[area_code]),
+            "programs": {p: seen["totals"][p] for p in PROGRAMS},
+            "months": {p: seen["months"][p] for p in PROGRAMS},
+            "registry_months": seen["months"]["registry"],
+            "children": children,
+        }
+
+    def default_area(self, county: str | None) -> str:
+        """Where the dashboard opens: the caller's county, else the first province loaded."""
+        if county:
+            return county
+        province = self.areas.first_province()
+        return province["_id"] if province else FALLBACK_AREA
+
+    def breadcrumbs(self, code: str) -> list[dict]:
+        """The area and every area above it, from the top, with their names."""
+        chain, current = [], code
+        while current:
+            chain.append(current)
+            current = parent_of(current)
+        names = self.areas.names(chain)
+        return [{"code": c, "name": names.get(c, c), "level": level_of(c)} for c in reversed(chain)]
+
+    # --- area reference data ------------------------------------------------------------------
+    def area(self, area_code: str) -> dict:
+        """An area and the areas directly below it; Refused 404 when it was never loaded."""
+        area = self.areas.get(area_code)
+        if area is None:
+            raise Refused(f"no area {area_code}", None, 404)
+        return {"code": area["_id"], "name": area["name"], "level": area["level"],
+                "population": self.areas.population(area_code),
+                "children": [{"code": c["_id"], "name": c["name"]} for c in self.areas.children(area_code)]}
+
+    def load_areas(self, rows: list[dict]) -> dict:
+        """Names and registered populations (validated rows), added or replaced."""
+        return {"upserted": self.areas.upsert(rows), "received": len(rows)}
