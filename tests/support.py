@@ -1,6 +1,7 @@
 """Helpers for tests that run against the real broker and store (never fakes)."""
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import socket
@@ -40,6 +41,22 @@ def load_gazetteer(provinces: list[str]) -> None:
     client = make_client(settings)
     try:
         Gazetteer(gazetteer_db(client, settings)).ensure(provinces)
+    finally:
+        client.close()
+
+
+@functools.lru_cache(maxsize=None)
+def official_villages(county: str) -> tuple[str, ...]:
+    """The official village codes of ``county`` (its province loaded by the session), in code
+    order: for tests that spread many households over real villages."""
+    from shared.config import Settings
+    from shared.gazetteer.store import Gazetteer
+    from shared.store import gazetteer_db, make_client
+    settings = Settings.from_env("tests")
+    client = make_client(settings)
+    try:
+        gazetteer = Gazetteer(gazetteer_db(client, settings))
+        return tuple(v["_id"] for township in gazetteer.children(county) for v in gazetteer.children(township["_id"]))
     finally:
         client.close()
 

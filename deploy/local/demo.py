@@ -82,7 +82,8 @@ def up() -> int:
     ensure_topics(settings)
     client = make_client(settings)
     print("loading the official areas of Gansu (skipped when loaded)…", flush=True)
-    Gazetteer(gazetteer_db(client, settings)).ensure(["62"])   # Longnan is in Gansu
+    official = Gazetteer(gazetteer_db(client, settings))
+    official.ensure(["62"])   # Longnan is in Gansu
     users = AuthStore(auth_db(client, settings))
     for username, role, county, program, display in DEMO_USERS:
         users.upsert_user(username, DEMO_PASSWORD, role, county, program, display)
@@ -100,7 +101,7 @@ def up() -> int:
     if client[settings.database_name]["households"].estimated_document_count() == 0:
         print("loading demo data…", flush=True)
         token = users.issue_token("admin", "demo loader")
-        demo_data.load({name: urls[name] for name in WEB}, token)
+        demo_data.load({name: urls[name] for name in WEB}, token, official)
     client.close()
     print("\nJingzhun is running:")
     for name in WEB:

@@ -13,27 +13,27 @@ from shared.events.topics import PROGRAMS
 from services.registry.domain.id_numbers import check_digit
 
 COUNTIES = {"621202": "武都区", "621221": "成县", "621222": "文县", "621223": "宕昌县", "621224": "康县"}
-TOWNSHIPS = ["城关镇", "汉王镇", "安化镇", "马街镇", "石门乡", "琵琶镇"]
-VILLAGES = ["寺背村", "柳园村", "大庄村", "新联村", "东山村", "何家湾村", "马坪村", "草坪村"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "秀英", "桂兰", "志强", "玉梅", "明", "芳", "军", "海燕", "德福", "春花", "永胜"]
 CAUSES = ["illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water",
           "lack_of_skills", "lack_of_labour", "lack_of_funds", "poor_transport"]
 
 
-def areas(rng: random.Random) -> tuple[list[dict], list[tuple[str, str, str]]]:
-    """Area rows for the registry (with registered populations) and (village code, township, village)."""
-    rows = [{"code": "620000", "name": "甘肃省"}, {"code": "621200", "name": "陇南市"}]
+def areas(rng: random.Random, official) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """Area rows for the registry (official codes and names, with registered populations) and
+    (village code, township, village) to file households in: three townships of each county
+    and three villages of each (villagers' committees, 村委会, not urban communities)."""
+    names = official.names(["620000", "621200", *COUNTIES])
+    rows = [{"code": code, "name": names[code]} for code in ("620000", "621200", *COUNTIES)]
     villages = []
-    for county, county_name in COUNTIES.items():
-        rows.append({"code": county, "name": county_name})
-        for t, township in enumerate(rng.sample(TOWNSHIPS, 3)):
-            township_code = f"{county}{100 + t}"
-            rows.append({"code": township_code, "name": township})
-            for v, village in enumerate(rng.sample(VILLAGES, 3)):
-                code = f"{township_code}{201 + v}"
-                rows.append({"code": code, "name": village, "population": rng.randint(150, 400)})
-                villages.append((code, township, village))
+    for county in COUNTIES:
+        townships = [t for t in official.children(county) if t["_id"][6:] >= "100"]   # not a city's streets
+        for township in rng.sample(townships, 3):
+            rows.append({"code": township["_id"], "name": township["name"]})
+            committees = [v for v in official.children(township["_id"]) if v["_id"][9:] >= "200"]
+            for village in rng.sample(committees, min(3, len(committees))):
+                rows.append({"code": village["_id"], "name": village["name"], "population": rng.randint(150, 400)})
+                villages.append((village["_id"], township["name"], village["name"].removesuffix("委会")))
     return rows, villages
 
 
@@ -65,13 +65,13 @@ def _household(rng: random.Random, villages) -> dict:
             "members": members}
 
 
-def load(urls: dict[str, str], token: str, households: int = 300, seed: int = 2014) -> dict:
+def load(urls: dict[str, str], token: str, official, households: int = 300, seed: int = 2014) -> dict:
     """Households in the registry, then each program's own demo (deploy/local/demo_<program>.py)
     for a sample of them, once that program has learnt of them from the households topic."""
     rng = random.Random(seed)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    area_rows, villages = areas(rng)
+    area_rows, villages = areas(rng, official)
     session.put(f"{urls['registry']}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
     ids = []
     for i in range(households):

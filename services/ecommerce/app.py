@@ -14,7 +14,8 @@ def _register(app: Flask) -> None:
     from services.ecommerce.ui import blueprints
 
     register_program_kit(app, "ecommerce")
-    app.extensions["ecommerce"] = Ecommerce.build(app.extensions["db"], app.extensions["household_guard"])
+    app.extensions["ecommerce"] = Ecommerce.build(app.extensions["db"], app.extensions["household_guard"],
+                                                  app.extensions["gazetteer"])
     for module in (sales, stores, stations, trainings, reports):
         app.extensions["api"].register_blueprint(module.blp)
     for bp in blueprints():

@@ -15,6 +15,8 @@ from shared.household_ids import county_of
 from shared.programs.households import NOT_ENROLLED_STATUS, UNKNOWN_HOUSEHOLD_STATUS, HouseholdGuard
 from shared.programs.refused import Refused
 from shared.store import WriteConflict
+from shared.gazetteer.checks import require_areas
+from shared.gazetteer.store import Gazetteer
 from services.ecommerce.adapters.common import NotFound
 from services.ecommerce.adapters.sales import SaleRepository
 from services.ecommerce.adapters.stations import StationRepository
@@ -42,10 +44,12 @@ class Ecommerce:
     stations: StationRepository
     trainings: TrainingRepository
     households: HouseholdGuard
+    areas: Gazetteer
 
     @classmethod
-    def build(cls, db, households: HouseholdGuard) -> "Ecommerce":
-        e = cls(SaleRepository(db), StoreRepository(db), StationRepository(db), TrainingRepository(db), households)
+    def build(cls, db, households: HouseholdGuard, areas: Gazetteer) -> "Ecommerce":
+        e = cls(SaleRepository(db), StoreRepository(db), StationRepository(db), TrainingRepository(db), households,
+                areas)
         for repo in (e.sales, e.stores, e.stations, e.trainings):
             repo.ensure_indexes()
         return e
@@ -128,17 +132,21 @@ class Ecommerce:
 
     # --- stations (the caller may write in the county it moves to: the web layer's check) ----
     def open_station(self, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields["village_code"])
         return self.stations.open(fields, by)
 
     def update_station(self, station: dict, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields.get("village_code"))
         with conflicts():
             return self.stations.update(station["_id"], fields, by, fields.get("version"))
 
     # --- training ---------------------------------------------------------------------------
     def schedule_training(self, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields["village_code"])
         return self.trainings.schedule(fields, by)
 
     def update_training(self, session: dict, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields.get("village_code"))
         with conflicts():
             return self.trainings.update(session["_id"], fields, by, fields.get("version"))
 

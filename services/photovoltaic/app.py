@@ -18,7 +18,7 @@ def _registrar(policy: Policy | None):
         register_program_kit(app, "photovoltaic")
         # Policy thresholds are settings (PV_*), read now, not at import.
         app.extensions["photovoltaic"] = Photovoltaic.build(app.extensions["db"], app.extensions["household_guard"],
-                                                            policy or Policy.from_env())
+                                                            policy or Policy.from_env(), app.extensions["gazetteer"])
         for module in (installations, reports, distributions, faults, monthly):
             app.extensions["api"].register_blueprint(module.blp)
         register_pages(app)

@@ -10,6 +10,8 @@ from datetime import date
 from shared.events.types import photovoltaic as ev
 from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
+from shared.gazetteer.checks import require_areas
+from shared.gazetteer.store import Gazetteer
 from services.photovoltaic.adapters.distributions import DistributionRepository
 from services.photovoltaic.adapters.faults import FaultRepository
 from services.photovoltaic.adapters.installations import InstallationRepository
@@ -33,11 +35,12 @@ class Photovoltaic:
     monthly: MonthlyReport
     households: HouseholdGuard
     policy: Policy
+    areas: Gazetteer
 
     @classmethod
-    def build(cls, db, households: HouseholdGuard, policy: Policy) -> "Photovoltaic":
+    def build(cls, db, households: HouseholdGuard, policy: Policy, areas: Gazetteer) -> "Photovoltaic":
         pv = cls(InstallationRepository(db), ReportRepository(db), DistributionRepository(db), FaultRepository(db),
-                 MonthlyReport(db), households, policy)
+                 MonthlyReport(db), households, policy, areas)
         for repo in (pv.installations, pv.reports, pv.distributions, pv.faults):
             repo.ensure_indexes()
         return pv
@@ -51,6 +54,7 @@ class Photovoltaic:
         if fields["commissioned_on"] > date.today():
             raise Refused("The commissioning date cannot be in the future.", "commissioned_on", 422)
         rules.check_new(fields)
+        require_areas(self.areas, village_code=fields["village_code"])
         if fields["kind"] == rules.ROOFTOP:
             self.require_enrolled(fields["household_id"])
         return self.installations.create(fields, by)
@@ -59,6 +63,7 @@ class Photovoltaic:
         if fields.get("commissioned_on") and fields["commissioned_on"] > date.today():
             raise Refused("The commissioning date cannot be in the future.", "commissioned_on", 422)
         rules.check_edit(doc, fields)
+        require_areas(self.areas, village_code=fields.get("village_code"))
         changes = rules.changes(doc, fields)
         if not changes:
             raise Refused("Nothing changed.", None, 422)

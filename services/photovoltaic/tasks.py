@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+from shared.config import Settings
+from shared.gazetteer.store import Gazetteer
 from shared.programs.enrolments import Enrolments
 from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
@@ -18,7 +20,7 @@ from services.photovoltaic.service import Photovoltaic
 
 def _check_faults(db, today, env) -> dict:
     households = HouseholdGuard.of_program("photovoltaic", HouseholdView(db), Enrolments(db, "photovoltaic"))
-    service = Photovoltaic.build(db, households, Policy.from_env(env))
+    service = Photovoltaic.build(db, households, Policy.from_env(env), Gazetteer.of(db, Settings.from_env("photovoltaic", env)))
     return {"threshold_days": service.policy.down_days, "raised": service.check_faults(today)}
 
 

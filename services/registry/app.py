@@ -17,7 +17,7 @@ def _register(app: Flask) -> None:
 
     db = app.extensions["db"]
     # The service reads the settings as they are when it runs (tests replace them after start).
-    app.extensions["registry"] = Registry.build(db, lambda: app.extensions["settings"])
+    app.extensions["registry"] = Registry.build(db, lambda: app.extensions["settings"], app.extensions["gazetteer"])
     EventApplier(db).ensure_indexes()
     for api_blueprint in (blp, beneficiaries, workflow_blp, dashboard_blp):
         app.extensions["api"].register_blueprint(api_blueprint)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.gazetteer.store import Gazetteer
 from shared.events.topics import PROGRAMS
 from shared.programs.refused import Refused
 from services.registry.adapters.areas import Areas
@@ -22,10 +23,11 @@ FALLBACK_AREA = "620000"
 class Dashboards:
     stats: Stats
     areas: Areas
+    official: Gazetteer
 
     @classmethod
-    def build(cls, db) -> "Dashboards":
-        d = cls(Stats(db), Areas(db))
+    def build(cls, db, official: Gazetteer) -> "Dashboards":
+        d = cls(Stats(db), Areas(db), official)
         d.areas.ensure_indexes()
         return d
 
@@ -88,5 +90,12 @@ class Dashboards:
                 "children": [{"code": c["_id"], "name": c["name"]} for c in self.areas.children(area_code)]}
 
     def load_areas(self, rows: list[dict]) -> dict:
-        """Names and registered populations (validated rows), added or replaced."""
+        """Names and registered populations (validated rows), added or replaced; refused (422,
+        naming each row) for codes the official areas do not have."""
+        unknown = self.official.unknown({row["code"] for row in rows})
+        if unknown:
+            edition = self.official.edition() or "none loaded"
+            raise Refused("areas not in the official codes", status=422, errors={"areas": {
+                str(i): {"code": [f"{row['code']} is not an area in the official codes (edition {edition})."]}
+                for i, row in enumerate(rows) if row["code"] in unknown}})
         return {"upserted": self.areas.upsert(rows), "received": len(rows)}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from shared.gazetteer.checks import require_areas, unknown_areas
+from shared.gazetteer.store import Gazetteer
 from shared.config import Settings
 from shared.household_ids import new_household_id
 from shared.programs.refused import Refused
@@ -47,16 +49,18 @@ class Registry:
     dashboards: Dashboards
     feed: Feed
     imports: BulkImports
+    areas: Gazetteer    # the official areas: every file's village is one of them
 
     @classmethod
-    def build(cls, db, settings: Settings | Callable[[], Settings],
+    def build(cls, db, settings: Settings | Callable[[], Settings], areas: Gazetteer,
               id_protection: IdProtection | None = None) -> "Registry":
         current = settings if callable(settings) else (lambda: settings)
         protection = id_protection or IdProtection(current())
         households = HouseholdRepository(db, protection)
         # The feed's broker and the uploads' key are the settings' at start.
-        r = cls(households, ChangeRequests(db), History(db), protection, current, Dashboards.build(db),
-                Feed.build(current()), BulkImports.build(db, households, protection, current().secret_key))
+        r = cls(households, ChangeRequests(db), History(db), protection, current, Dashboards.build(db, areas),
+                Feed.build(current()), BulkImports.build(db, households, protection, current().secret_key, areas),
+                areas)
         for repo in (r.households, r.change_requests):
             repo.ensure_indexes()
         return r
@@ -74,6 +78,7 @@ class Registry:
         return self.households.search(scope, q, area, status, skip, limit)
 
     def create_household(self, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields["village_code"])
         try:
             return self.households.create(fields, by)
         except DuplicatePerson as exc:
@@ -122,6 +127,10 @@ class Registry:
         if kind == "transfer_member" and self.households.get(payload["to_household_id"]) is None:
             raise Refused("invalid change request", status=422,
                           errors={"payload": {"to_household_id": ["No such household."]}})
+        if kind == "move_area":
+            unknown = unknown_areas(self.areas, village_code=payload["village_code"])
+            if unknown:
+                raise Refused("invalid change request", status=422, errors={"payload": unknown})
         if kind == "split":
             payload["new_household_id"] = new_household_id(household["county_code"])
         if kind == "add_member" and payload["member"].get("id_number"):

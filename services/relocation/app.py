@@ -18,7 +18,8 @@ def _registrar(policy: Policy | None):
         register_program_kit(app, "relocation")
         # Policy limits are settings (RELOCATION_*), read now, not at import.
         app.extensions["relocation"] = Relocation.build(app.extensions["db"], app.extensions["household_guard"],
-                                                        policy or Policy.from_env())
+                                                        policy or Policy.from_env(),
+                                                        app.extensions["gazetteer"])
         for module in (sites, cases, report):
             app.extensions["api"].register_blueprint(module.blp)
         register_pages(app)

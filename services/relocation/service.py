@@ -11,6 +11,8 @@ from shared.events.types import relocation as ev
 from shared.months import month_of, months_between, period
 from shared.programs.households import HouseholdGuard
 from shared.programs.refused import Refused
+from shared.gazetteer.checks import require_areas
+from shared.gazetteer.store import Gazetteer
 from services.relocation.adapters.cases import CaseRepository
 from services.relocation.adapters.sites import SiteRepository
 from services.relocation.domain import lifecycle as rules
@@ -24,16 +26,18 @@ class Relocation:
     sites: SiteRepository
     households: HouseholdGuard
     policy: Policy
+    areas: Gazetteer
 
     @classmethod
-    def build(cls, db, households: HouseholdGuard, policy: Policy) -> "Relocation":
-        r = cls(CaseRepository(db), SiteRepository(db), households, policy)
+    def build(cls, db, households: HouseholdGuard, policy: Policy, areas: Gazetteer) -> "Relocation":
+        r = cls(CaseRepository(db), SiteRepository(db), households, policy, areas)
         for repo in (r.sites, r.cases):
             repo.ensure_indexes()
         return r
 
     # --- sites and cases --------------------------------------------------------------------
     def create_site(self, fields: dict, by: str) -> dict:
+        require_areas(self.areas, village_code=fields["village_code"])
         return self.sites.create(fields, by)
 
     def household(self, household_id: str, field: str = "household_id") -> dict:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from shared.config import Settings
+from shared.gazetteer.store import Gazetteer
 from shared.programs.enrolments import Enrolments
 from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
@@ -19,7 +21,7 @@ from services.relocation.service import Relocation
 
 def _check_employment(db, today, env) -> dict:
     households = HouseholdGuard.of_program("relocation", HouseholdView(db), Enrolments(db, "relocation"))
-    service = Relocation.build(db, households, Policy.from_env(env))
+    service = Relocation.build(db, households, Policy.from_env(env), Gazetteer.of(db, Settings.from_env("relocation", env)))
     return {"months": service.policy.no_job_months, "raised": service.check_no_job(today)}
 
 

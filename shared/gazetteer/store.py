@@ -21,6 +21,11 @@ POINTER_SECONDS = 30   # how long a reader trusts the pointer it read
 
 
 class Gazetteer:
+    @classmethod
+    def of(cls, db: Database, settings) -> "Gazetteer":
+        """The gazetteer on the server of ``db`` (a service's database), as ``settings`` name it."""
+        return cls(db.client[settings.gazetteer_database_name])
+
     def __init__(self, db: Database):
         self.db = db
         self.editions = db["editions"]

@@ -23,7 +23,8 @@ from shared.auth.throttle import Limits, LoginThrottle
 from shared.config import DEV_SECRET_KEY, Settings
 from shared.events.asyncapi import document as asyncapi_document
 from shared.logs import configure_logging
-from shared.store import auth_db, make_client, service_db
+from shared.gazetteer.store import Gazetteer
+from shared.store import auth_db, gazetteer_db, make_client, service_db
 from shared.web import health
 from shared.web.errors import register_error_handlers
 from shared.web.guard import init_guard
@@ -91,6 +92,7 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         mongo=client,
         db=service_db(client, settings),
         auth_store=AuthStore(auth_db(client, settings)),
+        gazetteer=Gazetteer(gazetteer_db(client, settings)),
         login_throttle=LoginThrottle(auth_db(client, settings), Limits(
             settings.login_max_failures, settings.login_window_s, settings.login_lockout_s)),
         metrics=metrics,

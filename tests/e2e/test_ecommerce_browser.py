@@ -19,7 +19,7 @@ def page(running):
 
 
 def new_household(running) -> str:
-    body = {"village_code": "621202100201", "township": "汉王镇", "village": "寺背村", "main_cause": "lack_of_skills",
+    body = {"village_code": "621202104201", "township": "汉王镇", "village": "寺背村", "main_cause": "lack_of_skills",
             "income_per_capita_fen": 260000,
             "members": [{"name": "杨春花", "relation": "head", "sex": "female", "birth_year": 1979},
                         {"name": "杨志强", "relation": "child", "sex": "male", "birth_year": 2001}]}

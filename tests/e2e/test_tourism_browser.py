@@ -21,7 +21,7 @@ def page(running):
 def new_household(running) -> str:
     r = requests.post(f"{running['urls']['registry']}/api/households", timeout=10,
                       headers={"Authorization": f"Bearer {running['tokens']['central']}"}, json={
-                          "village_code": "621202100201", "township": "汉王镇", "village": "寺背村",
+                          "village_code": "621202104201", "township": "汉王镇", "village": "寺背村",
                           "main_cause": "lack_of_funds", "income_per_capita_fen": 260000,
                           "members": [{"name": "杨春花", "relation": "head", "sex": "female", "birth_year": 1975}]})
     assert r.status_code == 201, r.text

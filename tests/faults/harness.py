@@ -38,7 +38,7 @@ import stack as local_stack  # noqa: E402
 
 PARTITIONS = 6
 TODAY = date.today()
-VILLAGE = "621202100201"
+VILLAGE = "621202104201"
 
 
 def now() -> float:

@@ -67,7 +67,7 @@ def system(stack, request, tmp_path_factory):
 
 
 NEW_HOUSEHOLD = {
-    "village_code": "621202100201", "township": "汉王镇", "village": "寺背村",
+    "village_code": "621202104201", "township": "汉王镇", "village": "寺背村",
     "main_cause": "illness", "income_per_capita_fen": 210000,
     "members": [{"name": "王建国", "relation": "head", "sex": "male", "birth_year": 1968},
                 {"name": "李秀英", "relation": "spouse", "sex": "female", "birth_year": 1970}],

@@ -16,7 +16,7 @@ TODAY = date.today()
 LAST_MONTH = shift(month_of(TODAY), -1)
 TWO_MONTHS_AGO = shift(month_of(TODAY), -2)
 A_YEAR_AGO = date(TODAY.year - 1, TODAY.month, 1).isoformat()
-VILLAGE = "621202100201"
+VILLAGE = "621202104201"
 
 
 class PV:

@@ -12,7 +12,7 @@ def id_number(birth_year: int, county: str = "621202", seed: int | None = None) 
     return first17 + check_digit(first17)
 
 
-def new_household(system, user="central", village_code="621202100201", head="王建国", **overrides):
+def new_household(system, user="central", village_code="621202104201", head="王建国", **overrides):
     body = {
         "village_code": village_code, "township": "汉王镇", "village": "寺背村", "main_cause": "illness",
         "income_per_capita_fen": 210000,

@@ -13,7 +13,7 @@ from tests.support import PASSWORD, wait_until
 
 TODAY = date.today()
 SITE_VILLAGE = "621202001001"      # 城关镇东江村: where the resettlement site is
-HOME_VILLAGE = "621202100201"      # 汉王镇寺背村: where the households come from
+HOME_VILLAGE = "621202104201"      # 汉王镇寺背村: where the households come from
 COLLECTIONS = ("sites", "cases", "enrolments")
 
 

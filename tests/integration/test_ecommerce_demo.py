@@ -13,8 +13,8 @@ def test_the_demo_loader_records_a_few_months_of_activity(system):
     ensure_running(system, "registry-relay", "ecommerce-households")
     url = start_web(system, "ecommerce")
     ids = [new_household(system, village_code=village, head=head)["id"]
-           for village, head in [("621202100201", "王建国"), ("621202100202", "李德福"), ("621202100201", "张春花"),
-                                 ("621222100301", "赵永胜"), ("621222100301", "刘海燕"), ("621202100202", "马志强")]]
+           for village, head in [("621202104201", "王建国"), ("621202104202", "李德福"), ("621202104201", "张春花"),
+                                 ("621222100210", "赵永胜"), ("621222100210", "刘海燕"), ("621202104202", "马志强")]]
     for hid in ids:
         wait_until(lambda: system.db("ecommerce")["households"].find_one({"_id": hid}), timeout=60,
                    message="the household in the read model")

@@ -21,9 +21,9 @@ def things(system):
     ok["store"] = post(system, "/api/stores", {"kind": "household", "name": "王家小店", "platform": "wechat",
                                                 "household_id": hid})
     ok["sale"] = post(system, "/api/sales", sale_for(hid, store_id=ok["store"]["id"]))
-    ok["station"] = post(system, "/api/stations", {"name": "寺背村电商服务站", "village_code": "621202100201",
+    ok["station"] = post(system, "/api/stations", {"name": "寺背村电商服务站", "village_code": "621202104201",
                                                     "township": "汉王镇", "village": "寺背村", "keeper": "李四"})
-    ok["training"] = post(system, "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202100201",
+    ok["training"] = post(system, "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202104201",
                                                       "village": "寺背村", "trainer": "张老师", "topic": "拍照与详情页"})
     ok["hid"] = hid
     return ok
@@ -133,9 +133,9 @@ def test_only_the_programs_operators_write(system, things, user, expected):
         ("post", f"/api/stores/{things['store']['id']}/close", {"reason": "x"}),
         ("post", f"/api/sales/{things['sale']['id']}/refunds", {"amount_fen": 100, "reason": "x"}),
         ("patch", f"/api/sales/{things['sale']['id']}", {"product": "x"}),
-        ("post", "/api/stations", {"name": "站", "village_code": "621202100201", "township": "镇", "village": "村",
+        ("post", "/api/stations", {"name": "站", "village_code": "621202104201", "township": "镇", "village": "村",
                                    "keeper": "人"}),
-        ("post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202100201", "village": "村",
+        ("post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202104201", "village": "村",
                                     "trainer": "人", "topic": "题"}),
         ("post", f"/api/trainings/{things['training']['id']}/attendance", {"household_id": things["hid"],
                                                                          "members": ["王建国"]}),

@@ -66,7 +66,7 @@ def test_a_month_of_activity_ends_as_timeline_entries_and_income_totals(system, 
     api(system, "post", f"/api/sales/{partner['id']}/refunds",                      # the refund reported again
         {"amount_fen": 30000, "refunded_on": "2026-11-21", "reason": "退货", "partner_ref": "PDD-R1"}, expect=200)
 
-    session = api(system, "post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202100201",
+    session = api(system, "post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202104201",
                                                      "village": "寺背村", "trainer": "张老师", "topic": "网店运营与直播带货"},
                   expect=201)
     api(system, "post", f"/api/trainings/{session['id']}/attendance",
@@ -149,7 +149,7 @@ def test_an_unknown_household_is_refused_with_a_clear_error_and_nothing_is_writt
     wait_until(lambda: db["households"].find_one({"_id": known}), timeout=60, message="the read model")
     r = api(system, "post", "/api/sales", sale_for(known), expect=409)
     assert r["errors"]["json"]["household_id"] == [f"household {known} is not enrolled in e-commerce"]
-    session = api(system, "post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202100201",
+    session = api(system, "post", "/api/trainings", {"held_on": "2026-11-12", "village_code": "621202104201",
                                                      "village": "寺背村", "trainer": "张老师", "topic": "包装"}, expect=201)
     r = api(system, "post", f"/api/trainings/{session['id']}/attendance", {"household_id": unknown, "members": ["某人"]},
             expect=422)

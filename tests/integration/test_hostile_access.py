@@ -42,7 +42,7 @@ def world(stack, tmp_path_factory):
     tokens = users_with_tokens(mongo, settings)
     apps = create_apps(env)
     households = {}
-    for county, village in ((WUDU, "621202100201"), (WENXIAN, "621222100201")):
+    for county, village in ((WUDU, "621202104201"), (WENXIAN, "621222100201")):
         body = {**NEW_HOUSEHOLD, "village_code": village}
         r = apps["registry"].test_client().post("/api/households", json=body,
                                                 headers={"Authorization": f"Bearer {tokens['central']}"})
@@ -155,7 +155,7 @@ def test_bodies_over_the_limit_get_413_in_the_error_shape(world, service, rule, 
 def test_an_import_between_the_body_limit_and_the_upload_limit_is_taken(world):
     import io
     header = "household_ref,village_code,township,village,main_cause,income_per_capita_yuan,name,relation,sex,birth_year\n"
-    text = header + "".join(f"R{i},621202100201,汉王镇,寺背村,illness,2100,王{i},head,male,1968\n" for i in range(2000))
+    text = header + "".join(f"R{i},621202104201,汉王镇,寺背村,illness,2100,王{i},head,male,1968\n" for i in range(2000))
     data = text.encode()
     assert MAX_BODY < len(data) < MAX_UPLOAD
     r = world.apps["registry"].test_client().post(

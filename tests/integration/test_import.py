@@ -15,7 +15,7 @@ from services.registry.domain.id_numbers import check_digit
 from services.registry.imports.runs import FINAL
 from shared.events.types.registry import IDENTIFIED
 from tests.integration.registry_support import new_household
-from tests.support import ROOT, read_topic, wait_until
+from tests.support import ROOT, official_villages, read_topic, wait_until
 
 ZH = ["户编号", "村代码", "乡镇", "村", "主要致贫原因", "人均纯收入（元）", "不愁吃", "不愁穿", "姓名", "与户主关系", "性别",
       "出生年份", "身份证号"]
@@ -27,15 +27,15 @@ def id_for(k: int, year: int) -> str:
     return first17 + check_digit(first17)
 
 
-def row(ref, name, relation, sex, year, number="", village="621202100201", cause="因病", income="2100.50"):
+def row(ref, name, relation, sex, year, number="", village="621202104201", cause="因病", income="2100.50"):
     return [ref, village, "汉王镇", "寺背村", cause, income, "是", "是", name, relation, sex, str(year), number]
 
 
 def households(n: int, prefix: str, offset: int) -> list:
     """n households of three (head and spouse with ID numbers, a child without)."""
-    rows = []
+    rows, villages = [], official_villages("621202")
     for i in range(n):
-        village = f"621202{100 + i % 50:03d}{200 + i % 7:03d}"
+        village = villages[i % len(villages)]
         for j, (relation, sex, year) in enumerate((("户主", "男", 1960 + i % 30), ("配偶", "女", 1962 + i % 30),
                                                    ("子女", "女", 1990 + i % 20))):
             rows.append(row(f"{prefix}{i:06d}", f"姓名{i}-{j}", relation, sex, year,
@@ -142,11 +142,11 @@ def test_an_xlsx_file_imports(system):
     sheet = book.active
     sheet.append(["household_ref", "village_code", "township", "village", "main_cause", "income_per_capita_yuan",
                   "name", "relation", "sex", "birth_year", "id_number", "health"])
-    sheet.append(["X-1", 621202100201, "汉王镇", "寺背村", "lack_of_funds", 1800, "周大", "head", "male", 1966,
+    sheet.append(["X-1", 621202104201, "汉王镇", "寺背村", "lack_of_funds", 1800, "周大", "head", "male", 1966,
                   id_for(2000, 1966), "长期慢性病"])
     sheet.append(["X-1", None, None, None, None, None, "吴氏", "spouse", "female", 1969, id_for(2001, 1969), None])
     sheet.append([])
-    sheet.append(["X-2", "621202100202", "汉王镇", "柳园村", "因灾", 950.5, "郑三", "户主", "男", 1958, None, "残疾"])
+    sheet.append(["X-2", "621202104202", "汉王镇", "柳园村", "因灾", 950.5, "郑三", "户主", "男", 1958, None, "残疾"])
     out = io.BytesIO()
     book.save(out)
     job = finished(system, upload(system, out.getvalue(), "households.xlsx")["id"])
@@ -156,6 +156,17 @@ def test_an_xlsx_file_imports(system):
     x2 = system.client("registry").get(f"/api/households/{made['X-2']['household_id']}",
                                        headers=system.headers("central")).get_json()
     assert x2["income_per_capita_fen"] == 95050 and x2["members"][0]["health"] == "disabled"
+
+
+def test_a_household_in_a_village_the_official_codes_do_not_have_is_its_rows_error(system):
+    # 621202100201 is written like a village of Wudu, but the official codes have none such.
+    rows = [row("O-1", "武都", "户主", "男", 1960), row("O-2", "武都", "户主", "男", 1961, village="621202100201")]
+    before = counts(system)
+    job = finished(system, upload(system, csv_bytes(rows), "unofficial.csv")["id"])
+    assert job["status"] == "failed"
+    assert [(e["row"], e["field"]) for e in job["errors"]] == [(3, "村代码")]
+    assert "621202100201 is not a village in the official codes" in job["errors"][0]["message"]
+    assert counts(system) == before
 
 
 def test_who_may_import_and_a_county_operator_only_their_county(system):

@@ -13,7 +13,7 @@ def test_the_demo_loader_rates_lends_and_records_repayments(system):
     ensure_running(system, "registry-relay", "microcredit-households")
     url = start_web(system, "microcredit")
     ids = [new_household(system, village_code=village, head=f"户主{n}")["id"]
-           for n, village in enumerate(["621202100201", "621202100202", "621222100301"] * 5)]
+           for n, village in enumerate(["621202104201", "621202104202", "621222100210"] * 5)]
     mc_db = system.mongo[f"{system.env['JINGZHUN_DB_PREFIX']}_microcredit"]
     for hid in ids:
         wait_until(lambda: mc_db["households"].find_one({"_id": hid}), timeout=60, message="the household known")

@@ -56,7 +56,7 @@ BAD = [
     ("post", "/api/installations", {"kind": "farm", "name": "", "capacity_kw": -1, "commissioned_on": "soon",
                                     "village_code": "6212", "household_id": "H1", "colour": "red"},
      {"kind", "name", "capacity_kw", "commissioned_on", "village_code", "household_id", "colour"}),
-    ("patch", "/api/installations/{station}", {"capacity_kw": "big", "village_code": 621202100201, "owner": "x"},
+    ("patch", "/api/installations/{station}", {"capacity_kw": "big", "village_code": 621202104201, "owner": "x"},
      {"capacity_kw", "village_code", "owner"}),
     ("patch", "/api/installations/{station}", {}, {"_schema"}),
     ("post", "/api/installations/{station}/members", {"household_id": "nobody", "shares": 0, "joined_on": "31/12"},

@@ -11,11 +11,11 @@ from tests.support import isolated_env
 
 ROWS = [
     {"code": "621202", "name": "武都区"},                                  # no figure: its villages
-    {"code": "621202100", "name": "汉王镇", "population": 5000},            # its own figure wins
+    {"code": "621202104", "name": "汉王镇", "population": 5000},            # its own figure wins
     {"code": "621202101", "name": "城关镇"},                                # no figure, no villages
-    {"code": "621202100200", "name": "寺背村", "population": 1000},
-    {"code": "621202100201", "name": "下寺村", "population": 700},
-    {"code": "621202102200", "name": "石门村", "population": 300},          # township not uploaded
+    {"code": "621202104200", "name": "寺背村", "population": 1000},
+    {"code": "621202104201", "name": "下寺村", "population": 700},
+    {"code": "621202105200", "name": "石门村", "population": 300},          # township not uploaded
     {"code": "621222100200", "name": "碧口村", "population": 4000},         # another county
 ]
 
@@ -38,8 +38,8 @@ def _uploaded(db) -> Areas:
 
 def test_populations_at_once_are_those_asked_one_by_one(db):
     areas = _uploaded(db)
-    codes = ["621202", "621202100", "621202101", "621202102", "621202100200", "621200", "620000", "621222"]
-    expected = {"621202": 2000, "621202100": 5000, "621202101": 0, "621202102": 300, "621202100200": 1000,
+    codes = ["621202", "621202104", "621202101", "621202105", "621202104200", "621200", "620000", "621222"]
+    expected = {"621202": 2000, "621202104": 5000, "621202101": 0, "621202105": 300, "621202104200": 1000,
                 "621200": 6000, "620000": 6000, "621222": 4000}
     assert areas.populations(codes) == expected
     assert {code: areas.population(code) for code in codes} == expected
@@ -47,7 +47,7 @@ def test_populations_at_once_are_those_asked_one_by_one(db):
 
 def test_a_changed_village_changes_every_sum_above_it(db):
     areas = _uploaded(db)
-    areas.upsert([{"code": "621202100201", "name": "下寺村", "population": 200}])   # 700 → 200
+    areas.upsert([{"code": "621202104201", "name": "下寺村", "population": 200}])   # 700 → 200
     assert areas.populations(["621202", "621200", "620000", "621222"]) == {
         "621202": 1500, "621200": 5500, "620000": 5500, "621222": 4000}
 
@@ -59,5 +59,5 @@ def test_areas_stored_without_sums_get_them_when_the_registry_starts(db):
     areas = Areas(db)
     assert areas.populations(["621202", "620000"]) == {"621202": 0, "620000": 0}
     areas.ensure_indexes()
-    assert areas.populations(["621202", "621202102", "621200", "620000"]) == {
-        "621202": 2000, "621202102": 300, "621200": 6000, "620000": 6000}
+    assert areas.populations(["621202", "621202105", "621200", "620000"]) == {
+        "621202": 2000, "621202105": 300, "621200": 6000, "620000": 6000}

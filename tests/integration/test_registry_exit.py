@@ -7,7 +7,7 @@ from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.registry_support import get, new_household, post, wait_history
 from tests.support import wait_until
 
-VILLAGE = "621202100201"
+VILLAGE = "621202104201"
 READY = {"income_per_capita_fen": 520000,
          "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
 
@@ -70,7 +70,7 @@ def test_the_exit_workflow_ends_in_exit_and_the_dashboard_follows(system):
     assert sum(m.get("exits", 0) for m in after["registry_months"].values()) == \
         sum(m.get("exits", 0) for m in before["registry_months"].values()) + 1
     assert after["incidence"]["poor_people"] == before["incidence"]["poor_people"] - 2
-    village = next(c for c in dashboard(system, "621202100")["children"] if c["code"] == VILLAGE)
+    village = next(c for c in dashboard(system, "621202104")["children"] if c["code"] == VILLAGE)
     assert village["population"] == 1000 and village["threshold"] == 0.03  # Gansu is in the west
 
 

@@ -34,7 +34,7 @@ def test_a_person_belongs_to_at_most_one_household(system):
     first = new_household(system, members=[{"name": "赵军", "relation": "head", "sex": "male", "birth_year": 1975,
                                             "id_number": number}])
     r = system.client("registry").post("/api/households", headers=system.headers("central"), json={
-        "village_code": "621202100202", "township": "汉王镇", "village": "柳园村", "main_cause": "disaster",
+        "village_code": "621202104202", "township": "汉王镇", "village": "柳园村", "main_cause": "disaster",
         "income_per_capita_fen": 100000,
         "members": [{"name": "赵军", "relation": "head", "sex": "male", "birth_year": 1975, "id_number": number}]})
     assert r.status_code == 409
@@ -45,7 +45,7 @@ def test_a_person_belongs_to_at_most_one_household(system):
 def test_bad_id_numbers_are_named_per_member(system):
     bad = id_number(1980, seed=3)[:-1] + ("0" if id_number(1980, seed=3)[-1] != "0" else "1")
     r = system.client("registry").post("/api/households", headers=system.headers("central"), json={
-        "village_code": "621202100202", "township": "汉王镇", "village": "柳园村", "main_cause": "disaster",
+        "village_code": "621202104202", "township": "汉王镇", "village": "柳园村", "main_cause": "disaster",
         "income_per_capita_fen": 100000,
         "members": [{"name": "甲", "relation": "head", "sex": "male", "birth_year": 1980, "id_number": bad},
                     {"name": "乙", "relation": "head", "sex": "male", "birth_year": 1990}]})
@@ -118,7 +118,7 @@ def test_transfer_and_split_move_members_and_their_identity(system):
     assert "孙芳" in [m["name"] for m in get(system, f"/api/households/{target['id']}")["members"]]
     # Her ID number now points at her new household.
     again = system.client("registry").post("/api/households", headers=system.headers("central"), json={
-        "village_code": "621202100201", "township": "汉王镇", "village": "寺背村", "main_cause": "illness",
+        "village_code": "621202104201", "township": "汉王镇", "village": "寺背村", "main_cause": "illness",
         "income_per_capita_fen": 1, "members": [{"name": "孙芳", "relation": "head", "sex": "female",
                                                  "birth_year": 1995, "id_number": number}]})
     assert again.status_code == 409 and again.get_json()["household_id"] == target["id"]

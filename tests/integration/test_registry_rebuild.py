@@ -64,7 +64,7 @@ def _caught_up(system):
 def households(system):
     system.procs.start("registry-relay")
     system.procs.start("registry-consumer")
-    ids = [new_household(system, village_code=f"62120210020{n}", head=f"户主{n}")["id"] for n in range(1, 4)]
+    ids = [new_household(system, village_code=f"62120210420{n}", head=f"户主{n}")["id"] for n in range(1, 4)]
     return ids
 
 
@@ -102,7 +102,7 @@ def test_out_of_order_duplicated_interleaved_events_end_right(system, households
     assert figures["programs"]["tourism"]["events"] == 6
     # …and the township's, from the county's area totals, add up to the county's.
     income = sum(p.get("income_fen", 0) for p in figures["programs"].values())
-    assert income > 0 and [(c["code"], c["income_fen"]) for c in figures["children"]] == [("621202100", income)]
+    assert income > 0 and [(c["code"], c["income_fen"]) for c in figures["children"]] == [("621202104", income)]
 
 
 def test_a_rebuild_from_the_log_gives_identical_state(system, households):

@@ -6,7 +6,7 @@ from shared.store import make_client
 from shared.config import Settings
 from tests.support import isolated_env
 
-VILLAGE = "621202100201"
+VILLAGE = "621202104201"
 
 
 def _records(offsets, position="t.ecommerce.v1:0"):

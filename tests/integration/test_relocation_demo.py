@@ -13,7 +13,7 @@ from tests.support import wait_until
 def test_the_demo_loader_takes_households_through_their_cases(system):
     ensure_running(system, "registry-relay", "relocation-households")
     url = start_web(system, "relocation")
-    ids = [new_household(system, village_code="621202100201" if i % 2 else "621222100301", head=f"王{i}")["id"]
+    ids = [new_household(system, village_code="621202104201" if i % 2 else "621222100210", head=f"王{i}")["id"]
            for i in range(24)]
     db = system.mongo[Settings.from_env("relocation", system.env).database_name]
     for hid in ids:

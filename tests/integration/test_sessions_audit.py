@@ -212,7 +212,7 @@ def test_requests_append_to_chains_of_their_own_threads_with_one_insert(apps, au
     headers = {"Authorization": f"Bearer {token}"}
     main_before = audit.entries.count_documents({})
     for _ in range(3):
-        r = client.post("/api/stations", json={"name": "站", "village_code": "621202100201", "township": "镇",
+        r = client.post("/api/stations", json={"name": "站", "village_code": "621202104201", "township": "镇",
                                                "village": "村", "keeper": "李四"}, headers=headers)
         assert r.status_code == 201, r.get_json()
     ecommerce_log = apps["ecommerce"].extensions["audit_log"]

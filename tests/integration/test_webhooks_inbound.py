@@ -189,7 +189,7 @@ def test_a_power_company_reports_generation_once(system, hooks):
     company = r.get_json()
     r = system.client("photovoltaic").post("/api/installations", headers=system.headers("central"), json={
         "kind": "station", "name": "寺背村光伏电站", "capacity_kw": 100, "commissioned_on": "2025-01-01",
-        "village_code": "621202100201"})
+        "village_code": "621202104201"})
     assert r.status_code == 201, r.get_json()
     station = r.get_json()["id"]
     system.procs.start("photovoltaic")

@@ -96,7 +96,7 @@ def household(county: str = "621202") -> str:
     return new_household_id(county)
 
 
-def stream_event(household_id: str, n: int, program: str = "ecommerce", village: str = "621202100201",
+def stream_event(household_id: str, n: int, program: str = "ecommerce", village: str = "621202104201",
                  event_type: str | None = None):
     """A consolidated-stream event as the registry publishes it; ``n`` numbers it in data."""
     event_type = event_type or f"cn.jingzhun.{program}.sale.recorded.v1"

@@ -29,7 +29,8 @@ class Stations(MethodView):
     def post(self, fields):
         """Record a service station of a village."""
         principal = authorize(WRITE, county=fields["village_code"][:6])
-        return ecommerce().open_station(fields, principal.username)
+        with refusals():
+            return ecommerce().open_station(fields, principal.username)
 
 
 @blp.route("/<station_id>")

@@ -29,7 +29,8 @@ class Trainings(MethodView):
     def post(self, fields):
         """Record a training session (date, village, trainer, topic)."""
         principal = authorize(WRITE, county=fields["village_code"][:6])
-        return ecommerce().schedule_training(fields, principal.username)
+        with refusals():
+            return ecommerce().schedule_training(fields, principal.username)
 
 
 @blp.route("/<session_id>")

@@ -73,7 +73,8 @@ class AreaUpload(MethodView):
         principal = authorize(WRITE)
         if principal.role != CENTRAL:
             abort(403, message="only the central office maintains area reference data")
-        return registry().dashboards.load_areas(body["areas"])
+        with refusals():
+            return registry().dashboards.load_areas(body["areas"])
 
 
 @blp.route("/areas/<area_code>")

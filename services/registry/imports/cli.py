@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from shared.gazetteer.store import Gazetteer
 from shared.auth.roles import WRITE
 from shared.auth.store import AuthStore
 from shared.config import Settings
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
             return 2
         db = service_db(client, settings)
         protection = IdProtection(settings)
-        importer = BulkImports.build(db, HouseholdRepository(db, protection), protection, settings.secret_key).importer
+        importer = BulkImports.build(db, HouseholdRepository(db, protection), protection, settings.secret_key,
+                                     Gazetteer.of(db, settings)).importer
         # In the foreground (not begin's background thread), to print its progress.
         run = importer.runs.new(args.file.name, principal.username, principal.county, args.dry_run, source="cli")
         # Printed as a job, as the web pages and the API name it.

@@ -156,6 +156,7 @@ class Importer:
     households: object      # HouseholdRepository
     protection: object      # IdProtection
     key: bytes
+    areas: object           # shared.gazetteer.store.Gazetteer: villages must be official
     batch: int = BATCH
 
     def run(self, run_id: str, data: bytes, progress: Callable[[dict], None] = lambda run: None) -> dict:
@@ -200,8 +201,18 @@ class Importer:
         held = self.households.still_held({h: c for h, c in claims.items() if c["household_id"] != own[h]})
         result.maybe_present = {own[h] for h, c in claims.items() if c["household_id"] == own[h]} | {
             h.household_id for h in result.households if not h.id_rows}
-        return [_error(where[h], result.header("id_number"), f"This person already belongs to household {other}.")
-                for h, other in held.items()]
+        errors = [_error(where[h], result.header("id_number"), f"This person already belongs to household {other}.")
+                  for h, other in held.items()]
+        return errors + self._unofficial_villages(result)
+
+    def _unofficial_villages(self, result: Result) -> list:
+        """A household in a village the official codes do not have is its first row's error
+        (one query for the file's villages)."""
+        unknown = self.areas.unknown({h.fields["village_code"] for h in result.households})
+        edition = self.areas.edition() or "none loaded"
+        return [_error(h.rows[0], result.header("village_code"),
+                       f"{h.fields['village_code']} is not a village in the official codes (edition {edition}).")
+                for h in result.households if h.fields["village_code"] in unknown]
 
     def _run(self, run: dict, data: bytes, progress) -> None:
         run_id = run["_id"]

@@ -20,10 +20,10 @@ class BulkImports:
     may_resume = staticmethod(ImportRuns.may_resume)
 
     @classmethod
-    def build(cls, db, households, protection, secret_key: str) -> "BulkImports":
+    def build(cls, db, households, protection, secret_key: str, areas) -> "BulkImports":
         runs = ImportRuns(db, secret_key)
         runs.ensure_indexes()
-        return cls(Importer(runs, households, protection, import_key(secret_key)))
+        return cls(Importer(runs, households, protection, import_key(secret_key), areas))
 
     @property
     def runs(self) -> ImportRuns:

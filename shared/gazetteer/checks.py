@@ -1,0 +1,23 @@
+"""The one rule every write that names an area follows: the code must be in the official
+edition in use (issue 16), at the level the field asks for. The format is the schema's
+business (shared/events/types/common.py); this is about existence, so it needs the store."""
+from __future__ import annotations
+
+from shared.gazetteer.store import Gazetteer
+from shared.programs.refused import Refused
+
+
+def unknown_areas(gazetteer: Gazetteer, **codes: str | None) -> dict[str, list[str]]:
+    """{field: [why]} for each named code (None or '' skipped) the edition does not have."""
+    named = {field: code for field, code in codes.items() if code}
+    missing = gazetteer.unknown(named.values())
+    edition = gazetteer.edition() or "none loaded"
+    return {field: [f"{code} is not an area in the official codes (edition {edition})."]
+            for field, code in named.items() if code in missing}
+
+
+def require_areas(gazetteer: Gazetteer, **codes: str | None) -> None:
+    """Refuse (422, naming each field) codes the official edition does not have."""
+    problems = unknown_areas(gazetteer, **codes)
+    if problems:
+        raise Refused.of(problems, 422)
