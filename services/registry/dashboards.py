@@ -36,12 +36,14 @@ class Dashboards:
         stats, areas = self.stats, self.areas
         seen = stats.overview(area_code, ["households", "registry", *PROGRAMS], ["households", *PROGRAMS])
         status = seen["totals"]["households"]
-        area = areas.get(area_code) or {"_id": area_code, "name": area_code}
         children = []
         child_status = seen["children"]["households"]
         child_money = {p: seen["children"][p] for p in PROGRAMS}
-        codes = sorted(set(child_status) | {c for m in child_money.values() for c in m})
-        names = areas.names(codes)
+        # Every official area below, also those without households yet, and any other that
+        # has figures (files of an earlier release may name codes the edition lacks).
+        codes = sorted(set(child_status) | {c for m in child_money.values() for c in m} |
+                       {c["_id"] for c in self._official_below(area_code)})
+        names = self.names(codes + [area_code])
         populations = areas.populations(codes + [area_code])
         for code in codes:
             people = child_status.get(code, {}).get("people", {})
@@ -52,7 +54,7 @@ class Dashboards:
                 "income_fen": sum(child_money[p].get(code, {}).get("income_fen", 0) for p in PROGRAMS),
             })
         return {
-            "area": {"code": area_code, "name": area.get("name"), "level": level_of(area_code)},
+            "area": {"code": area_code, "name": names.get(area_code, area_code), "level": level_of(area_code)},
             "households": status.get("households", {}),
             "households_total": households_total(status.get("households", {})),
             "people": status.get("people", {}),
@@ -76,18 +78,33 @@ class Dashboards:
         while current:
             chain.append(current)
             current = parent_of(current)
-        names = self.areas.names(chain)
+        names = self.names(chain)
         return [{"code": c, "name": names.get(c, c), "level": level_of(c)} for c in reversed(chain)]
 
     # --- area reference data ------------------------------------------------------------------
+    def names(self, codes: list[str]) -> dict[str, str]:
+        """Official names; a name uploaded for a code the edition lacks where there is none."""
+        official = self.official.names(codes)
+        return {**self.areas.names([c for c in codes if c not in official]), **official}
+
+    def _official_below(self, area_code: str) -> list[dict]:
+        """The official areas a dashboard lists under ``area_code``: a province's counties (its
+        prefectures skipped, as the figures are), else the areas one level down."""
+        below = self.official.children(area_code)
+        if level_of(area_code) == "province":
+            below = [county for prefecture in below for county in self.official.children(prefecture["_id"])]
+        return below
+
     def area(self, area_code: str) -> dict:
-        """An area and the areas directly below it; Refused 404 when it was never loaded."""
-        area = self.areas.get(area_code)
+        """An area (official, or loaded by an upload) and the areas directly below it; Refused
+        404 when it is neither."""
+        area = self.official.get(area_code) or self.areas.get(area_code)
         if area is None:
             raise Refused(f"no area {area_code}", None, 404)
+        below = self.official.children(area_code) or self.areas.children(area_code)
         return {"code": area["_id"], "name": area["name"], "level": area["level"],
                 "population": self.areas.population(area_code),
-                "children": [{"code": c["_id"], "name": c["name"]} for c in self.areas.children(area_code)]}
+                "children": [{"code": c["_id"], "name": c["name"]} for c in below]}
 
     def load_areas(self, rows: list[dict]) -> dict:
         """Names and registered populations (validated rows), added or replaced; refused (422,

@@ -24,10 +24,10 @@ def _api(running, method, path, user="central", **kw):
 @pytest.fixture(scope="module")
 def households(running):
     _api(running, "PUT", "/api/areas", json={"areas": [
-        {"code": "621202", "name": "武都区"}, {"code": "621202105", "name": "琵琶镇"},
-        {"code": "621202105205", "name": "马坪村", "population": 900}]})
+        {"code": "621202", "name": "武都区"}, {"code": "621202105", "name": "洛塘镇"},
+        {"code": "621202105205", "name": "王坝村", "population": 900}]})
     mine = _api(running, "POST", "/api/households", json={
-        "village_code": "621202105205", "township": "琵琶镇", "village": "马坪村", "main_cause": "lack_of_skills",
+        "village_code": "621202105205", "township": "洛塘镇", "village": "王坝村", "main_cause": "lack_of_skills",
         **READY, "members": [{"name": "杨春花", "relation": "head", "sex": "female", "birth_year": 1979},
                              {"name": "杨明", "relation": "child", "sex": "male", "birth_year": 2004}]})
     other = _api(running, "POST", "/api/households", json={
@@ -53,7 +53,8 @@ def test_county_operator_exit_flow(running, households, page):
 
     # The dashboard of the county, before.
     page.goto(f"{registry}/dashboard?area=621202105205")
-    expect(page.get_by_test_id("breadcrumbs")).to_contain_text("马坪村")
+    # The official names, whatever an upload called the areas.
+    expect(page.get_by_test_id("breadcrumbs")).to_contain_text("武都区 › 洛塘镇 › 王坝村委会")
     wait_until(lambda: _api(running, "GET", "/api/dashboard/621202105205")["households_total"] >= 1,
                message="the household counted")
     page.reload()
