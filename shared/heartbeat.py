@@ -7,7 +7,12 @@ A loop that is alive calls ``beat()`` each turn; it touches the file named by
 
 which fails when the file is missing or older than ``--max-age`` seconds: a loop stuck in a
 call that never returns is then restarted, as a web process that stops answering /healthz
-would be. Without the variable, ``beat()`` does nothing (local runs, tests)."""
+would be. Without the variable, ``beat()`` does nothing (local runs, tests).
+
+Its readiness probe adds ``--ready``: the loop is alive, and the store (within a deadline) and
+the broker it works between answer (shared/readiness.py) — a relay or a consumer without
+either is alive but cannot do its work, which a cluster shows as not ready rather than
+restarting it."""
 from __future__ import annotations
 
 import argparse
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="exit 1 when the heartbeat file is missing or stale")
     check.add_argument("--max-age", type=float, default=120.0)
     check.add_argument("--file", default=os.environ.get(ENV))
+    check.add_argument("--ready", action="store_true", help="also require the store and the broker to answer")
     args = parser.parse_args(argv)
     if not args.file:
         print(f"no heartbeat file: set {ENV} or pass --file", file=sys.stderr)
@@ -58,7 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     if age is None or age > args.max_age:
         print(f"stale: {args.file} {'missing' if age is None else f'{age:.0f}s old'}", file=sys.stderr)
         return 1
+    if args.ready:
+        problems = {name: state for name, state in _dependencies().items() if state != "ok"}
+        if problems:
+            print(f"not ready: {problems}", file=sys.stderr)
+            return 1
     return 0
+
+
+def _dependencies() -> dict:
+    from shared.config import Settings
+    from shared.readiness import broker_check, store_check
+    from shared.store import make_client
+    settings = Settings.from_env("probe")
+    client = make_client(settings)
+    try:
+        return {"store": store_check(client), "broker": broker_check(settings.kafka_bootstrap_servers)}
+    finally:
+        client.close()
 
 
 if __name__ == "__main__":

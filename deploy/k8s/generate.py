@@ -84,7 +84,8 @@ def _container(name: str, command: str, kind: str) -> dict:
         container["startupProbe"] = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 2, "failureThreshold": 30}
         container["livenessProbe"] = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 20,
                                       "timeoutSeconds": 5, "failureThreshold": 3}
-        # /readyz checks the broker and the store: a pod that cannot reach them gets no traffic.
+        # /readyz checks the store: a pod that cannot reach it gets no traffic. Not the broker:
+        # writes wait in the outbox while it is away, and every web pod would go otherwise.
         container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 10,
                                        "timeoutSeconds": 5, "failureThreshold": 3}
         container["lifecycle"] = {"preStop": {"exec": {"command": ["sleep", "5"]}}}
@@ -93,10 +94,15 @@ def _container(name: str, command: str, kind: str) -> dict:
         cpu = "500m" if kind == "consumer" else "100m"
         container["resources"] = {"requests": {"cpu": cpu, "memory": "256Mi"}, "limits": {"memory": "512Mi"}}
         # Each turn of the loop touches the heartbeat (shared/heartbeat.py); a loop stuck for
-        # two minutes is restarted. No readiness probe: these pods take no requests.
+        # two minutes is restarted. Ready while it can work: alive, and its store and broker
+        # answer (not ready is shown, not restarted: a restart brings neither back).
         container["livenessProbe"] = {"exec": {"command": ["python", "-m", "shared.heartbeat", "check", "--max-age", "120"]},
                                       "initialDelaySeconds": 60, "periodSeconds": 30, "timeoutSeconds": 10,
                                       "failureThreshold": 3}
+        container["readinessProbe"] = {"exec": {"command": ["python", "-m", "shared.heartbeat", "check", "--max-age",
+                                                            "120", "--ready"]},
+                                       "initialDelaySeconds": 10, "periodSeconds": 30, "timeoutSeconds": 10,
+                                       "failureThreshold": 2}
     return container
 
 

@@ -1,19 +1,17 @@
-"""/healthz (the process is alive), /readyz (broker and store reachable), /metrics."""
+"""/healthz (the process is alive), /readyz (able to take requests: the store answers; the
+broker's state is reported, but writes wait in the outbox while it is away), /metrics."""
 from __future__ import annotations
 
 import os
-import socket
 import time
 
-import pymongo
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest, multiprocess)
 
+from shared.readiness import broker_check, store_check
+
 blp = Blueprint("health", __name__)
-# A store that accepts connections and never answers (the local store wedged, twice, that
-# way) must make /readyz say so, not hang it: the ping gets this long in all.
-STORE_PING_S = 2.0
 
 
 class Metrics:
@@ -36,17 +34,6 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
-    for server in bootstrap.split(","):
-        host, _, port = server.strip().rpartition(":")
-        try:
-            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
-                return True
-        except OSError:
-            continue
-    return False
-
-
 @blp.get("/healthz")
 def healthz():
     return jsonify(status="ok", service=current_app.config["SERVICE"])
@@ -54,16 +41,13 @@ def healthz():
 
 @blp.get("/readyz")
 def readyz():
-    checks = {}
-    try:
-        with pymongo.timeout(STORE_PING_S):
-            current_app.extensions["mongo"].admin.command("ping")
-        checks["store"] = "ok"
-    except Exception as exc:  # any failure means not ready; say which
-        checks["store"] = f"unreachable: {exc.__class__.__name__}"
+    """Ready when the store answers. The broker is reported, not required: a web process
+    takes writes during a broker outage (its outbox keeps them), so a balancer must not take
+    every web pod out of service because the broker is away (issue 18)."""
     settings = current_app.extensions["settings"]
-    checks["broker"] = "ok" if broker_reachable(settings.kafka_bootstrap_servers) else "unreachable"
-    ready = all(v == "ok" for v in checks.values())
+    checks = {"store": store_check(current_app.extensions["mongo"]),
+              "broker": broker_check(settings.kafka_bootstrap_servers)}
+    ready = checks["store"] == "ok"
     return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503
 
 

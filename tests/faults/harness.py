@@ -404,13 +404,22 @@ def kill_every_process(system: FaultSystem, rng: random.Random, gap=(0.5, 2.0)) 
 
 
 def broker_outage(system: FaultSystem, load: Load, down_s: float) -> dict:
-    """Stop the broker under load for ``down_s``; count what was accepted meanwhile."""
+    """Stop the broker under load for ``down_s``; count what was accepted meanwhile, and ask
+    each web service's /readyz while it is down (ready: writes wait in the outbox)."""
     system.stop_server("kafka")
     t0 = now()
-    time.sleep(down_s)
+    time.sleep(min(2.0, down_s))
+    readyz = {}
+    for service in system.web:
+        try:
+            r = requests.get(system.url(service, "/readyz"), timeout=15)
+            readyz[service] = {"status": r.status_code, **r.json().get("checks", {})}
+        except (requests.RequestException, json.JSONDecodeError) as exc:
+            readyz[service] = {"status": 0, "error": type(exc).__name__}
+    time.sleep(max(0.0, down_s - (now() - t0)))
     accepted = {s: load.accepted_since(t0, s) for s in ["registry"] + system.programs}
     system.start_server("kafka")
-    return {"down_s": round(now() - t0, 1), "accepted_while_down": accepted}
+    return {"down_s": round(now() - t0, 1), "accepted_while_down": accepted, "readyz": readyz}
 
 
 def store_outage(system: FaultSystem, load: Load, down_s: float) -> dict:

@@ -43,6 +43,9 @@ def test_the_broker_stopped_under_load_keeps_requests_accepted_and_everything_ar
     time.sleep(1)
     outage = broker_outage(faulty, load, down_s=10)
     assert all(n > 0 for n in outage["accepted_while_down"].values()), outage
+    # Ready while the broker is away (a balancer keeps sending writes), and it says so.
+    assert outage["readyz"] and all(r["status"] == 200 and r["broker"] == "unreachable"
+                                    for r in outage["readyz"].values()), outage["readyz"]
     time.sleep(2)
     _settled(faulty, load)
 

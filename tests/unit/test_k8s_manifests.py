@@ -56,6 +56,19 @@ def test_web_services_are_probed_on_healthz_and_readyz_and_outlast_gunicorns_gra
         assert name in services
 
 
+def test_relays_and_consumers_have_probes_of_their_own():
+    """Alive while their loop turns; ready while their store and broker answer too (issue 18)."""
+    docs = _docs("jingzhun.yaml")
+    workers = [n for n, c in procfile().items() if "gunicorn" not in c]
+    assert workers
+    for name in workers:
+        container = _by_kind(docs, "Deployment")[name]["spec"]["template"]["spec"]["containers"][0]
+        liveness = container["livenessProbe"]["exec"]["command"]
+        readiness = container["readinessProbe"]["exec"]["command"]
+        assert liveness[:4] == ["python", "-m", "shared.heartbeat", "check"] and "--ready" not in liveness, name
+        assert readiness[:4] == ["python", "-m", "shared.heartbeat", "check"] and "--ready" in readiness, name
+
+
 def test_registry_consumers_do_not_outnumber_partitions():
     deployment = _by_kind(_docs("jingzhun.yaml"), "Deployment")["registry-consumer"]
     config = _by_kind(_docs("jingzhun.yaml"), "ConfigMap")["jingzhun-config"]["data"]
