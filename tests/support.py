@@ -18,6 +18,7 @@ USERS = {
     "central": ("central", None, None),
     "auditor": ("auditor", None, None),
     "county_wudu": ("county_operator", "621202", None),
+    "county_wudu_head": ("county_operator", "621202", None),   # a second person: approves what others checked
     "county_wenxian": ("county_operator", "621222", None),
     "cadre_wudu": ("village_cadre", "621202", None),
     "ecommerce_op": ("program_operator", None, "ecommerce"),

@@ -25,6 +25,8 @@ DEMO_USERS = [
     ("admin", "central", None, None, "中央/省扶贫办 Central office"),
     ("auditor", "auditor", None, None, "第三方审计 Auditor"),
     ("wudu", "county_operator", "621202", None, "武都区扶贫办 Wudu county"),
+    # A second person of the county: approves what ``wudu`` checked (separation of duties).
+    ("wudufzr", "county_operator", "621202", None, "武都区扶贫办负责人 Wudu county head"),
     ("dianshang", "program_operator", None, "ecommerce", "电商扶贫专员 E-commerce operator"),
     ("lvyou", "program_operator", None, "tourism", "乡村旅游专员 Tourism operator"),
     ("guangfu", "program_operator", None, "photovoltaic", "光伏扶贫专员 Photovoltaic operator"),
@@ -106,7 +108,8 @@ def up() -> int:
     print("\nJingzhun is running:")
     for name in WEB:
         print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
-    print("\nLog in as admin (central office), auditor, wudu (county 621202), cungan (village cadre),")
+    print("\nLog in as admin (central office), auditor, wudu and wudufzr (county 621202: one checks, the other")
+    print("approves), cungan (village cadre),")
     print(f"dianshang (e-commerce), lvyou (tourism), guangfu (photovoltaic), xindai (micro-credit) or banqian "
           f"(relocation); password {DEMO_PASSWORD}")
     print("Stop with: make stop")

@@ -20,7 +20,8 @@ from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import DuplicatePerson, IdProtection
 from services.registry.dashboards import Dashboards
 from services.registry.domain import change_requests as cr
-from services.registry.domain.exit_rules import (TRANSITIONS, StepRefused, exit_problems, parse_lines,
+from services.registry.domain.exit_rules import (SEPARATION_OF_DUTIES, TRANSITIONS, StepRefused,
+                                                 change_duty_problem, duty_problem, exit_problems, parse_lines,
                                                  poverty_line_fen, today_utc)
 from services.registry.feed import Feed
 from services.registry.imports.service import BulkImports
@@ -147,10 +148,15 @@ class Registry:
             raise Refused(str(exc), "payload", 422) from exc
         return self.change_requests.propose(household, kind, _storable(payload), reason, by)
 
-    def decide(self, request: dict, decision: str, note: str, by: str) -> dict:
-        """Reject, or approve and apply, a proposed change (``request`` as read, authorized)."""
+    def decide(self, request: dict, decision: str, note: str, by: str, central: bool = False) -> dict:
+        """Reject, or approve and apply, a proposed change (``request`` as read, authorized;
+        ``central``: the decider is the central office)."""
         if request["status"] != "proposed":
             raise Refused(f"the change request is already {request['status']}", None, 409)
+        if decision == "approve":
+            problem = change_duty_problem(request["proposed_by"], by, central and bool(note.strip()))
+            if problem:
+                raise Refused(problem, None, 403, reason=SEPARATION_OF_DUTIES)
         if decision == "reject":
             return self.change_requests.record_decision(request, "reject", note, by)
         try:
@@ -174,9 +180,15 @@ class Registry:
                 "guarantees": household.get("guarantees"), "eligible": not problems, "problems": problems,
                 "status": household["status"], "possible_steps": list(TRANSITIONS.get(household["status"], {}))}
 
-    def exit_step(self, household: dict, step: str, reason: str, by: str) -> dict:
+    def exit_step(self, household: dict, step: str, reason: str, by: str, central: bool = False) -> dict:
         """One step: propose_exit → township_check → county_approve → (public notice) →
-        finish_notice; object / reject_exit send it back; return_to_poverty after exit."""
+        finish_notice; object / reject_exit send it back; return_to_poverty after exit. Who
+        proposed may not check, who proposed or checked may not approve (``central``: the
+        central office, which may, giving a reason)."""
+        problem = duty_problem(step, by, (household.get("exit") or {}).get("taken_by") or {},
+                               central and bool(reason.strip()))
+        if problem:
+            raise Refused(problem, None, 403, reason=SEPARATION_OF_DUTIES)
         if step == "propose_exit":
             assessment = self.exit_assessment(household)
             if not assessment["eligible"]:

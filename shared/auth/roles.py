@@ -24,6 +24,11 @@ class Principal:
     program: str | None = None   # service name scope for program operators
     display_name: str = ""
 
+    @property
+    def is_central(self) -> bool:
+        """The central office: may override the separation of duties, giving a reason."""
+        return self.role == CENTRAL
+
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")

@@ -67,11 +67,18 @@ def test_county_operator_exit_flow(running, households, page):
     expect(page.locator("h1")).to_contain_text("杨春花")
     expect(page.get_by_test_id("timeline")).to_contain_text("Household identified")
 
-    # Propose the exit, check it as township, approve it as county.
-    page.click("button[data-step=propose_exit]")
+    # The village cadre proposes the exit; this operator checks it; approving what one checked
+    # is another person's (the page says so): the county's head approves it.
+    _api(running, "POST", f"/api/households/{mine}/exit-steps", user="cadre_wudu", json={"step": "propose_exit"})
+    page.reload()
     expect(page.get_by_test_id("status")).to_have_text("Exit proposed")
     page.click("button[data-step=township_check]")
+    expect(page.get_by_test_id("status")).to_have_text("Township checked")
     page.click("button[data-step=county_approve]")
+    expect(page.locator(".flash")).to_contain_text("Another person must take this step")
+    expect(page.get_by_test_id("status")).to_have_text("Township checked")
+    _api(running, "POST", f"/api/households/{mine}/exit-steps", user="county_wudu_head", json={"step": "county_approve"})
+    page.reload()
     expect(page.get_by_test_id("status")).to_have_text("Public notice")
     expect(page.get_by_test_id("exit-panel")).to_contain_text("Public notice until")
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.integration.conftest import ensure_running
-from tests.integration.registry_support import get, post as registry_post, run_task, wait_history
+from tests.integration.registry_support import exit_steps, get, post as registry_post, run_task, wait_history
 from tests.integration.microcredit_support import MC, PREFIX, READY, TODAY, ago
 from tests.support import read_topic, wait_until
 
@@ -84,8 +84,7 @@ def test_a_loan_from_rating_to_closure_ends_as_timeline_and_outstanding_back_to_
 
 
 def _exit(system, hid):
-    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
-        registry_post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    exit_steps(system, hid, send=registry_post)
     assert get(system, f"/api/households/{hid}")["status"] == "exited"
 
 

@@ -48,7 +48,7 @@ def test_a_removed_household_cannot_be_enrolled(system):
     request = post(system, f"/api/households/{hid}/change-requests", {
         "kind": "remove_household", "reason": "wrongly identified", "payload": {"reason": "income above the line"}},
         expect=201)
-    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"})
+    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
     wait_until(lambda: (system.db("ecommerce")["households"].find_one({"_id": hid}) or {}).get("status") == "removed",
                timeout=60, message="the removal in the read model")
     r = _enrol(system, hid)

@@ -4,7 +4,7 @@ import pytest
 
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
-from tests.integration.registry_support import get, new_household, post, wait_history
+from tests.integration.registry_support import exit_steps, get, new_household, post, wait_history
 from tests.support import wait_until
 
 VILLAGE = "621202104201"
@@ -57,7 +57,7 @@ def test_the_exit_workflow_ends_in_exit_and_the_dashboard_follows(system):
     post(system, f"/api/households/{hid}/exit-steps", {"step": "propose_exit"}, user="cadre_wudu")
     post(system, f"/api/households/{hid}/exit-steps", {"step": "township_check"}, user="cadre_wudu", expect=403)
     post(system, f"/api/households/{hid}/exit-steps", {"step": "township_check"}, user="county_wudu")
-    file = post(system, f"/api/households/{hid}/exit-steps", {"step": "county_approve"}, user="county_wudu")
+    file = post(system, f"/api/households/{hid}/exit-steps", {"step": "county_approve"}, user="county_wudu_head")
     assert file["status"] == "public_notice" and file["exit"]["notice_until"]
     post(system, f"/api/households/{hid}/exit-steps", {"step": "finish_notice"}, user="county_wudu")
     assert get(system, f"/api/households/{hid}")["status"] == "exited"
@@ -74,10 +74,43 @@ def test_the_exit_workflow_ends_in_exit_and_the_dashboard_follows(system):
     assert village["population"] == 1000 and village["threshold"] == 0.03  # Gansu is in the west
 
 
+def test_who_proposed_an_exit_may_not_check_it_and_who_checked_it_may_not_approve_it(system):
+    hid = new_household(system, **READY)["id"]
+    step = f"/api/households/{hid}/exit-steps"
+    post(system, step, {"step": "propose_exit"}, user="central")
+    refused = post(system, step, {"step": "township_check"}, user="central", expect=403)     # proposed it
+    assert "another person" in refused["message"]
+    post(system, step, {"step": "township_check"}, user="county_wudu")
+    post(system, step, {"step": "county_approve"}, user="county_wudu", expect=403)           # checked it
+    post(system, step, {"step": "county_approve"}, user="central", expect=403)               # no reason given
+    file = post(system, step, {"step": "county_approve", "reason": "县扶贫办负责人出差，中央办公室代为审批"},
+                user="central")
+    assert file["status"] == "public_notice" and file["exit"]["taken_by"] == {
+        "propose_exit": "central", "township_check": "county_wudu", "county_approve": "central"}
+    # A new exit (after an objection) starts afresh: who checked the last one may propose it.
+    post(system, step, {"step": "object", "reason": "村民异议"}, user="cadre_wudu")
+    post(system, step, {"step": "propose_exit"}, user="county_wudu")
+    post(system, step, {"step": "township_check"}, user="central")
+
+
+def test_who_proposed_a_change_may_not_approve_it(system):
+    hid = new_household(system)["id"]
+    proposal = {"kind": "edit_fields", "reason": "收入核实", "payload": {"fields": {"income_per_capita_fen": 260000}}}
+    request = post(system, f"/api/households/{hid}/change-requests", proposal, user="county_wudu", expect=201)
+    decision = f"/api/change-requests/{request['id']}/decision"
+    refused = post(system, decision, {"decision": "approve"}, user="county_wudu", expect=403)
+    assert "Who proposed a change may not approve it" in refused["message"]
+    assert post(system, decision, {"decision": "approve"}, user="county_wudu_head")["status"] == "applied"
+    own = post(system, f"/api/households/{hid}/change-requests", proposal, user="central", expect=201)
+    post(system, f"/api/change-requests/{own['id']}/decision", {"decision": "approve"}, user="central", expect=403)
+    overridden = post(system, f"/api/change-requests/{own['id']}/decision",
+                      {"decision": "approve", "note": "紧急更正，事后通报县扶贫办"}, user="central")
+    assert overridden["status"] == "applied" and overridden["decided_by"] == "central"
+
+
 def test_an_objection_during_the_notice_sends_the_household_back(system):
     hid = new_household(system, **READY)["id"]
-    for step in ("propose_exit", "township_check", "county_approve"):
-        post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    exit_steps(system, hid, ("propose_exit", "township_check", "county_approve"))
     post(system, f"/api/households/{hid}/exit-steps", {"step": "object"}, user="cadre_wudu", expect=422)  # no reason
     post(system, f"/api/households/{hid}/exit-steps", {"step": "object", "reason": "村民异议：收入未核实"},
          user="cadre_wudu")
@@ -87,8 +120,7 @@ def test_an_objection_during_the_notice_sends_the_household_back(system):
 def test_a_risk_event_after_exit_raises_a_warning_and_the_household_can_return(system):
     household = new_household(system, **READY)
     hid = household["id"]
-    for step in ("propose_exit", "township_check", "county_approve", "finish_notice"):
-        post(system, f"/api/households/{hid}/exit-steps", {"step": step}, user="county_wudu")
+    exit_steps(system, hid)
     event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
         "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
         "reason": "loan programme closed"})

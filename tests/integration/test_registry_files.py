@@ -113,7 +113,7 @@ def test_transfer_and_split_move_members_and_their_identity(system):
     transfer = post(system, f"/api/households/{sid}/change-requests", {
         "kind": "transfer_member", "reason": "marriage", "payload": {"member_id": fang, "to_household_id": target["id"]}},
         expect=201)
-    post(system, f"/api/change-requests/{transfer['id']}/decision", {"decision": "approve"})
+    post(system, f"/api/change-requests/{transfer['id']}/decision", {"decision": "approve"}, user="county_wudu")
     assert [m["name"] for m in get(system, f"/api/households/{sid}")["members"]] == ["孙明", "孙军"]
     assert "孙芳" in [m["name"] for m in get(system, f"/api/households/{target['id']}")["members"]]
     # Her ID number now points at her new household.
@@ -126,7 +126,7 @@ def test_transfer_and_split_move_members_and_their_identity(system):
     split = post(system, f"/api/households/{sid}/change-requests", {
         "kind": "split", "reason": "son married and lives apart",
         "payload": {"member_ids": [jun], "new_head_member_id": jun}}, expect=201)
-    applied = post(system, f"/api/change-requests/{split['id']}/decision", {"decision": "approve"})
+    applied = post(system, f"/api/change-requests/{split['id']}/decision", {"decision": "approve"}, user="county_wudu")
     new_id = split["payload"]["new_household_id"]
     assert applied["applied_to"] == [sid, new_id] or set(applied["applied_to"]) == {sid, new_id}
     new = get(system, f"/api/households/{new_id}")
@@ -140,7 +140,7 @@ def test_the_file_as_it_stood_on_a_past_date(system):
     request = post(system, f"/api/households/{hid}/change-requests", {
         "kind": "move_area", "reason": "relocated", "payload": {
             "village_code": "621202101203", "township": "安化镇", "village": "新联村"}}, expect=201)
-    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"})
+    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
     wait_history(system, hid, 2, program="registry")
     today = date.today()
     assert get(system, f"/api/households/{hid}/as-of?date={today}")["village"] == "新联村"

@@ -155,3 +155,16 @@ def test_serious_illness_of_an_exited_household_is_a_risk():
             "changes": [{"field": "members.M2.health", "old": "healthy", "new": "serious_illness"}]}
     assert serious_illness_risk(data) == "serious_illness"
     assert serious_illness_risk({**data, "after": {"status": "assisted"}}) is None
+
+
+def test_separation_of_duties_in_the_exit_chain_and_for_changes():
+    from services.registry.domain.exit_rules import change_duty_problem, duty_problem
+    taken = {"propose_exit": "cadre", "township_check": "township"}
+    assert duty_problem("township_check", "cadre", {"propose_exit": "cadre"})
+    assert duty_problem("township_check", "township", {"propose_exit": "cadre"}) is None
+    assert duty_problem("county_approve", "cadre", taken) and duty_problem("county_approve", "township", taken)
+    assert duty_problem("county_approve", "county", taken) is None
+    assert duty_problem("county_approve", "township", taken, central_with_reason=True) is None
+    assert duty_problem("finish_notice", "cadre", taken) is None and duty_problem("object", "cadre", taken) is None
+    assert change_duty_problem("county", "county") and change_duty_problem("county", "other") is None
+    assert change_duty_problem("central", "central", central_with_note=True) is None

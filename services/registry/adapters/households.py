@@ -215,7 +215,9 @@ class HouseholdRepository:
         doc = self.households.find_one({"_id": household_id})
         move = next_step(doc["status"], step, today, (doc.get("exit") or {}).get("notice_until"), notice_days)
         exit_info = dict(doc.get("exit") or {})
-        exit_info.update({"last_step": step, "last_step_on": today.isoformat(), "last_reason": reason})
+        taken_by = {} if step == "propose_exit" else dict(exit_info.get("taken_by") or {})  # a new exit starts afresh
+        exit_info.update({"last_step": step, "last_step_on": today.isoformat(), "last_reason": reason,
+                          "taken_by": {**taken_by, step: by}})
         if move.notice_until:
             exit_info["notice_until"] = move.notice_until
         after = {**doc, "status": move.to_status, "exit": exit_info}

@@ -56,7 +56,7 @@ class ChangeRequestDecision(MethodView):
             request = registry().change_request(request_id)
         principal = authorize(APPROVE, county=request["county_code"])
         with refusals():
-            return registry().decide(request, body["decision"], body["note"], principal.username)
+            return registry().decide(request, body["decision"], body["note"], principal.username, principal.is_central)
 
 
 @blp.route("/households/<household_id>/exit-assessment")
@@ -77,7 +77,7 @@ class ExitSteps(MethodView):
         step = body["step"]
         principal, household = household_for(household_id, WRITE if step in PROPOSING_STEPS else APPROVE)
         with refusals():
-            changed = registry().exit_step(household, step, body["reason"], principal.username)
+            changed = registry().exit_step(household, step, body["reason"], principal.username, principal.is_central)
         return shown(changed, principal)
 
 

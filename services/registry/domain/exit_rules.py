@@ -33,6 +33,32 @@ PROPOSING_STEPS = ("propose_exit", "object")
 STATUSES = tuple(TRANSITIONS)
 
 
+# Separation of duties (issue 18): who took an earlier step of the same exit may not take
+# these; the central office may, with a reason on record.
+SEPARATION_OF_DUTIES = "separation_of_duties"   # the reason code of such a refusal
+OTHER_PERSON = {"township_check": ("propose_exit",), "county_approve": ("propose_exit", "township_check")}
+DUTY_TITLES = {"propose_exit": "proposed the exit", "township_check": "checked it"}
+
+
+def duty_problem(step: str, actor: str, taken_by: dict, central_with_reason: bool = False) -> str | None:
+    """Why ``actor`` may not take ``step`` of an exit whose earlier steps ``taken_by``
+    ({step: user}) names, or None."""
+    if central_with_reason:
+        return None
+    for earlier in OTHER_PERSON.get(step, ()):
+        if taken_by.get(earlier) == actor:
+            return (f"{actor} {DUTY_TITLES[earlier]}; another person must take '{step}' "
+                    "(the central office may, giving a reason)")
+    return None
+
+
+def change_duty_problem(proposed_by: str, actor: str, central_with_note: bool = False) -> str | None:
+    """Why ``actor`` may not approve a change request ``proposed_by`` proposed, or None."""
+    if actor == proposed_by and not central_with_note:
+        return "Who proposed a change may not approve it; another person must (the central office may, with a note)."
+    return None
+
+
 class StepRefused(ValueError):
     """An illegal or premature workflow step; the message says why."""
 

@@ -16,7 +16,7 @@ from shared.web.redirects import same_site
 
 from services.registry.api.common import registry, shown
 from services.registry.api.schemas import PAYLOAD_SCHEMAS, HouseholdCreateSchema
-from services.registry.domain.exit_rules import GUARANTEES, PROPOSING_STEPS, STATUSES
+from services.registry.domain.exit_rules import GUARANTEES, PROPOSING_STEPS, SEPARATION_OF_DUTIES, STATUSES
 from services.registry.domain.households import CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SEXES
 
 bp = Blueprint("registry_ui", __name__)
@@ -128,12 +128,15 @@ def take_step(household_id):
     if doc is None:   # an unknown id was a 500
         abort(404)
     try:
-        registry().exit_step(doc, step, reason, principal.username)
+        registry().exit_step(doc, step, reason, principal.username, principal.is_central)
     except Refused as exc:
         if "step" in exc.errors:      # not eligible
             flash(_("Cannot propose the exit: %(p)s", p="; ".join(exc.errors["step"])))
         elif "reason" in exc.errors:
             flash(_("A reason is required for this step."))
+        elif exc.reason == SEPARATION_OF_DUTIES:
+            flash(_("Another person must take this step: who proposed an exit may not check it, who proposed or "
+                    "checked it may not approve it (the central office may, giving a reason)."))
         else:
             flash(exc.message)
     else:
@@ -204,9 +207,10 @@ def decide_change(request_id):
         flash(_("Nothing to decide."))
     else:
         try:
-            registry().decide(request_doc, decision, note, principal.username)
+            registry().decide(request_doc, decision, note, principal.username, principal.is_central)
         except Refused as exc:
-            flash(exc.message)
+            flash(_("Who proposed a change may not approve it; another person must (the central office may, with "
+                    "a note).") if exc.reason == SEPARATION_OF_DUTIES else exc.message)
         else:
             flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
     return redirect(same_site(request.form.get("next"), url_for("registry_ui.change_requests")))
