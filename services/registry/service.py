@@ -6,6 +6,7 @@ web layer authorizes first and turns ``Refused`` into the API's error shape or a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from shared.gazetteer.checks import require_areas, unknown_areas
@@ -21,7 +22,7 @@ from services.registry.adapters.persons import DuplicatePerson, IdProtection
 from services.registry.dashboards import Dashboards
 from services.registry.domain import change_requests as cr
 from services.registry.domain.exit_rules import (SEPARATION_OF_DUTIES, TRANSITIONS, StepRefused,
-                                                 change_duty_problem, duty_problem, exit_problems, parse_lines,
+                                                 change_duty_problem, duty_problem, exit_problems, income_comparison, parse_lines,
                                                  poverty_line_fen, today_utc)
 from services.registry.feed import Feed
 from services.registry.imports.service import BulkImports
@@ -175,7 +176,13 @@ class Registry:
         year = today_utc().year
         lines = parse_lines(self.settings().poverty_lines) or None
         problems = exit_problems(household["income_per_capita_fen"], household.get("guarantees") or {}, year, lines)
+        since = (datetime.now(timezone.utc) - timedelta(days=365)).isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z")   # as event times are written (shared/events/envelope.utcnow_iso)
+        recorded = income_comparison(household["income_per_capita_fen"],
+                                     self.history.programme_income_since(household["_id"], since),
+                                     len(household.get("members") or []))
         return {"household_id": household["_id"], "year": year, "poverty_line_fen": poverty_line_fen(year, lines),
+                **recorded,
                 "income_per_capita_fen": household["income_per_capita_fen"],
                 "guarantees": household.get("guarantees"), "eligible": not problems, "problems": problems,
                 "status": household["status"], "possible_steps": list(TRANSITIONS.get(household["status"], {}))}

@@ -4,6 +4,7 @@ import pytest
 
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
+from tests.integration.hardening_support import login_session
 from tests.integration.registry_support import exit_steps, get, new_household, post, wait_history
 from tests.support import wait_until
 
@@ -72,6 +73,30 @@ def test_the_exit_workflow_ends_in_exit_and_the_dashboard_follows(system):
     assert after["incidence"]["poor_people"] == before["incidence"]["poor_people"] - 2
     village = next(c for c in dashboard(system, "621202104")["children"] if c["code"] == VILLAGE)
     assert village["population"] == 1000 and village["threshold"] == 0.03  # Gansu is in the west
+
+
+def test_the_exit_check_sets_the_typed_income_beside_the_programme_income_recorded(system):
+    typed = new_household(system)   # 2,100 yuan per person typed, two members
+    hid = typed["id"]
+    quiet = get(system, f"/api/households/{new_household(system)['id']}/exit-assessment")
+    assert (quiet["recorded_income_fen"], quiet["income_gap"]) == (0, False)
+    producer = make_producer(system.settings["registry"], client_id="tests")
+    for n, income in enumerate((250_000, 250_000)):   # 5,000 yuan of programme income: 2,500 per person
+        send_envelope(producer, system.topics.program("ecommerce"), CATALOGUE.new_event(
+            "cn.jingzhun.ecommerce.sale.recorded.v1", "ecommerce", hid, {
+                "household_id": hid, "recorded_by": "tests", "sale_id": f"GAP-{hid}-{n}", "product": "花椒",
+                "quantity": 10, "unit": "kg", "amount_fen": 300_000, "income_fen": income, "channel": "own_store",
+                "sold_on": "2026-11-01"}))
+    producer.flush()
+    producer.close()
+    wait_history(system, hid, 2, program="ecommerce")
+    assessment = get(system, f"/api/households/{hid}/exit-assessment")
+    assert (assessment["income_per_capita_fen"], assessment["recorded_income_fen"],
+            assessment["recorded_per_capita_fen"], assessment["income_gap"]) == (210_000, 500_000, 250_000, True)
+    web = system.client("registry")
+    login_session(web, "county_wudu")
+    page = web.get(f"/households/{hid}?lang=en")
+    assert page.status_code == 200 and 'data-testid="income-gap"' in page.get_data(as_text=True)
 
 
 def test_who_proposed_an_exit_may_not_check_it_and_who_checked_it_may_not_approve_it(system):

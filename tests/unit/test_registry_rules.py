@@ -168,3 +168,13 @@ def test_separation_of_duties_in_the_exit_chain_and_for_changes():
     assert duty_problem("finish_notice", "cadre", taken) is None and duty_problem("object", "cadre", taken) is None
     assert change_duty_problem("county", "county") and change_duty_problem("county", "other") is None
     assert change_duty_problem("central", "central", central_with_note=True) is None
+
+
+def test_programme_income_above_the_typed_income_is_flagged_for_the_checker():
+    from services.registry.domain.exit_rules import income_comparison
+    assert income_comparison(210_000, 500_000, 2) == {"recorded_income_fen": 500_000,
+                                                      "recorded_per_capita_fen": 250_000, "income_gap": True}
+    assert not income_comparison(210_000, 462_000, 2)["income_gap"]    # 231,000 a person: within 10 %
+    assert income_comparison(210_000, 462_002, 2)["income_gap"]
+    assert not income_comparison(520_000, 0, 3)["income_gap"]          # below the typed income is normal
+    assert income_comparison(100, 500, 0)["recorded_per_capita_fen"] == 500   # a file without members

@@ -206,7 +206,12 @@ class ExitAssessmentSchema(Schema):
     household_id = fields.String()
     year = fields.Integer()
     poverty_line_fen = fields.Integer()
-    income_per_capita_fen = fields.Integer()
+    income_per_capita_fen = fields.Integer(metadata={"description": "as typed into the file"})
+    recorded_income_fen = fields.Integer(metadata={
+        "description": "programme income the registry recorded for the household in the last 365 days"})
+    recorded_per_capita_fen = fields.Integer(metadata={"description": "the same per member"})
+    income_gap = fields.Boolean(metadata={
+        "description": "recorded programme income per person above the typed income by more than 10 %: check it"})
     guarantees = fields.Dict()
     eligible = fields.Boolean()
     problems = fields.List(fields.String())

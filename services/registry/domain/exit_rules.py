@@ -33,6 +33,22 @@ PROPOSING_STEPS = ("propose_exit", "object")
 STATUSES = tuple(TRANSITIONS)
 
 
+# The exit check sets the income typed into the file beside the programme income the registry
+# recorded for the household over the last twelve months (issue 18). The typed income includes
+# every source, so programme income alone above it (by more than this share) cannot be right:
+# the checker is told to look before deciding. Below it is normal (wages, farming).
+INCOME_GAP_PERCENT = 10
+
+
+def income_comparison(typed_per_capita_fen: int, recorded_fen: int, members: int,
+                      tolerance_percent: int = INCOME_GAP_PERCENT) -> dict:
+    """The recorded programme income (the household's, and per person) and whether it is above
+    the typed per-capita income by more than ``tolerance_percent``."""
+    per_capita = recorded_fen // max(members, 1)
+    return {"recorded_income_fen": recorded_fen, "recorded_per_capita_fen": per_capita,
+            "income_gap": per_capita * 100 > typed_per_capita_fen * (100 + tolerance_percent)}
+
+
 # Separation of duties (issue 18): who took an earlier step of the same exit may not take
 # these; the central office may, with a reason on record.
 SEPARATION_OF_DUTIES = "separation_of_duties"   # the reason code of such a refusal

@@ -112,6 +112,7 @@ def household(household_id):
         timeline=registry().timeline(household_id),
         requests=registry().list_change_requests({}, None, household_id, 50),
         problems=assessment["problems"], poverty_line_fen=assessment["poverty_line_fen"], year=assessment["year"],
+        recorded=assessment,
         steps=assessment["possible_steps"], proposing_steps=PROPOSING_STEPS,
         can_write=principal.can(WRITE, "registry", doc["county_code"]),
         can_approve=principal.can(APPROVE, "registry", doc["county_code"]),
