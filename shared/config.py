@@ -61,6 +61,8 @@ class Settings:
     # Every database and topic name starts with these, so a test run or a second
     # deployment can share a broker and a store without seeing anyone else's data.
     db_prefix: str = "jingzhun"
+    # Not under db_prefix: the official areas are the same for every deployment on a server
+    # (and for every test system), loaded once.
     gazetteer_database: str = "jingzhun_gazetteer"
     topic_prefix: str = "jingzhun"
     topic_partitions: int = 3
@@ -161,9 +163,3 @@ class Settings:
     @property
     def auth_database_name(self) -> str:
         return f"{self.db_prefix}_auth"
-
-    @property
-    def gazetteer_database_name(self) -> str:
-        # Not under db_prefix: the official areas are the same for every deployment on a
-        # server (and for every test system), loaded once.
-        return self.gazetteer_database

@@ -74,12 +74,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dependencies() -> dict:
     from shared.config import Settings
-    from shared.readiness import broker_check, store_check
+    from shared.readiness import checks
     from shared.store import make_client
     settings = Settings.from_env("probe")
     client = make_client(settings)
     try:
-        return {"store": store_check(client), "broker": broker_check(settings.kafka_bootstrap_servers)}
+        return checks(client, settings)
     finally:
         client.close()
 

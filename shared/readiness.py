@@ -23,6 +23,11 @@ def store_check(client) -> str:
         return f"unreachable: {exc.__class__.__name__}"
 
 
+def checks(client, settings) -> dict:
+    """{"store": …, "broker": …}, each "ok" or why not."""
+    return {"store": store_check(client), "broker": broker_check(settings.kafka_bootstrap_servers)}
+
+
 def broker_check(bootstrap: str, timeout: float = 1.0) -> str:
     """"ok" when one of the bootstrap servers accepts a connection, else "unreachable"."""
     for server in bootstrap.split(","):

@@ -37,7 +37,7 @@ def auth_db(client: MongoClient, settings: Settings) -> Database:
 
 def gazetteer_db(client: MongoClient, settings: Settings) -> Database:
     """The official areas (shared/gazetteer): loaded once, read by every service."""
-    return client[settings.gazetteer_database_name]
+    return client[settings.gazetteer_database]
 
 
 # Values per ``$in`` query in ``find_in``. The local store answers an ``$in`` on an indexed

@@ -14,13 +14,15 @@ from shared.gazetteer.store import Gazetteer
 from shared.programs.enrolments import Enrolments
 from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
+from shared.store import gazetteer_db
 from services.photovoltaic.domain.policy import Policy
 from services.photovoltaic.service import Photovoltaic
 
 
 def _check_faults(db, today, env) -> dict:
     households = HouseholdGuard.of_program("photovoltaic", HouseholdView(db), Enrolments(db, "photovoltaic"))
-    service = Photovoltaic.build(db, households, Policy.from_env(env), Gazetteer.of(db, Settings.from_env("photovoltaic", env)))
+    areas = Gazetteer(gazetteer_db(db.client, Settings.from_env("photovoltaic", env)))
+    service = Photovoltaic.build(db, households, Policy.from_env(env), areas)
     return {"threshold_days": service.policy.down_days, "raised": service.check_faults(today)}
 
 

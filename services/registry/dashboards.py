@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.gazetteer.checks import not_official
 from shared.gazetteer.store import Gazetteer
 from shared.events.topics import PROGRAMS
 from shared.programs.refused import Refused
@@ -111,8 +112,7 @@ class Dashboards:
         naming each row) for codes the official areas do not have."""
         unknown = self.official.unknown({row["code"] for row in rows})
         if unknown:
-            edition = self.official.edition() or "none loaded"
             raise Refused("areas not in the official codes", status=422, errors={"areas": {
-                str(i): {"code": [f"{row['code']} is not an area in the official codes (edition {edition})."]}
+                str(i): {"code": [not_official(self.official, row["code"])]}
                 for i, row in enumerate(rows) if row["code"] in unknown}})
         return {"upserted": self.areas.upsert(rows), "received": len(rows)}

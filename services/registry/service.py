@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from shared.events.envelope import iso_z
 from shared.gazetteer.checks import require_areas, unknown_areas
 from shared.gazetteer.store import Gazetteer
 from shared.config import Settings
@@ -21,8 +22,8 @@ from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import DuplicatePerson, IdProtection
 from services.registry.dashboards import Dashboards
 from services.registry.domain import change_requests as cr
-from services.registry.domain.exit_rules import (SEPARATION_OF_DUTIES, TRANSITIONS, StepRefused,
-                                                 change_duty_problem, duty_problem, exit_problems, income_comparison, parse_lines,
+from services.registry.domain.exit_rules import (SEPARATION_OF_DUTIES, TRANSITIONS, DutyRefused, StepRefused,
+                                                 change_duty_problem, exit_problems, income_comparison, parse_lines,
                                                  poverty_line_fen, today_utc)
 from services.registry.feed import Feed
 from services.registry.imports.service import BulkImports
@@ -171,16 +172,20 @@ class Registry:
         return self.change_requests.get(request["_id"])
 
     # --- the exit / return workflow --------------------------------------------------------
-    def exit_assessment(self, household: dict) -> dict:
-        """Does the household meet the exit criteria this year, and which steps are open."""
-        year = today_utc().year
+    def _exit_problems(self, household: dict, year: int) -> list[str]:
         lines = parse_lines(self.settings().poverty_lines) or None
-        problems = exit_problems(household["income_per_capita_fen"], household.get("guarantees") or {}, year, lines)
-        since = (datetime.now(timezone.utc) - timedelta(days=365)).isoformat(timespec="milliseconds").replace(
-            "+00:00", "Z")   # as event times are written (shared/events/envelope.utcnow_iso)
+        return exit_problems(household["income_per_capita_fen"], household.get("guarantees") or {}, year, lines)
+
+    def exit_assessment(self, household: dict) -> dict:
+        """Does the household meet the exit criteria this year, and which steps are open; the
+        programme income recorded beside the typed income."""
+        year = today_utc().year
+        problems = self._exit_problems(household, year)
+        since = iso_z(datetime.now(timezone.utc) - timedelta(days=365))
         recorded = income_comparison(household["income_per_capita_fen"],
                                      self.history.programme_income_since(household["_id"], since),
                                      len(household.get("members") or []))
+        lines = parse_lines(self.settings().poverty_lines) or None
         return {"household_id": household["_id"], "year": year, "poverty_line_fen": poverty_line_fen(year, lines),
                 **recorded,
                 "income_per_capita_fen": household["income_per_capita_fen"],
@@ -192,21 +197,18 @@ class Registry:
         finish_notice; object / reject_exit send it back; return_to_poverty after exit. Who
         proposed may not check, who proposed or checked may not approve (``central``: the
         central office, which may, giving a reason)."""
-        problem = duty_problem(step, by, (household.get("exit") or {}).get("taken_by") or {},
-                               central and bool(reason.strip()))
-        if problem:
-            raise Refused(problem, None, 403, reason=SEPARATION_OF_DUTIES)
         if step == "propose_exit":
-            assessment = self.exit_assessment(household)
-            if not assessment["eligible"]:
-                raise Refused("the household does not meet the exit criteria", status=422,
-                              errors={"step": assessment["problems"]})
+            problems = self._exit_problems(household, today_utc().year)
+            if problems:
+                raise Refused("the household does not meet the exit criteria", status=422, errors={"step": problems})
         if step in STEPS_WITH_REASON and not reason:
             raise Refused("a reason is required", status=422,
                           errors={"reason": ["A reason is required for this step."]})
         try:
             return self.households.step(household["_id"], step, by, reason, today_utc(),
-                                        self.settings().exit_notice_days)
+                                        self.settings().exit_notice_days, central and bool(reason.strip()))
+        except DutyRefused as exc:
+            raise Refused(str(exc), None, 403, reason=SEPARATION_OF_DUTIES) from exc
         except (StepRefused, WriteConflict) as exc:
             raise Refused(str(exc), None, 409) from exc
 

@@ -15,13 +15,15 @@ from shared.gazetteer.store import Gazetteer
 from shared.programs.enrolments import Enrolments
 from shared.programs.households import HouseholdGuard, HouseholdView
 from shared.programs.tasks import Task, run_task
+from shared.store import gazetteer_db
 from services.relocation.domain.policy import Policy
 from services.relocation.service import Relocation
 
 
 def _check_employment(db, today, env) -> dict:
     households = HouseholdGuard.of_program("relocation", HouseholdView(db), Enrolments(db, "relocation"))
-    service = Relocation.build(db, households, Policy.from_env(env), Gazetteer.of(db, Settings.from_env("relocation", env)))
+    areas = Gazetteer(gazetteer_db(db.client, Settings.from_env("relocation", env)))
+    service = Relocation.build(db, households, Policy.from_env(env), areas)
     return {"months": service.policy.no_job_months, "raised": service.check_no_job(today)}
 
 

@@ -16,8 +16,13 @@ SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 
 
+def iso_z(moment: datetime) -> str:
+    """``moment`` (aware) as event times and history entries are written: UTC, ms, "Z"."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utcnow_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_z(datetime.now(timezone.utc))
 
 
 @dataclass(frozen=True)

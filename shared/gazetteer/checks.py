@@ -7,13 +7,16 @@ from shared.gazetteer.store import Gazetteer
 from shared.programs.refused import Refused
 
 
+def not_official(gazetteer: Gazetteer, code: str, what: str = "an area") -> str:
+    """Why ``code`` is refused, in the words every such refusal uses."""
+    return f"{code} is not {what} in the official codes (edition {gazetteer.edition() or 'none loaded'})."
+
+
 def unknown_areas(gazetteer: Gazetteer, **codes: str | None) -> dict[str, list[str]]:
     """{field: [why]} for each named code (None or '' skipped) the edition does not have."""
     named = {field: code for field, code in codes.items() if code}
     missing = gazetteer.unknown(named.values())
-    edition = gazetteer.edition() or "none loaded"
-    return {field: [f"{code} is not an area in the official codes (edition {edition})."]
-            for field, code in named.items() if code in missing}
+    return {field: [not_official(gazetteer, code)] for field, code in named.items() if code in missing}
 
 
 def require_areas(gazetteer: Gazetteer, **codes: str | None) -> None:

@@ -14,6 +14,7 @@ from typing import Iterable
 from pymongo import ASCENDING
 from pymongo.database import Database
 
+from shared.gazetteer import edition
 from shared.store import find_in, insert_new
 
 BATCH = 5_000
@@ -21,11 +22,6 @@ POINTER_SECONDS = 30   # how long a reader trusts the pointer it read
 
 
 class Gazetteer:
-    @classmethod
-    def of(cls, db: Database, settings) -> "Gazetteer":
-        """The gazetteer on the server of ``db`` (a service's database), as ``settings`` name it."""
-        return cls(db.client[settings.gazetteer_database_name])
-
     def __init__(self, db: Database):
         self.db = db
         self.editions = db["editions"]
@@ -78,7 +74,6 @@ class Gazetteer:
     def ensure(self, provinces: list[str]) -> None:
         """The pinned edition's areas of ``provinces`` (2-digit codes), loaded unless they are
         (the demo's and the tests' set-up)."""
-        from shared.gazetteer import edition
         status = self.status() or {}
         loaded = status.get("edition") == edition.CURRENT.name and (
             status.get("all") or set(provinces) <= set(status.get("provinces", [])))

@@ -39,4 +39,3 @@ def env_value(env, name: str, default, low, high):
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     return value
-

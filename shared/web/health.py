@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest, multiprocess)
 
-from shared.readiness import broker_check, store_check
+from shared import readiness
 
 blp = Blueprint("health", __name__)
 
@@ -44,11 +44,9 @@ def readyz():
     """Ready when the store answers. The broker is reported, not required: a web process
     takes writes during a broker outage (its outbox keeps them), so a balancer must not take
     every web pod out of service because the broker is away (issue 18)."""
-    settings = current_app.extensions["settings"]
-    checks = {"store": store_check(current_app.extensions["mongo"]),
-              "broker": broker_check(settings.kafka_bootstrap_servers)}
-    ready = checks["store"] == "ok"
-    return jsonify(status="ready" if ready else "not ready", checks=checks), 200 if ready else 503
+    found = readiness.checks(current_app.extensions["mongo"], current_app.extensions["settings"])
+    ready = found["store"] == "ok"
+    return jsonify(status="ready" if ready else "not ready", checks=found), 200 if ready else 503
 
 
 @blp.get("/metrics")

@@ -19,7 +19,7 @@ from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
 from services.registry.domain import change_requests as cr
 from services.registry.domain.areas import path_of
-from services.registry.domain.exit_rules import next_step
+from services.registry.domain.exit_rules import DutyRefused, duty_problem, next_step
 from services.registry.adapters.summaries import HouseholdSummaries
 from services.registry.adapters.warnings import Warnings
 from services.registry.domain.households import file_of, new_household_id, place_of
@@ -210,11 +210,17 @@ class HouseholdRepository:
                         reason=request.get("reason", ""), changes=_jsonable(changes)),
             snapshot_event(new)])
 
-    def step(self, household_id: str, step: str, by: str, reason: str, today, notice_days: int) -> dict:
-        """One step of the exit / return workflow; raises StepRefused or WriteConflict."""
+    def step(self, household_id: str, step: str, by: str, reason: str, today, notice_days: int,
+             override: bool = False) -> dict:
+        """One step of the exit / return workflow; raises StepRefused (DutyRefused: ``by`` took
+        an earlier step another person must follow, and no ``override``) or WriteConflict.
+        Both rules are checked on the version the guarded write replaces."""
         doc = self.households.find_one({"_id": household_id})
         move = next_step(doc["status"], step, today, (doc.get("exit") or {}).get("notice_until"), notice_days)
         exit_info = dict(doc.get("exit") or {})
+        problem = duty_problem(step, by, exit_info.get("taken_by") or {}, override)
+        if problem:
+            raise DutyRefused(problem)
         taken_by = {} if step == "propose_exit" else dict(exit_info.get("taken_by") or {})  # a new exit starts afresh
         exit_info.update({"last_step": step, "last_step_on": today.isoformat(), "last_reason": reason,
                           "taken_by": {**taken_by, step: by}})

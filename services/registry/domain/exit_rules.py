@@ -79,6 +79,10 @@ class StepRefused(ValueError):
     """An illegal or premature workflow step; the message says why."""
 
 
+class DutyRefused(StepRefused):
+    """A step this person may not take (separation of duties); the message says why."""
+
+
 def parse_lines(setting: str) -> dict[int, int]:
     """'2014:2800,2020:4000' → {2014: 2800, 2020: 4000}"""
     lines = {}

@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from shared.gazetteer.store import Gazetteer
 from shared.auth.roles import WRITE
 from shared.auth.store import AuthStore
 from shared.config import Settings
-from shared.store import auth_db, make_client, service_db
+from shared.gazetteer.store import Gazetteer
+from shared.store import auth_db, gazetteer_db, make_client, service_db
 from services.registry.adapters.households import HouseholdRepository
 from services.registry.adapters.persons import IdProtection
 from services.registry.imports.parsing import MAX_BYTES
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
         db = service_db(client, settings)
         protection = IdProtection(settings)
         importer = BulkImports.build(db, HouseholdRepository(db, protection), protection, settings.secret_key,
-                                     Gazetteer.of(db, settings)).importer
+                                     Gazetteer(gazetteer_db(client, settings))).importer
         # In the foreground (not begin's background thread), to print its progress.
         run = importer.runs.new(args.file.name, principal.username, principal.county, args.dry_run, source="cli")
         # Printed as a job, as the web pages and the API name it.

@@ -28,6 +28,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
+from shared.gazetteer.checks import not_official
 from services.registry.imports.parsing import FileRefused, read_table
 from services.registry.imports.validation import Household, Result, validate
 
@@ -209,9 +210,8 @@ class Importer:
         """A household in a village the official codes do not have is its first row's error
         (one query for the file's villages)."""
         unknown = self.areas.unknown({h.fields["village_code"] for h in result.households})
-        edition = self.areas.edition() or "none loaded"
         return [_error(h.rows[0], result.header("village_code"),
-                       f"{h.fields['village_code']} is not a village in the official codes (edition {edition}).")
+                       not_official(self.areas, h.fields["village_code"], "a village"))
                 for h in result.households if h.fields["village_code"] in unknown]
 
     def _run(self, run: dict, data: bytes, progress) -> None:

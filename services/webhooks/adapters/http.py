@@ -54,19 +54,13 @@ def post(session: requests.Session, target, body: str, headers: dict, timeout: f
     t0 = time.perf_counter()
     try:
         # No redirects: a partner's 30x could point us at an address the SSRF check refused.
-        r = session.post(target.url, data=body.encode(), headers={**headers, "Host": _host_header(target)},
+        r = session.post(target.url, data=body.encode(), headers={**headers, "Host": target.netloc},
                          timeout=timeout, allow_redirects=False)
         excerpt = r.text[:EXCERPT]
         return Outcome(r.status_code, int((time.perf_counter() - t0) * 1000), excerpt,
                        retry_after=r.headers.get("Retry-After"))
     except requests.RequestException as exc:
         return Outcome(None, int((time.perf_counter() - t0) * 1000), "", f"{exc.__class__.__name__}: {exc}"[:EXCERPT])
-
-
-def _host_header(target) -> str:
-    port = urlsplit(target.url).port
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    return f"{host}:{port}" if port else host
 
 
 class Unreachable(Exception):

@@ -20,11 +20,13 @@ class UnsafeUrl(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """Where a checked URL is delivered: ``url`` names the checked ``address``, and ``host`` is
-    what the request's Host header and TLS (SNI, certificate) name."""
+    """Where a checked URL is delivered: ``url`` names the checked ``address``; ``host`` is the
+    partner's host name, and ``netloc`` (host and port, as the partner's URL wrote them) what
+    the request's Host header says and TLS (SNI, certificate) checks."""
     url: str
     host: str
     address: str
+    netloc: str
 
 
 def _carried(ip) -> list:
@@ -73,7 +75,7 @@ def check_url(url: str, allowed: frozenset | set = frozenset(), resolver=resolve
     address = addresses[0]
     shown = f"[{address}]" if ":" in address else address
     netloc = shown + (f":{parts.port}" if parts.port else "")
-    return Target(urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host, address)
+    return Target(urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host, address, parts.netloc)
 
 
 def _is_address(host: str) -> bool:
