@@ -81,6 +81,10 @@ class Settings:
     service_urls: dict = field(default_factory=dict)
     # Registry policy settings (DOMAIN.md: a policy default is a setting).
     id_number_key: str = ""          # Fernet key for ID numbers; derived from SECRET_KEY if empty
+    audit_key: str = ""              # HMAC key of the audit chain; derived from SECRET_KEY if empty
+    # How often each process publishes the heads of the audit chains it wrote (shared/audit/anchors.py):
+    # entries newer than the last anchor are the only ones that can be cut from a chain's end unseen.
+    audit_anchor_interval_s: float = 5.0
     poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
     exit_notice_days: int = 7
     # Hardening (README, "Guarantees: hostile input and access").
@@ -138,6 +142,8 @@ class Settings:
             relay_fault=env.get("JINGZHUN_RELAY_FAULT", ""),
             service_urls=urls,
             id_number_key=secret(env, "ID_NUMBER_KEY", ""),
+            audit_key=secret(env, "AUDIT_KEY", ""),
+            audit_anchor_interval_s=float(env.get("AUDIT_ANCHOR_INTERVAL_S", cls.audit_anchor_interval_s)),
             poverty_lines=env.get("POVERTY_LINES", ""),
             exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
             dev_mode=_flag(env, "JINGZHUN_DEV", False),

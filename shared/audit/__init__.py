@@ -31,6 +31,14 @@ stored, so the thread abandons that chain and opens a new one with its next entr
 chain then ends at whichever entry was the last one stored, without a gap. Logs of an
 earlier release have only the main chain and verify as before.
 
+Keyed and anchored: an entry's hash is an HMAC under a key of the services (``AUDIT_KEY``, or
+derived from ``SECRET_KEY``), marked ``alg: hmac-sha256`` with the key's id (``kid``), so
+whoever can write to the store cannot recompute the chain after an edit, nor pass a forged
+entry off as one of an earlier release (unkeyed, plain sha256): once the main chain has a
+keyed entry, every later one must be keyed, and so must every entry of a chain a keyed entry
+opened. The chains' heads are also published outside the store (``anchors.py``), so entries
+cut off a chain's end are missed too. Entries of an earlier release verify as they did.
+
 Where it lives: one database, ``<prefix>_audit``, shared by every service (a change in any
 program and a file read in the registry end up in one log, every chain opened from the main
 chain). The registry's own record of
@@ -40,6 +48,7 @@ file changed; this log says who did what through which request, and can be check
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -52,18 +61,32 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 GENESIS = "0" * 64
+KEYED = "hmac-sha256"   # the ``alg`` of keyed entries; entries without one are an earlier release's
 COLLECTION = "entries"
 CHAINED = "chained"   # the per-process chains
 MAX_TRIES = 50
+MAIN_CHAIN = "main"   # the main chain's name among the anchors
 
 
 def canonical(entry: dict) -> str:
     return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def entry_hash(previous: str, entry: dict) -> str:
+def entry_hash(previous: str, entry: dict, key: bytes | None = None) -> str:
+    """The hash an entry must carry: an HMAC under ``key`` for a keyed entry (``alg``), plain
+    sha256 for an earlier release's. A keyed entry cannot be checked without the key."""
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return hashlib.sha256((previous + canonical(body)).encode()).hexdigest()
+    message = (previous + canonical(body)).encode()
+    if body.get("alg") == KEYED:
+        if key is None:
+            raise ValueError("a keyed audit entry needs the key")
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """Names the key an entry was made with (a wrong key is then told apart from an edit)."""
+    return hashlib.sha256(b"kid:" + key).hexdigest()[:12]
 
 
 def audit_db_name(db_prefix: str) -> str:
@@ -87,9 +110,14 @@ class _Chain:
 
 
 class AuditLog:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, key: bytes, anchors=None):
+        """``key``: the chain's HMAC key (anchors.audit_key); ``anchors``: an AnchorPublisher
+        told every head this process writes (None: not published, e.g. a tool that reads)."""
         self.entries = db[COLLECTION]
         self.chained = db[CHAINED]
+        self.key = key
+        self.kid = key_id(key)
+        self.anchors = anchors
         self._seen = 0   # the last number this process saw: where the search for the end starts
         self._local = threading.local()   # .chain: this thread's chain (_Chain), once opened
 
@@ -105,15 +133,20 @@ class AuditLog:
             return opened
         entry = {"_id": chained_id(chain.id, chain.seq + 1), "chain": chain.id, "seq": chain.seq + 1,
                  "at": _now(), "who": who, "service": service, "action": action, "what": what,
-                 "prev": chain.hash}
-        entry["hash"] = entry_hash(entry["prev"], entry)
+                 "prev": chain.hash, "alg": KEYED, "kid": self.kid}
+        entry["hash"] = entry_hash(entry["prev"], entry, self.key)
         try:
             self.chained.insert_one(entry)
         except Exception:
             self._local.chain = None   # stored or not, nobody can tell: the next entry opens a new chain
             raise
         chain.seq, chain.hash = entry["seq"], entry["hash"]
+        self._anchor(chain.id, entry)
         return entry
+
+    def _anchor(self, chain: str, entry: dict) -> None:
+        if self.anchors is not None:
+            self.anchors.note(chain, entry["seq"] if chain != MAIN_CHAIN else entry["_id"], entry["hash"], entry["at"])
 
     def append(self, who: str | None, service: str, action: str, what: dict, opens: str | None = None) -> dict:
         """Append one entry at the end of the main chain and return it (``opens``: the
@@ -129,11 +162,14 @@ class AuditLog:
                 "what": what,
                 "prev": last["hash"] if last else GENESIS,
                 **({"opens": opens} if opens else {}),
+                "alg": KEYED,
+                "kid": self.kid,
             }
-            entry["hash"] = entry_hash(entry["prev"], entry)
+            entry["hash"] = entry_hash(entry["prev"], entry, self.key)
             try:
                 self.entries.insert_one(entry)
                 self._seen = entry["_id"]
+                self._anchor(MAIN_CHAIN, entry)
                 return entry
             except DuplicateKeyError:
                 continue   # someone else took this place: read the new end and try again
@@ -176,9 +212,10 @@ class AuditLog:
             return main
         return sorted(main + chained, key=lambda e: e.get("at", ""), reverse=True)[:limit]
 
-    def verify(self) -> list[str]:
-        """Every break in the main chain, then in each per-process chain; [] when intact."""
-        problems, expected_seq, previous, opened = [], 1, GENESIS, {}
+    def verify(self, anchors: dict[str, dict] | None = None) -> list[str]:
+        """Every break in the main chain, then in each per-process chain, then every anchored
+        head (``anchors.read_anchors``) the store no longer holds as it was; [] when intact."""
+        problems, expected_seq, previous, opened, keyed = [], 1, GENESIS, {}, False
         for entry in self.entries.find().sort("_id", 1):
             seq = entry["_id"]
             if seq != expected_seq:
@@ -186,20 +223,32 @@ class AuditLog:
                                 if isinstance(seq, int) and seq > expected_seq else f"unexpected entry id {seq!r}")
             if entry.get("prev") != previous:
                 problems.append(f"entry {seq}: does not link to the entry before it")
-            if entry_hash(entry.get("prev", ""), entry) != entry.get("hash"):
-                problems.append(f"entry {seq}: its content does not match its hash (edited?)")
+            keyed = keyed or entry.get("alg") == KEYED
+            problems += self._hash_problems(f"entry {seq}", entry, keyed)
             if entry.get("opens"):
-                opened[entry["opens"]] = entry.get("hash")
+                opened[entry["opens"]] = (entry.get("hash"), entry.get("alg") == KEYED)
             previous = entry.get("hash", "")
             expected_seq = (seq + 1) if isinstance(seq, int) else expected_seq + 1
-        return problems + self._verify_chains(opened)
+        problems += self._verify_chains(opened)
+        return problems + self._anchor_problems(anchors or {})
 
-    def _verify_chains(self, opened: dict[str, str]) -> list[str]:
-        problems, chain, expected_seq, previous = [], None, 1, ""
+    def _hash_problems(self, where: str, entry: dict, must_be_keyed: bool) -> list[str]:
+        if entry.get("alg") == KEYED:
+            if entry.get("kid") != self.kid:
+                return [f"{where}: made with another key (key id {entry.get('kid')!r}, this one is {self.kid!r})"]
+        elif must_be_keyed:
+            return [f"{where}: not keyed where keyed entries came before it (forged?)"]
+        if entry_hash(entry.get("prev", ""), entry, self.key) != entry.get("hash"):
+            return [f"{where}: its content does not match its hash (edited?)"]
+        return []
+
+    def _verify_chains(self, opened: dict[str, tuple]) -> list[str]:
+        problems, chain, expected_seq, previous, keyed = [], None, 1, "", False
         for entry in self.chained.find().sort("_id", 1):   # by chain, then by number
             name, seq = entry.get("chain"), entry.get("seq")
             if name != chain:
-                chain, expected_seq, previous = name, 1, opened.get(name)
+                chain, expected_seq = name, 1
+                previous, keyed = opened.get(name, (None, True))
                 if previous is None:
                     problems.append(f"chain {name}: no main-chain entry opens it (forged?)")
             where = f"chain {chain} entry {seq}"
@@ -210,8 +259,23 @@ class AuditLog:
                                 if seq > expected_seq else f"{where}: out of order")
             if previous is not None and entry.get("prev") != previous:
                 problems.append(f"{where}: does not link to the entry before it")
-            if entry_hash(entry.get("prev", ""), entry) != entry.get("hash"):
-                problems.append(f"{where}: its content does not match its hash (edited?)")
+            problems += self._hash_problems(where, entry, keyed)
             previous = entry.get("hash", "")
             expected_seq = (seq + 1) if isinstance(seq, int) else expected_seq + 1
+        return problems
+
+    def _anchor_problems(self, anchors: dict[str, dict]) -> list[str]:
+        """An anchored head must still be in the store with the hash it was published with:
+        otherwise entries were cut from that chain's end (or it was rewritten)."""
+        problems = []
+        for chain, head in sorted(anchors.items()):
+            if chain == MAIN_CHAIN:
+                where, stored = f"entry {head['seq']}", self.entries.find_one({"_id": head["seq"]})
+            else:
+                where, stored = f"chain {chain} entry {head['seq']}", \
+                    self.chained.find_one({"_id": chained_id(chain, head["seq"])})
+            if stored is None:
+                problems.append(f"{where}: anchored at {head['at']} but missing (entries cut from the chain's end?)")
+            elif stored.get("hash") != head["hash"]:
+                problems.append(f"{where}: differs from its anchor of {head['at']} (rewritten?)")
         return problems

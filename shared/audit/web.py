@@ -8,6 +8,7 @@ import logging
 from flask import Flask, current_app, g, has_request_context, request, session
 
 from shared.audit import AuditLog, audit_db_name
+from shared.audit.anchors import AnchorPublisher, audit_key
 
 log = logging.getLogger(__name__)
 SAFE = ("GET", "HEAD", "OPTIONS")
@@ -21,7 +22,8 @@ def personal_data_shown(kind: str, subject: str) -> None:
 
 def init_audit(app: Flask) -> None:
     settings = app.extensions["settings"]
-    app.extensions["audit_log"] = AuditLog(app.extensions["mongo"][audit_db_name(settings.db_prefix)])
+    app.extensions["audit_log"] = AuditLog(app.extensions["mongo"][audit_db_name(settings.db_prefix)],
+                                           audit_key(settings), anchors=AnchorPublisher(settings))
 
     @app.after_request
     def _record(response):
@@ -33,7 +35,6 @@ def init_audit(app: Flask) -> None:
 
 
 def _entries(response) -> None:
-    from shared.auth.web import current_principal
     audit: AuditLog = current_app.extensions["audit_log"]
     service = current_app.config["SERVICE"]
     status = response.status_code

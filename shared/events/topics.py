@@ -43,6 +43,11 @@ class Topics:
         """Compacted: the latest file of every household, keyed by household id."""
         return f"{self.prefix}.households.v1"
 
+    @property
+    def audit_anchors(self) -> str:
+        """Compacted: the head of each audit chain, published outside the store (shared/audit)."""
+        return f"{self.prefix}.audit-anchors.v1"
+
     def all(self) -> dict[str, dict]:
         """Every topic with its extra config."""
         # Program topics and the registry's own are the record a rebuild replays: kept forever.
@@ -52,6 +57,7 @@ class Topics:
         # worker: a year of it stays readable; older assistance is in each household's history.
         topics[self.stream] = {"retention.ms": str(366 * 24 * 3600 * 1000)}
         topics[self.households] = {"cleanup.policy": "compact"}
+        topics[self.audit_anchors] = {"cleanup.policy": "compact"}
         return topics
 
     def for_program_of(self, event_type: str) -> str:

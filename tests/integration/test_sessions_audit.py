@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shared.audit import AuditLog, audit_db_name
+from shared.audit import AuditLog, audit_db_name, chained_id
+from shared.audit.anchors import AnchorPublisher, audit_key, read_anchors
 from shared.auth.store import AuthStore
 from shared.config import Settings
 from shared.kafka.admin import ensure_topics
@@ -189,7 +190,8 @@ def test_changes_logins_and_unmasked_id_numbers_are_in_the_audit_log(apps, audit
 
 def test_concurrent_appends_keep_one_unbroken_chain(env, audit):
     before = audit.entries.count_documents({})
-    logs = [AuditLog(make_client(Settings.from_env("registry", env))[audit_db_name(env["JINGZHUN_DB_PREFIX"])])
+    settings = Settings.from_env("registry", env)
+    logs = [AuditLog(make_client(settings)[audit_db_name(env["JINGZHUN_DB_PREFIX"])], audit_key(settings))
             for _ in range(4)]
 
     def append(log, n):
@@ -240,25 +242,29 @@ def test_verify_finds_an_edited_and_a_deleted_entry(env, audit):
 def test_the_end_of_the_chain_is_found_by_lookups_from_any_starting_point(env, stack):
     """A process that has never appended (or saw an old end, or a log since emptied) finds
     the true end: the next append links to it and the chain stays whole."""
-    db = make_client(Settings.from_env("registry", env))[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_end"]
-    writer = AuditLog(db)
+    settings = Settings.from_env("registry", env)
+    db = make_client(settings)[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_end"]
+    key = audit_key(settings)
+    writer = AuditLog(db, key)
     assert writer.last() is None and writer.recent() == []
     for i in range(37):
         writer.append("central", "test", "change", {"i": i})
-    stale = AuditLog(db)
+    stale = AuditLog(db, key)
     stale._seen = 5
-    for log in (AuditLog(db), stale):
+    for log in (AuditLog(db, key), stale):
         assert log.last()["_id"] == 37
     assert stale.append("central", "test", "change", {"i": "late"})["_id"] == 38
     assert [e["_id"] for e in writer.recent(4)] == [38, 37, 36, 35]
-    assert AuditLog(db).verify() == []
+    assert AuditLog(db, key).verify() == []
     db["entries"].delete_many({})
     assert writer.last() is None and writer.append("central", "test", "change", {})["_id"] == 1
 
 
 def test_verify_finds_edits_and_deletions_in_a_per_thread_chain_on_the_real_store(env, stack):
-    db = make_client(Settings.from_env("registry", env))[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_chains"]
-    log = AuditLog(db)
+    settings = Settings.from_env("registry", env)
+    db = make_client(settings)[audit_db_name(env["JINGZHUN_DB_PREFIX"]) + "_chains"]
+    key = audit_key(settings)
+    log = AuditLog(db, key)
 
     def write(n):
         for i in range(12):   # past 9 and 10: the numbers sort as text, zero-padded
@@ -267,12 +273,37 @@ def test_verify_finds_edits_and_deletions_in_a_per_thread_chain_on_the_real_stor
         list(pool.map(write, range(3)))
     chains = db["entries"].count_documents({})   # one opening entry per thread that wrote
     assert 1 <= chains <= 3 and db["chained"].count_documents({}) == 36 - chains
-    assert AuditLog(db).verify() == []
+    assert AuditLog(db, key).verify() == []
     victim = db["chained"].find_one({"seq": 10})
     db["chained"].update_one({"_id": victim["_id"]}, {"$set": {"what": {"i": -1}}})
-    assert AuditLog(db).verify() == [f"chain {victim['chain']} entry 10: its content does not match its hash (edited?)"]
+    assert AuditLog(db, key).verify() == [f"chain {victim['chain']} entry 10: its content does not match its hash (edited?)"]
     db["chained"].delete_one({"_id": victim["_id"]})
-    assert f"chain {victim['chain']}: entries 10..10 are missing (deleted?)" in AuditLog(db).verify()
+    assert f"chain {victim['chain']}: entries 10..10 are missing (deleted?)" in AuditLog(db, key).verify()
+
+
+def test_entries_cut_from_a_chains_end_are_found_by_its_anchor_on_the_broker(env):
+    """Each process publishes its chains' heads to a compacted topic; `verify` (the CLI, reading
+    the broker) finds an anchored entry that was cut from the store, though the chain still links."""
+    own = {**env, "JINGZHUN_DB_PREFIX": env["JINGZHUN_DB_PREFIX"] + "anchors",   # a log and anchors of its own:
+           "JINGZHUN_TOPIC_PREFIX": env["JINGZHUN_TOPIC_PREFIX"] + "anchors"}    # other tests here break theirs
+    settings = Settings.from_env("registry", own)
+    ensure_topics(settings)
+    publisher = AnchorPublisher(settings, interval=3600)   # published here by flush(), not by the clock
+    store = make_client(settings)[audit_db_name(settings.db_prefix)]
+    log = AuditLog(store, audit_key(settings), anchors=publisher)
+    written = [log.record("central", "test", "change", {"i": i}) for i in range(4)]
+    assert publisher.flush() == 2                          # the main chain's head and the new chain's
+    chain = written[1]["chain"]
+    anchors = read_anchors(settings)
+    assert anchors[chain]["seq"] == 3 and anchors[chain]["hash"] == written[-1]["hash"]
+    cli = [sys.executable, "-m", "shared.audit", "verify"]
+    run_env = {**own, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(cli, env=run_env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    log.chained.delete_one({"_id": chained_id(chain, 3)})   # cut the newest entry: the rest still links
+    assert log.verify() == []
+    out = subprocess.run(cli, env=run_env, capture_output=True, text=True)
+    assert out.returncode == 1 and f"chain {chain} entry 3: anchored at" in out.stdout, out.stdout
 
 
 def test_a_revoked_token_stops_working_within_the_stated_bound(apps, store):

@@ -8,7 +8,7 @@ import threading
 import pytest
 from pymongo.errors import AutoReconnect, DuplicateKeyError
 
-from shared.audit import AuditLog, chained_id
+from shared.audit import GENESIS, KEYED, AuditLog, chained_id, entry_hash
 from shared.web.cache import TtlCache
 
 
@@ -57,9 +57,12 @@ class _Db(dict):
         return self[name]
 
 
+KEY = b"the services' audit key"
+
+
 @pytest.fixture
 def log():
-    return AuditLog(_Db())
+    return AuditLog(_Db(), KEY)
 
 
 def _chains(log):
@@ -102,7 +105,7 @@ def test_verify_finds_an_edit_a_deletion_and_a_forged_chain(log):
     assert log.verify() == [f"chain {chain}: entries 2..2 are missing (deleted?)",
                             f"chain {chain} entry 3: does not link to the entry before it"]
     log.chained.docs.clear()
-    forged = AuditLog(_Db())
+    forged = AuditLog(_Db(), KEY)
     forged.record("x", "test", "change", {})
     forged.record("x", "test", "change", {})
     log.chained.docs.update(forged.chained.docs)
@@ -151,6 +154,88 @@ def test_recent_merges_every_chain_newest_first(log):
         log.record("auditor", "test", "change", {"n": n})
     assert [e["what"]["n"] for e in log.recent(10)] == [3, 2, 1, 0]
     assert [e["what"]["n"] for e in log.recent(2, who="auditor")] == [3, 2]
+
+
+def _rehashed_without_the_key(entry: dict) -> dict:
+    """What someone who can write to the store but lacks the key can do: recompute an edited
+    entry's hash, as an earlier release's unkeyed entry or keyed under a key of their own."""
+    forged = {k: v for k, v in entry.items() if k not in ("alg", "kid", "hash")}
+    forged["hash"] = entry_hash(forged["prev"], forged)
+    return forged
+
+
+def test_an_edit_rehashed_without_the_key_is_found_in_both_kinds_of_chain(log):
+    for i in range(4):
+        log.record("central", "test", "change", {"i": i})
+    log.append("central", "test", "change", {"i": "main"})
+    chain = _chains(log)[0]
+    edited = {**log.chained.docs[chained_id(chain, 3)], "who": "someone-else"}
+    log.chained.docs[edited["_id"]] = _rehashed_without_the_key(edited)
+    log.entries.docs[2] = _rehashed_without_the_key({**log.entries.docs[2], "what": {"i": "edited"}})
+    assert log.verify() == ["entry 2: not keyed where keyed entries came before it (forged?)",
+                            f"chain {chain} entry 3: not keyed where keyed entries came before it (forged?)"]
+    entry = {**log.entries.docs[2], "alg": KEYED, "kid": log.kid}
+    entry["hash"] = entry_hash(entry["prev"], entry, b"a key of their own")
+    log.entries.docs[2] = entry
+    assert log.verify()[0] == "entry 2: its content does not match its hash (edited?)"
+
+
+def test_entries_of_an_earlier_release_verify_and_keyed_ones_follow_them(log):
+    previous = GENESIS
+    for seq in (1, 2):   # as an earlier release wrote them: plain sha256, no alg
+        entry = {"_id": seq, "at": "2026-01-01T00:00:00+00:00", "who": "central", "service": "test",
+                 "action": "change", "what": {}, "prev": previous}
+        entry["hash"] = previous = entry_hash(previous, entry)
+        log.entries.docs[seq] = entry
+    assert log.append("central", "test", "change", {})["_id"] == 3
+    log.record("central", "test", "change", {})
+    assert log.verify() == []
+    wrong = AuditLog(_Db(), b"another key")
+    wrong.entries, wrong.chained = log.entries, log.chained
+    assert wrong.verify()[0] == f"entry 3: made with another key (key id {log.kid!r}, this one is {wrong.kid!r})"
+
+
+def test_an_anchored_head_cut_from_the_store_or_rewritten_is_found(log):
+    for i in range(5):
+        log.record("central", "test", "change", {"i": i})
+    chain = _chains(log)[0]
+    head = log.chained.docs[chained_id(chain, 4)]
+    anchors = {chain: {"chain": chain, "seq": 4, "hash": head["hash"], "at": head["at"]},
+               "main": {"chain": "main", "seq": 1, "hash": log.entries.docs[1]["hash"], "at": "t"}}
+    assert log.verify(anchors) == []
+    del log.chained.docs[chained_id(chain, 4)]    # the chain still links: only the anchor tells
+    assert log.verify() == []
+    assert log.verify(anchors) == [f"chain {chain} entry 4: anchored at {head['at']} but missing (entries cut from the chain's end?)"]
+    log.chained.docs[head["_id"]] = {**head, "hash": "0" * 64}
+    assert f"chain {chain} entry 4: differs from its anchor of {head['at']} (rewritten?)" in log.verify(anchors)
+
+
+def test_the_publisher_keeps_the_newest_head_of_each_chain_until_it_is_published():
+    from shared.audit.anchors import AnchorPublisher
+    from shared.config import Settings
+    publisher = AnchorPublisher(Settings(service="test"), interval=3600)
+    sent = []
+
+    class _Producer:
+        def send(self, topic, key, value):
+            sent.append((topic, key, value))
+
+            class _Future:
+                def get(self, timeout):
+                    return None
+            return _Future()
+
+        def flush(self, timeout):
+            pass
+    publisher._producer_of_this_process = lambda: _Producer()
+    publisher.note("c1", 1, "h1", "t1")
+    publisher.note("c1", 3, "h3", "t3")
+    publisher.note("c1", 2, "h2", "t2")   # an older head noted late does not replace a newer one
+    publisher.note("main", 7, "m7", "t7")
+    assert publisher.flush() == 2 and publisher.flush() == 0
+    assert sorted((key, value) for _, key, value in sent) == [
+        (b"c1", b'{"chain": "c1", "seq": 3, "hash": "h3", "at": "t3"}'),
+        (b"main", b'{"chain": "main", "seq": 7, "hash": "m7", "at": "t7"}')]
 
 
 # --- the cache of lookups (shared.web.cache) ---------------------------------------------------
