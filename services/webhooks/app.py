@@ -11,11 +11,13 @@ from services.webhooks.service import Webhooks
 
 def _register(app: Flask, hooks: WebhookSettings | None = None) -> None:
     from services.webhooks.api import endpoints, inbound, partners
+    from services.webhooks.adapters.service_token import ServiceCredential
     from services.webhooks.ui import register_pages
 
     settings = app.extensions["settings"]
-    app.extensions["webhooks"] = Webhooks.build(app.extensions["db"], app.extensions["auth_store"],
-                                                hooks or WebhookSettings.from_env(), settings.service_urls)
+    credential = ServiceCredential(app.extensions["db"], app.extensions["auth_store"], settings.secret_key)
+    app.extensions["webhooks"] = Webhooks.build(app.extensions["db"], credential, hooks or WebhookSettings.from_env(),
+                                                settings.service_urls)
     for module in (partners, endpoints, inbound):
         app.extensions["api"].register_blueprint(module.blp)
     register_pages(app)

@@ -17,7 +17,7 @@ from services.webhooks.adapters.deliveries import DeliveryRepository, new_delive
 from services.webhooks.adapters.http import ProgramClient, Unreachable
 from services.webhooks.adapters.inbox import APPLIED, REFUSED, InboxRepository
 from services.webhooks.adapters.partners import ACTIVE, PartnerRepository
-from services.webhooks.adapters.service_token import service_token
+from services.webhooks.adapters.service_token import ServiceCredential
 from services.webhooks.config import WebhookSettings
 from services.webhooks.domain import secrets
 from services.webhooks.domain.matching import scope_problems
@@ -40,13 +40,13 @@ class Webhooks:
     inbox: InboxRepository
     settings: WebhookSettings
     service_urls: dict
-    db: object
-    auth: object
+    credential: ServiceCredential | None
     _programs: ProgramClient | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, db, auth, settings: WebhookSettings, service_urls: dict) -> "Webhooks":
-        w = cls(PartnerRepository(db), DeliveryRepository(db), InboxRepository(db), settings, service_urls, db, auth)
+    def build(cls, db, credential: ServiceCredential | None, settings: WebhookSettings, service_urls: dict) -> "Webhooks":
+        """``credential``: the service's own token for the programs (None: forwards nothing)."""
+        w = cls(PartnerRepository(db), DeliveryRepository(db), InboxRepository(db), settings, service_urls, credential)
         for repo in (w.partners, w.deliveries, w.inbox):
             repo.ensure_indexes()
         return w
@@ -56,8 +56,7 @@ class Webhooks:
         """The program services' API as our service user; its token is read (or issued) on
         first use, not when the service is built."""
         if self._programs is None:
-            self._programs = ProgramClient(self.service_urls, service_token(self.db, self.auth),
-                                           self.settings.forward_timeout)
+            self._programs = ProgramClient(self.service_urls, self.credential.token(), self.settings.forward_timeout)
         return self._programs
 
     # --- partners -----------------------------------------------------------------
@@ -167,6 +166,9 @@ class Webhooks:
         """Send one inbox entry to its program; Refused if the program refuses it."""
         try:
             status, answer = self.programs.send(entry["program"], entry["path"], entry["command"])
+            if status == 401:   # our token was rotated meanwhile (by another process): read it again, once
+                self._programs = None
+                status, answer = self.programs.send(entry["program"], entry["path"], entry["command"])
         except Unreachable as exc:
             next_at = next_attempt_at(entry["attempts"] + 1, FORWARD_SCHEDULE, _now()) or _now() + timedelta(days=1)
             self.inbox.postpone(entry["_id"], next_at, str(exc))

@@ -21,6 +21,7 @@ from shared.kafka.consumer import ConsumerLoop
 from shared.logs import configure_logging
 from shared.store import auth_db, make_client, service_db
 from services.webhooks.config import WebhookSettings
+from services.webhooks.adapters.service_token import ServiceCredential
 from services.webhooks.service import Webhooks
 from services.webhooks.delivery.dispatch import Dispatcher
 from services.webhooks.delivery.intake import Intake
@@ -49,8 +50,9 @@ def main() -> int:
     threads: list[threading.Thread] = []
     try:
         # The same service object the web app builds (app.py); the delivery parts use its repositories.
-        service = Webhooks.build(service_db(client, settings), AuthStore(auth_db(client, settings)), hooks,
-                                 settings.service_urls)
+        db = service_db(client, settings)
+        credential = ServiceCredential(db, AuthStore(auth_db(client, settings)), settings.secret_key)
+        service = Webhooks.build(db, credential, hooks, settings.service_urls)
         intake = Intake(service.partners, service.deliveries)
         dispatcher = Dispatcher(service.partners, service.deliveries, hooks, ATTEMPTS)
         threads += [threading.Thread(target=dispatcher.run, args=(stop,), name="dispatch", daemon=True),

@@ -78,7 +78,8 @@ def authorize(action: str, county: str | None = None) -> Principal:
     principal = current_principal()
     if principal is None:
         abort(401, description=_("Log in or send an API token."))
-    if not principal.can(action, current_app.config["SERVICE"], county):
+    route = (request.method, request.url_rule.rule if request.url_rule else request.path)
+    if not principal.can(action, current_app.config["SERVICE"], county, route):
         abort(403, description=_("Your role does not allow this."))
     if action == WRITE:
         check_csrf()

@@ -5,6 +5,9 @@ is down gets the report later from the worker."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -16,8 +19,9 @@ from shared.kafka.admin import ensure_topics
 from services.webhooks.app import create_app
 from services.webhooks.config import WebhookSettings
 from tests.integration.conftest import System, ensure_running
+from tests.integration.hardening_support import create_apps
 from tests.integration.webhooks_support import Receiver, signed
-from tests.support import isolated_env, wait_until
+from tests.support import ROOT, isolated_env, wait_until
 
 # This module's e-commerce process, and a port where nothing listens (a program that is down):
 # beside the e2e ports of the run (E2E_PORT_BASE), clear of the services' own.
@@ -204,3 +208,62 @@ def test_a_power_company_reports_generation_once(system, hooks):
     other = post(hooks, company, "generation", {**reading, "partner_ref": "GRID-2026-10-2", "kwh": 9100})
     assert other.status_code == 409 and other.get_json()["reason"] == "refused_by_program", other.get_json()
     assert system.db("photovoltaic")["reports"].count_documents({"installation_id": station}) == 1
+
+
+def _credential(system):
+    from shared.auth.store import AuthStore
+    from shared.store import auth_db
+    from services.webhooks.adapters.service_token import ServiceCredential
+    settings = system.settings["webhooks"]
+    return ServiceCredential(system.db("webhooks"), AuthStore(auth_db(system.mongo, settings)), settings.secret_key)
+
+
+def test_the_service_token_calls_only_the_report_routes_and_is_kept_encrypted(system, hooks, partner, enrolled_household):
+    """Least privilege: the webhooks service's own token (role partner_gateway) reaches the routes
+    its report kinds forward to, and nothing else; its database holds no working credential."""
+    from services.webhooks.domain.reports import REPORT_KINDS
+    token = _credential(system).token()
+    bearer = {"Authorization": f"Bearer {token}"}
+    stored = system.db("webhooks")["meta"].find_one({"_id": "service_token"})
+    assert "token" not in stored and token not in repr(stored)
+    assert requests.get(f"http://127.0.0.1:{ECOMMERCE_PORT}/api/sales", headers=bearer, timeout=10).status_code == 403
+    refused = requests.post(f"http://127.0.0.1:{ECOMMERCE_PORT}/api/stations", headers=bearer, timeout=10, json={
+        "name": "站", "village_code": "621202104201", "township": "镇", "village": "村", "keeper": "李四"})
+    assert refused.status_code == 403
+    sale = {**report(enrolled_household["id"], "GATEWAY-1"), "channel": "partner_platform", "partner": "jd"}
+    granted = requests.post(f"http://127.0.0.1:{ECOMMERCE_PORT}/api/sales", headers=bearer, timeout=10, json=sale)
+    assert granted.status_code == 201, granted.text
+    assert system.client("registry").get("/api/households", headers=bearer).status_code == 403   # no file, no ID number
+    apps = create_apps(system.env)
+    for kind in REPORT_KINDS.values():   # each granted rule is a real POST route of its program
+        rules = {(rule.rule, method) for rule in apps[kind.program].url_map.iter_rules() for method in rule.methods}
+        assert (kind.route, "POST") in rules, kind
+
+
+def test_a_rotated_token_takes_over_and_the_service_reads_it_on_the_programs_401(system, hooks, partner, enrolled_household):
+    hid = enrolled_household["id"]
+    assert post(hooks, partner, "sales", report(hid, "JD-ROT-1")).status_code == 201   # the service holds a token now
+    old = _credential(system).token()
+    out = subprocess.run([sys.executable, "-m", "services.webhooks.credential", "rotate"], capture_output=True, text=True,
+                         env={**system.env, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0 and "revoked" in out.stdout and old not in out.stdout, out.stdout + out.stderr
+    assert _credential(system).token() != old
+    time.sleep(3.5)   # what a program may still trust a revoked token for (PRINCIPAL_TTL_S)
+    assert requests.post(f"http://127.0.0.1:{ECOMMERCE_PORT}/api/sales", timeout=10, json={},
+                         headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    answer = post(hooks, partner, "sales", report(hid, "JD-ROT-2"))     # the app still holds the old one
+    assert answer.status_code == 201, answer.get_json()
+    assert len(sales(system, "JD-ROT-2")) == 1
+
+
+def test_an_earlier_releases_central_token_in_clear_is_replaced_and_revoked(system):
+    from shared.auth.store import AuthStore
+    from shared.store import auth_db
+    auth = AuthStore(auth_db(system.mongo, system.settings["webhooks"]))
+    auth.upsert_user("webhooks-service", "a-password-nobody-knows", "central")
+    clear = auth.issue_token("webhooks-service", "webhooks inbound reports")
+    system.db("webhooks")["meta"].replace_one({"_id": "service_token"}, {"_id": "service_token", "token": clear}, upsert=True)
+    token = _credential(system).token()
+    assert token != clear and auth.principal_for_token(clear) is None
+    assert auth.principal_for_token(token).role == "partner_gateway"
+    assert "token" not in system.db("webhooks")["meta"].find_one({"_id": "service_token"})

@@ -55,3 +55,25 @@ def test_partners_are_the_central_offices_business():
                 Principal("p", "program_operator", None, "ecommerce")):
         assert not who.can(READ, "webhooks") and not who.can(WRITE, "webhooks")
         assert who.can(READ, "tourism")   # everyone else still reads the programs
+
+
+GATEWAY = Principal("webhooks-service", "partner_gateway",
+                    grants=("ecommerce POST /api/sales", "microcredit POST /api/loans/<loan_id>/repayments"))
+
+
+@pytest.mark.parametrize("action, service, county, route, allowed", [
+    ("write", "ecommerce", "621202", ("POST", "/api/sales"), True),
+    ("write", "microcredit", None, ("POST", "/api/loans/<loan_id>/repayments"), True),
+    ("write", "ecommerce", "621202", ("POST", "/api/stations"), False),     # another route of a granted program
+    ("write", "photovoltaic", None, ("POST", "/api/sales"), False),          # a granted rule, another service
+    ("read", "ecommerce", None, ("GET", "/api/sales"), False),               # reads nothing
+    ("read", "registry", "621202", ("GET", "/api/households/<household_id>"), False),
+    ("write", "ecommerce", "621202", None, False),                           # a check without the route
+])
+def test_a_partner_gateway_may_call_only_the_routes_granted_to_it(action, service, county, route, allowed):
+    assert GATEWAY.can(action, service, county, route) is allowed
+
+
+def test_a_partner_gateway_needs_grants():
+    with pytest.raises(ValueError):
+        Principal("x", "partner_gateway")

@@ -10,6 +10,7 @@ from typing import Callable
 
 from marshmallow import fields, validate
 
+from shared.auth.roles import grant
 from shared.events.types.common import Fen, HouseholdId
 from shared.programs.refused import Refused
 from shared.web.schemas import StrictSchema
@@ -52,7 +53,8 @@ class ReportKind:
     name: str
     program: str
     schema: type
-    path: Callable[[dict], str]                     # the program's API path for this report
+    route: str                                      # the program's URL rule it is sent to (POST)
+    path: Callable[[dict], str]                     # … and that rule's path for this report
     command: Callable[[dict, dict], dict]           # (report, partner) → the program's request body
 
 
@@ -72,11 +74,16 @@ def _repayment(report: dict, partner: dict) -> dict:
 
 
 REPORT_KINDS = {k.name: k for k in (
-    ReportKind("sales", "ecommerce", SalesReportSchema, lambda r: "/api/sales", _sale),
-    ReportKind("generation", "photovoltaic", GenerationReportSchema, lambda r: "/api/reports", _generation),
-    ReportKind("repayments", "microcredit", RepaymentReportSchema,
+    ReportKind("sales", "ecommerce", SalesReportSchema, "/api/sales", lambda r: "/api/sales", _sale),
+    ReportKind("generation", "photovoltaic", GenerationReportSchema, "/api/reports", lambda r: "/api/reports", _generation),
+    ReportKind("repayments", "microcredit", RepaymentReportSchema, "/api/loans/<loan_id>/repayments",
                lambda r: f"/api/loans/{r['loan_id']}/repayments", _repayment),
 )}
+
+
+def forwarding_grants() -> tuple:
+    """What the webhooks service may call, and nothing more: each report kind's route."""
+    return tuple(sorted({grant(k.program, "POST", k.route) for k in REPORT_KINDS.values()}))
 
 
 def program_refusal(status: int, body: dict) -> Refused:
