@@ -28,9 +28,9 @@ BENCH_WEB_PORT ?= 26000
 BENCH_DATA ?= $(JINGZHUN_CACHE)/bench-stack
 BENCH_ARGS ?=
 
-.PHONY: setup venv translations browser stack-fetch gazetteer k8s-tools specs demo stop unit test test-only bench bench-reads clean-stack soak
+.PHONY: setup venv translations browser cjk-font stack-fetch gazetteer k8s-tools specs demo stop unit test test-only bench bench-reads clean-stack soak
 
-setup: venv translations stack-fetch gazetteer
+setup: venv translations cjk-font stack-fetch gazetteer
 
 venv: $(VENV)/.ready
 $(VENV)/.ready: requirements.txt requirements-dev.txt
@@ -43,6 +43,10 @@ translations: venv
 
 browser:
 	@scripts/ensure-chromium.sh
+
+# The font the household card's PDF embeds (Noto Sans CJK, Debian's fonts-noto-cjk).
+cjk-font:
+	@scripts/ensure-cjk-font.sh
 
 stack-fetch: venv
 	@$(STACK) fetch

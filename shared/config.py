@@ -87,6 +87,10 @@ class Settings:
     audit_anchor_interval_s: float = 5.0
     poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
     exit_notice_days: int = 7
+    # The household card's PDF embeds this CJK font (a collection's member CARD_FONT_NUMBER:
+    # Simplified Chinese in Noto Sans CJK); `make setup` installs it (scripts/ensure-cjk-font.sh).
+    card_font: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    card_font_number: int = 2
     # Hardening (README, "Guarantees: hostile input and access").
     dev_mode: bool = True               # JINGZHUN_DEV=1: demo and tests (http, dev secret)
     max_body_bytes: int = 2 * 1024 * 1024
@@ -146,6 +150,8 @@ class Settings:
             audit_anchor_interval_s=float(env.get("AUDIT_ANCHOR_INTERVAL_S", cls.audit_anchor_interval_s)),
             poverty_lines=env.get("POVERTY_LINES", ""),
             exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
+            card_font=env.get("CARD_FONT", cls.card_font),
+            card_font_number=_int(env, "CARD_FONT_NUMBER", cls.card_font_number),
             dev_mode=_flag(env, "JINGZHUN_DEV", False),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),

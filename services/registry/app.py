@@ -32,6 +32,8 @@ def _register(app: Flask) -> None:
     from services.registry.ui.import_views import bp as import_bp
     app.extensions["api"].register_blueprint(imports_blp)
     app.register_blueprint(import_bp)
+    from services.registry.ui.card_views import bp as card_bp
+    app.register_blueprint(card_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -83,7 +83,7 @@ def new_household():
                            member_rows=MEMBER_ROWS), 422 if errors else 200
 
 
-def _household(household_id, action=READ):
+def household_file(household_id, action=READ):
     """Who acts and the file (None when there is none); the county is in the id: 403 first."""
     principal = authorize(action, county=county_of(household_id))
     doc = registry().households.get(household_id)
@@ -93,7 +93,7 @@ def _household(household_id, action=READ):
 @bp.get("/households/<household_id>")
 @require(READ)
 def household(household_id):
-    principal, doc = _household(household_id)
+    principal, doc = household_file(household_id)
     if doc is None:
         return render_template("error.html", code=404, status="Not Found", message=_("No such household."),
                                errors={}), 404
@@ -125,7 +125,7 @@ def household(household_id):
 def take_step(household_id):
     step = request.form.get("step", "")
     reason = request.form.get("reason", "").strip()
-    principal, doc = _household(household_id, WRITE if step in PROPOSING_STEPS else APPROVE)
+    principal, doc = household_file(household_id, WRITE if step in PROPOSING_STEPS else APPROVE)
     if doc is None:   # an unknown id was a 500
         abort(404)
     try:
@@ -166,7 +166,7 @@ def _change_payload(kind: str, form) -> dict:
 @bp.post("/households/<household_id>/change-requests")
 @require(WRITE)
 def propose_change(household_id):
-    principal, doc = _household(household_id, WRITE)
+    principal, doc = household_file(household_id, WRITE)
     if doc is None:   # an unknown id was a 500
         abort(404)
     kind = request.form.get("kind", "")
