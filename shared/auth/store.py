@@ -26,15 +26,16 @@ class AuthStore:
         self.tokens = db["api_tokens"]
 
     def upsert_user(self, username: str, password: str, role: str, county: str | None = None,
-                    program: str | None = None, display_name: str = "") -> Principal:
-        principal = Principal(username, role, county or None, program or None, display_name or username)
+                    program: str | None = None, display_name: str = "", province: str | None = None) -> Principal:
+        principal = Principal(username, role, county or None, program or None, display_name or username,
+                              province or None)
         if len(password) < 8:
             raise ValueError("password must have at least 8 characters")
         self.users.update_one(
             {"_id": username},
             {"$set": {"password_hash": generate_password_hash(password), "role": role,
                       "county": principal.county, "program": principal.program,
-                      "display_name": principal.display_name, "active": True},
+                      "display_name": principal.display_name, "province": principal.province, "active": True},
              "$setOnInsert": {"created_at": datetime.now(timezone.utc)}},
             upsert=True,
         )
@@ -92,4 +93,4 @@ class AuthStore:
     @staticmethod
     def _principal(doc: dict) -> Principal:
         return Principal(doc["_id"], doc["role"], doc.get("county"), doc.get("program"),
-                         doc.get("display_name") or doc["_id"])
+                         doc.get("display_name") or doc["_id"], doc.get("province"))
