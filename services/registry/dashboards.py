@@ -90,7 +90,7 @@ class Dashboards:
         """The official areas a dashboard lists under ``area_code``: a province's counties (its
         prefectures skipped, as the figures are), else the areas one level down."""
         if area_code == COUNTRY:
-            return self.official.children(None)   # the provinces
+            return self.official.provinces()
         below = self.official.children(area_code)
         if level_of(area_code) == "province":
             below = [county for prefecture in below for county in self.official.children(prefecture["_id"])]
@@ -100,9 +100,11 @@ class Dashboards:
         """An area (official, or loaded by an upload) and the areas directly below it; Refused
         404 when it is neither."""
         if area_code == COUNTRY:
-            area, official_below = {"_id": COUNTRY, "name": COUNTRY_NAME, "level": "country"}, self.official.children(None)
+            area = {"_id": COUNTRY, "name": COUNTRY_NAME, "level": "country"}
+            official_below = self.official.provinces()
         else:
-            area, official_below = self.official.get(area_code) or self.areas.get(area_code), self.official.children(area_code)
+            area = self.official.get(area_code) or self.areas.get(area_code)
+            official_below = self.official.children(area_code)
         if area is None:
             raise Refused(f"no area {area_code}", None, 404)
         below = official_below or self.areas.children(area_code)

@@ -19,7 +19,7 @@ SCREENS = {
               "device_scale_factor": 2},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
-VILLAGE = "621202105205"   # 洛塘镇 王坝村, Wudu
+VILLAGE = "621202106202"   # 角弓镇 西坪村, Wudu: no other browser test files households there
 ID_NUMBER = "62120219790315002" + check_digit("62120219790315002")
 PROVINCE_OFFICE = "province_gansu"   # a provincial office: the central role, with a home province
 SUBMIT = "main form button[type=submit]"
@@ -33,7 +33,7 @@ def household(running):
     """A household of Wudu with a member's ID number and a change request the cadre proposed:
     every table of its page has rows."""
     h = _api(running, "POST", "/api/households", json={
-        "village_code": VILLAGE, "township": "洛塘镇", "village": "王坝村", "main_cause": "illness",
+        "village_code": VILLAGE, "township": "角弓镇", "village": "西坪村", "main_cause": "illness",
         "income_per_capita_fen": 320000,
         "members": [{"name": "马秀英", "relation": "head", "sex": "female", "birth_year": 1979, "id_number": ID_NUMBER},
                     {"name": "马小军", "relation": "child", "sex": "male", "birth_year": 2008, "health": "chronic_illness"}]})
@@ -48,7 +48,7 @@ def proposed(running):
     """A household whose exit the cadre proposed: the county's page shows the next steps, one
     of them (reject) with its reason field."""
     h = _api(running, "POST", "/api/households", json={
-        "village_code": VILLAGE, "township": "洛塘镇", "village": "王坝村", "main_cause": "lack_of_skills",
+        "village_code": VILLAGE, "township": "角弓镇", "village": "西坪村", "main_cause": "lack_of_skills",
         "income_per_capita_fen": 620000, "guarantees": {g: True for g in GUARANTEES},
         "members": [{"name": "杨建国", "relation": "head", "sex": "male", "birth_year": 1970}]})
     _api(running, "POST", f"/api/households/{h['id']}/exit-steps", user="cadre_wudu", json={"step": "propose_exit"})
@@ -120,7 +120,8 @@ def assert_in_reach(page, selector: str) -> None:
 # --- the cadre's pages ---------------------------------------------------------------------
 # (who, service, path with {household}, the controls the page is for)
 CADRE_PAGES = [
-    ("cadre_wudu", "registry", "/", ["input[name=q]", "form.searchbar button[type=submit]", "table a[href*='/households/']"]),
+    ("cadre_wudu", "registry", "/",
+     ["input[name=q]", "form.searchbar button[type=submit]", "table a[href*='/households/']"]),
     ("cadre_wudu", "registry", "/households/{household}",
      ["[data-testid=members]", "[data-testid=exit-panel] button[data-step=propose_exit]",
       "[data-testid=propose-change] select[name=kind]", "[data-testid=propose-change] button[type=submit]"]),
@@ -129,7 +130,8 @@ CADRE_PAGES = [
     # The county's decisions on what the cadre proposed: the change, the exit.
     ("county_wudu", "registry", "/change-requests", ["button[data-decision=approve]"]),
     ("county_wudu", "registry", "/households/{proposed}",
-     ["button[data-step=township_check]", "[data-testid=exit-panel] input[name=reason]", "button[data-step=reject_exit]"]),
+     ["button[data-step=township_check]", "[data-testid=exit-panel] input[name=reason]",
+      "button[data-step=reject_exit]"]),
     # The record forms of the programs.
     ("ecommerce_op", "ecommerce", "/sales/new", ["input[name=household_id]", SUBMIT]),
     ("tourism_op", "tourism", "/bookings/new", [SUBMIT]),
