@@ -22,7 +22,8 @@ from deploy.local.processes import Processes, procfile, stop_from_pidfiles
 
 DEMO_PASSWORD = "jingzhun-demo"
 DEMO_USERS = [
-    ("admin", "central", None, None, "中央/省扶贫办 Central office"),
+    ("admin", "central", None, None, "中央扶贫办 Central office"),
+    ("gansu", "central", None, None, "甘肃省扶贫办 Gansu provincial office"),
     ("auditor", "auditor", None, None, "第三方审计 Auditor"),
     ("wudu", "county_operator", "621202", None, "武都区扶贫办 Wudu county"),
     # A second person of the county: approves what ``wudu`` checked (separation of duties).
@@ -34,6 +35,8 @@ DEMO_USERS = [
     ("cungan", "village_cadre", "621202", None, "驻村干部 Village cadre (武都区)"),
     ("banqian", "program_operator", None, "relocation", "易地扶贫搬迁专员 Relocation operator"),
 ]
+# A provincial office decides as the central office does and opens on its province.
+DEMO_PROVINCES = {"gansu": "620000"}
 WEB = tuple(name for name in SERVICE_PORTS if name in procfile())
 
 
@@ -88,7 +91,7 @@ def up() -> int:
     official.ensure(["62"])   # Longnan is in Gansu
     users = AuthStore(auth_db(client, settings))
     for username, role, county, program, display in DEMO_USERS:
-        users.upsert_user(username, DEMO_PASSWORD, role, county, program, display)
+        users.upsert_user(username, DEMO_PASSWORD, role, county, program, display, DEMO_PROVINCES.get(username))
     run_dir = _run_dir()
     procs = Processes(run_dir, env)
     for name in procfile():
@@ -108,8 +111,8 @@ def up() -> int:
     print("\nJingzhun is running:")
     for name in WEB:
         print(f"  {name:<10} {urls[name]}/   API docs {urls[name]}/docs")
-    print("\nLog in as admin (central office), auditor, wudu and wudufzr (county 621202: one checks, the other")
-    print("approves), cungan (village cadre),")
+    print("\nLog in as admin (central office), gansu (Gansu provincial office), auditor, wudu and wudufzr")
+    print("(county 621202: one checks, the other approves), cungan (village cadre),")
     print(f"dianshang (e-commerce), lvyou (tourism), guangfu (photovoltaic), xindai (micro-credit) or banqian "
           f"(relocation); password {DEMO_PASSWORD}")
     print("Stop with: make stop")

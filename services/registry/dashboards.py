@@ -13,11 +13,8 @@ from shared.events.topics import PROGRAMS
 from shared.programs.refused import Refused
 from services.registry.adapters.areas import Areas
 from services.registry.adapters.stats import Stats
-from services.registry.domain.areas import level_of, parent_of
+from services.registry.domain.areas import COUNTRY, COUNTRY_NAME, level_of, parent_of
 from services.registry.domain.dashboard import households_total, incidence_figures
-
-# Shown when no province was loaded: the demo's (Gansu).
-FALLBACK_AREA = "620000"
 
 
 @dataclass
@@ -66,12 +63,11 @@ class Dashboards:
             "children": children,
         }
 
-    def default_area(self, county: str | None) -> str:
-        """Where the dashboard opens: the caller's county, else the first province loaded."""
-        if county:
-            return county
-        province = self.areas.first_province()
-        return province["_id"] if province else FALLBACK_AREA
+    @staticmethod
+    def default_area(principal) -> str:
+        """Where the dashboard opens: a county's own county, a province office's province,
+        the central office (and whoever sees every county) the whole country."""
+        return principal.county or principal.province or COUNTRY
 
     def breadcrumbs(self, code: str) -> list[dict]:
         """The area and every area above it, from the top, with their names."""
@@ -86,11 +82,15 @@ class Dashboards:
     def names(self, codes: list[str]) -> dict[str, str]:
         """Official names; a name uploaded for a code the edition lacks where there is none."""
         official = self.official.names(codes)
+        if COUNTRY in codes:
+            official[COUNTRY] = COUNTRY_NAME
         return {**self.areas.names([c for c in codes if c not in official]), **official}
 
     def _official_below(self, area_code: str) -> list[dict]:
         """The official areas a dashboard lists under ``area_code``: a province's counties (its
         prefectures skipped, as the figures are), else the areas one level down."""
+        if area_code == COUNTRY:
+            return self.official.provinces()
         below = self.official.children(area_code)
         if level_of(area_code) == "province":
             below = [county for prefecture in below for county in self.official.children(prefecture["_id"])]
@@ -99,10 +99,15 @@ class Dashboards:
     def area(self, area_code: str) -> dict:
         """An area (official, or loaded by an upload) and the areas directly below it; Refused
         404 when it is neither."""
-        area = self.official.get(area_code) or self.areas.get(area_code)
+        if area_code == COUNTRY:
+            area = {"_id": COUNTRY, "name": COUNTRY_NAME, "level": "country"}
+            official_below = self.official.provinces()
+        else:
+            area = self.official.get(area_code) or self.areas.get(area_code)
+            official_below = self.official.children(area_code)
         if area is None:
             raise Refused(f"no area {area_code}", None, 404)
-        below = self.official.children(area_code) or self.areas.children(area_code)
+        below = official_below or self.areas.children(area_code)
         return {"code": area["_id"], "name": area["name"], "level": area["level"],
                 "population": self.areas.population(area_code),
                 "children": [{"code": c["_id"], "name": c["name"]} for c in below]}

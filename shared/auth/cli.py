@@ -1,6 +1,7 @@
 """Users and tokens from the command line:
 
     python -m shared.auth.cli create-user NAME --role county_operator --county 621202
+    python -m shared.auth.cli create-user NAME --role central --province 620000   (a provincial office)
     python -m shared.auth.cli create-token NAME --name "bank integration"
     python -m shared.auth.cli list-tokens [NAME]
     python -m shared.auth.cli revoke-token NAME (TOKEN_OR_ID | --all)
@@ -31,6 +32,7 @@ def main(argv=None) -> int:
     user.add_argument("--role", required=True, choices=ROLES)
     user.add_argument("--county", help="6-digit county code (county operators; optional for program operators)")
     user.add_argument("--program", help="the program a program operator runs, e.g. ecommerce")
+    user.add_argument("--province", help="a provincial office's province, e.g. 620000: where its dashboard opens")
     user.add_argument("--display-name", default="")
     user.add_argument("--password", help="default: $JINGZHUN_PASSWORD or asked for")
     token = sub.add_parser("create-token", help="issue an API token for a user (printed once)")
@@ -52,8 +54,10 @@ def main(argv=None) -> int:
     try:
         if args.command == "create-user":
             password = args.password or os.environ.get("JINGZHUN_PASSWORD") or getpass.getpass()
-            p = store.upsert_user(args.username, password, args.role, args.county, args.program, args.display_name)
-            print(f"user {p.username}: role={p.role} county={p.county or '-'} program={p.program or '-'}")
+            p = store.upsert_user(args.username, password, args.role, args.county, args.program, args.display_name,
+                                  args.province)
+            print(f"user {p.username}: role={p.role} county={p.county or '-'} program={p.program or '-'}"
+                  f" province={p.province or '-'}")
             _wait_for_every_service()
         elif args.command == "create-token":
             print(store.issue_token(args.username, args.name))

@@ -27,6 +27,9 @@ class Principal:
     county: str | None = None    # 6-digit county code scope
     program: str | None = None   # service name scope for program operators
     display_name: str = ""
+    # A provincial office's province (620000): where its dashboard opens. It reads and
+    # decides as the central office does (CENTRAL), so this is a home, not a scope.
+    province: str | None = None
     grants: tuple = ()           # the routes a service role may call (see grant())
 
     @property
@@ -43,6 +46,10 @@ class Principal:
             raise ValueError(f"a {self.role.replace('_', ' ')} needs a county")
         if self.role == PROGRAM_OPERATOR and not self.program:
             raise ValueError("a program operator needs a program")
+        if self.province and not (self.role in (CENTRAL, AUDITOR) and len(self.province) == 6
+                                  and self.province.isdigit() and self.province.endswith("0000")
+                                  and self.province != "000000"):
+            raise ValueError("a province (6 digits ending in 0000) is for a central or provincial office or an auditor")
 
     def can(self, action: str, service: str, county: str | None = None, route: tuple | None = None) -> bool:
         """May this person do ``action`` in ``service`` (for a household in ``county``)?

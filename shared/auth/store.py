@@ -26,16 +26,18 @@ class AuthStore:
         self.tokens = db["api_tokens"]
 
     def upsert_user(self, username: str, password: str, role: str, county: str | None = None,
-                    program: str | None = None, display_name: str = "", grants: tuple = ()) -> Principal:
+                    program: str | None = None, display_name: str = "", province: str | None = None,
+                    grants: tuple = ()) -> Principal:
         principal = Principal(username, role, county or None, program or None, display_name or username,
-                              tuple(sorted(grants)))
+                              province=province or None, grants=tuple(sorted(grants)))
         if len(password) < 8:
             raise ValueError("password must have at least 8 characters")
         self.users.update_one(
             {"_id": username},
             {"$set": {"password_hash": generate_password_hash(password), "role": role,
                       "county": principal.county, "program": principal.program,
-                      "display_name": principal.display_name, "grants": list(principal.grants), "active": True},
+                      "display_name": principal.display_name, "province": principal.province,
+                      "grants": list(principal.grants), "active": True},
              "$setOnInsert": {"created_at": datetime.now(timezone.utc)}},
             upsert=True,
         )
@@ -93,4 +95,5 @@ class AuthStore:
     @staticmethod
     def _principal(doc: dict) -> Principal:
         return Principal(doc["_id"], doc["role"], doc.get("county"), doc.get("program"),
-                         doc.get("display_name") or doc["_id"], tuple(doc.get("grants") or ()))
+                         doc.get("display_name") or doc["_id"], province=doc.get("province"),
+                         grants=tuple(doc.get("grants") or ()))

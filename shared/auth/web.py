@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import READ, WRITE, Principal
 from shared.auth.store import PRINCIPAL_TTL_S, AuthStore, token_key
 from shared.web.cache import TtlCache
+from shared.web.landing import landing_url
 from shared.web.redirects import same_site
 
 blp = Blueprint("auth", __name__)
@@ -120,7 +121,8 @@ def login():
             session.clear()
             session[SESSION_USER] = principal.username
             session.permanent = True
-            return redirect(same_site(request.args.get("next")))
+            home = landing_url(principal, current_app.extensions["settings"].service_urls)
+            return redirect(same_site(request.args.get("next"), fallback=home))
         throttle.failed(username, request.remote_addr)
         error = _("Wrong user name or password.")
     return render_template("login.html", error=error), 401 if error else 200

@@ -107,6 +107,14 @@ class Gazetteer:
             return {}
         return {doc["_id"]: doc["name"] for doc in find_in(areas, "_id", codes, {"name": 1})}
 
+    def provinces(self) -> list[dict]:
+        """The provinces loaded, in code order: looked up by their possible codes (11–99 +
+        0000, on the _id index), as ``children(None)`` scans every area for a missing parent."""
+        areas = self._areas()
+        if areas is None:
+            return []
+        return sorted(find_in(areas, "_id", [f"{n}0000" for n in range(11, 100)]), key=lambda a: a["_id"])
+
     def children(self, code: str | None) -> list[dict]:
         """The areas one level below ``code`` (the provinces for None), in code order."""
         areas = self._areas()

@@ -28,6 +28,7 @@ from shared.store import auth_db, gazetteer_db, make_client, service_db
 from shared.web import health
 from shared.web.errors import register_error_handlers
 from shared.web.guard import init_guard
+from shared.web.navigation import init_navigation
 from shared.web.forms import yuan
 from shared.web.i18n import LOCALES, init_i18n, select_locale
 from shared.web.schemas import ErrorSchema
@@ -137,6 +138,7 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
 
     init_guard(app)
     init_audit(app)
+    init_navigation(app)
 
     @app.context_processor
     def _layout_context():

@@ -128,7 +128,7 @@ CHANGE_REQUESTS = (
 )
 
 # services/registry/domain/areas.py LEVELS; roles added later
-LEVELS = (N_("province"), N_("prefecture"), N_("county"), N_("township"), N_("village"), N_("village_cadre"),
+LEVELS = (N_("country"), N_("province"), N_("prefecture"), N_("county"), N_("township"), N_("village"), N_("village_cadre"),
           N_("enrolled"))
 
 # Tourism (services/tourism): shared/events/types/tourism.py HOMESTAY_KINDS, BOOKING_CHANNELS,

@@ -1,6 +1,7 @@
 """Helpers for the browser tests: Debian's Chromium driven by Playwright."""
 from contextlib import contextmanager
 
+import requests
 from playwright.sync_api import expect, sync_playwright
 
 # As the machine's probe starts it: no sandbox as root, and no background connections to a
@@ -35,3 +36,11 @@ def enrol_in_browser(page, household_id: str, attempts: int = 60) -> None:
         assert "unknown household" in message, message
         page.wait_for_timeout(500)
     expect(page.get_by_test_id("enrolments")).to_contain_text(household_id)
+
+
+def registry_api(running, method: str, path: str, user: str = "central", **kw):
+    """A call to the registry's API as ``user`` (its test token) that must succeed; its JSON."""
+    r = requests.request(method, running["urls"]["registry"] + path, timeout=10,
+                         headers={"Authorization": f"Bearer {running['tokens'][user]}"}, **kw)
+    assert r.status_code < 300, (path, r.status_code, r.text)
+    return r.json()

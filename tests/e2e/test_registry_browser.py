@@ -3,10 +3,9 @@ exit and approve it, see the dashboard change; another county's household stays 
 import re
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.e2e.browser_support import open_page
+from tests.e2e.browser_support import open_page, registry_api
 
 from tests.support import PASSWORD, wait_until
 
@@ -14,11 +13,7 @@ READY = {"income_per_capita_fen": 600000,
          "guarantees": {g: True for g in ("food", "clothing", "compulsory_education", "basic_medical", "safe_housing")}}
 
 
-def _api(running, method, path, user="central", **kw):
-    r = requests.request(method, running["urls"]["registry"] + path, timeout=10,
-                         headers={"Authorization": f"Bearer {running['tokens'][user]}"}, **kw)
-    assert r.status_code < 300, (path, r.status_code, r.text)
-    return r.json()
+_api = registry_api
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import pytest
 
 from services.registry.domain import change_requests as cr
 from services.registry.domain import exit_rules as er
-from services.registry.domain.areas import contains, incidence_threshold, level_of, parent_of, path_of, prefix_of
+from services.registry.domain.areas import (COUNTRY, contains, incidence_threshold, level_of, parent_of, path_of,
+                                            prefix_of)
 from services.registry.domain.assistance import serious_illness_risk, status_counts
 from services.registry.domain.dashboard import incidence_figures, poor_people
 from services.registry.domain.households import member_problems
@@ -74,8 +75,11 @@ def test_areas_from_codes():
     assert path == {"province": "620000", "prefecture": "621200", "county": "621202",
                     "township": "621202100", "village": "621202100201"}
     assert [level_of(c) for c in path.values()] == ["province", "prefecture", "county", "township", "village"]
-    assert parent_of("621202100") == "621202" and parent_of("620000") is None
+    assert parent_of("621202100") == "621202"
+    # Above the provinces, the whole country (the central office's dashboard); nothing above it.
+    assert parent_of("620000") == COUNTRY and level_of(COUNTRY) == "country" and parent_of(COUNTRY) is None
     assert prefix_of("621200") == "6212" and prefix_of("621220") == "621220"  # a county ending in 0
+    assert prefix_of(COUNTRY) == "" and contains(COUNTRY, "621202100201")
     assert contains("621200", "621202100201") and not contains("621221", "621202100201")
 
 

@@ -39,9 +39,6 @@ class Areas:
     def get(self, code: str) -> dict | None:
         return self.areas.find_one({"_id": code})
 
-    def first_province(self) -> dict | None:
-        return self.areas.find_one({"level": "province"}, sort=[("_id", 1)])
-
     def children(self, code: str) -> list[dict]:
         return list(self.areas.find({"parent": code}).sort("_id", ASCENDING))
 

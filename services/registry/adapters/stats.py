@@ -32,6 +32,11 @@ from services.registry.domain.areas import level_of, path_of, prefix_of
 
 log = logging.getLogger(__name__)
 COUNTED_LEVELS = ("county", "township", "village")
+# Levels summed from their counties' totals, and which child of theirs a county counts for:
+# the country's provinces, a province's prefectures, a prefecture's counties.
+ABOVE_COUNTIES = {"country": lambda doc: doc["area"][:2] + "0000",
+                  "province": lambda doc: doc["area"][:4] + "00",
+                  "prefecture": lambda doc: doc["area"]}
 UPGRADE = "stats: one document per area, group and month; area_totals"
 
 
@@ -213,11 +218,11 @@ class Stats:
             children = _split_by_group(self.stats.find(
                 {"level": "village", "area": {"$regex": f"^{area}"}, "group": {"$in": groups}}, UNCOUNTED),
                 groups, lambda doc: doc["area"])
-        elif level in ("province", "prefecture"):
+        elif level in ABOVE_COUNTIES:
             children = _split_by_group(self.area_totals.find(
                 {"level": "county", "area": {"$regex": f"^{prefix_of(area)}"}, "group": {"$in": groups}},
                 {**UNCOUNTED, "children": 0}),
-                groups, (lambda doc: doc["area"][:4] + "00") if level == "province" else (lambda doc: doc["area"]))
+                groups, ABOVE_COUNTIES[level])
         return children
 
     def _area_query(self, area: str) -> dict:

@@ -1,10 +1,15 @@
-"""The five-level area hierarchy, from administrative codes. Pure logic.
+"""The area hierarchy, from administrative codes. Pure logic.
 
 Codes: province 2 digits + '0000', prefecture 4 + '00', county 6 (GB/T 2260), township 9,
-village 12 (statistical division codes). A village code carries every level above it."""
+village 12 (statistical division codes). A village code carries every level above it.
+Above the provinces, the whole country (``COUNTRY``): the central office's view."""
 from __future__ import annotations
 
-LEVELS = ("province", "prefecture", "county", "township", "village")
+# The whole country has no official code; 000000 can be none (no province is 00), so it
+# never stands for an area a file or an upload could name.
+COUNTRY = "000000"
+COUNTRY_NAME = "全国"
+LEVELS = ("country", "province", "prefecture", "county", "township", "village")
 # Western region (西部): poverty incidence thresholds are 3% there, 2% elsewhere.
 WESTERN_PROVINCES = {"15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
 
@@ -29,6 +34,8 @@ def level_of(code: str) -> str:
         return "township"
     if len(code) != 6:
         raise ValueError(f"not an area code: {code}")
+    if code == COUNTRY:
+        return "country"
     if code.endswith("0000"):
         return "province"
     if code.endswith("00"):
@@ -53,8 +60,10 @@ def code_problem(code: str) -> str | None:
 
 def parent_of(code: str) -> str | None:
     level = level_of(code)
-    if level == "province":
+    if level == "country":
         return None
+    if level == "province":
+        return COUNTRY
     if level == "prefecture":
         return code[:2] + "0000"
     if level == "county":
@@ -72,9 +81,11 @@ def incidence_threshold(code: str, western: float = 0.03, elsewhere: float = 0.0
 
 def contains(area_code: str, village_code: str) -> bool:
     """Is the village inside the area (any level)?"""
+    if area_code == COUNTRY:
+        return True
     return path_of(village_code)[level_of(area_code)] == area_code
 
 
 def prefix_of(code: str) -> str:
     """The code prefix every village inside the area starts with."""
-    return {"province": code[:2], "prefecture": code[:4], "county": code[:6]}.get(level_of(code), code)
+    return {"country": "", "province": code[:2], "prefecture": code[:4], "county": code[:6]}.get(level_of(code), code)

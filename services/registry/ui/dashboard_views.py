@@ -19,7 +19,7 @@ bp = Blueprint("registry_dashboard_ui", __name__)
 def dashboard():
     principal = authorize(READ)
     dashboards = registry().dashboards
-    area = request.args.get("area") or dashboards.default_area(principal.county)
+    area = request.args.get("area") or dashboards.default_area(principal)
     try:
         level_of(area)
     except ValueError:
@@ -27,8 +27,10 @@ def dashboard():
     if not sees_area(principal, area):
         abort(403, description="your role sees only its own county")
     data = dashboards.figures(area)
+    # Only the areas above that the person may open: a county sees no link to its province.
+    crumbs = [c for c in dashboards.breadcrumbs(area) if sees_area(principal, c["code"])]
     return render_template(
-        "registry/dashboard.html", d=data, area=area, crumbs=dashboards.breadcrumbs(area), series=_series(data),
+        "registry/dashboard.html", d=data, area=area, crumbs=crumbs, series=_series(data),
         income_total=sum(p.get("income_fen", 0) for p in data["programs"].values()),
         exits=sum(m.get("exits", 0) for m in data["registry_months"].values()),
         returns=sum(m.get("returns", 0) for m in data["registry_months"].values()))
