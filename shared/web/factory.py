@@ -6,7 +6,6 @@ the app inside ``register(app)``.
 """
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Callable
