@@ -4,8 +4,11 @@ transaction: once per event, also when the process died after updating the house
 before its flush; again, the same events with the same ids, when it died after the flush and
 before the transaction committed (the poll is handled again); and never by a rebuild (a
 rebuilt database put into service must not publish the past again). A risk event warns on
-the household's status when it is applied, not when its poll was read."""
+the household's status when it happened, whenever it arrives."""
 from __future__ import annotations
+
+import dataclasses
+from datetime import date
 
 from bench import workload
 from services.registry.adapters.events import EventApplier
@@ -14,7 +17,7 @@ from services.registry.adapters.persons import IdProtection
 from services.registry.adapters.warnings import Warnings
 from shared.config import Settings
 from shared.events.catalogue import CATALOGUE
-from shared.events.envelope import Envelope
+from shared.events.envelope import Envelope, utcnow_iso
 from shared.events.types.registry import ASSISTANCE_RECORDED, WARNING_RAISED
 from shared.kafka.position import Position
 from shared.store import make_client
@@ -110,41 +113,56 @@ def test_a_rebuild_derives_nothing_to_publish(stack):
         client.close()
 
 
-def _income_stopped(hid):
-    return "microcredit", CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
+def _income_stopped(hid, time):
+    event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
         "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
         "reason": "loan programme closed"})
+    return "microcredit", dataclasses.replace(event, time=time)
 
 
-def test_a_risk_event_warns_on_the_status_the_household_has_when_it_is_applied(stack):
+def test_a_risk_event_warns_on_the_status_the_household_had_when_it_happened(stack):
+    """Also when the status changed after the poll read the household (the web pages change
+    it at any time), and when the event arrives only after the change (recorded late): what
+    counts is the file's version at the event's time, which a rebuild finds too."""
     client, db, (exits, returns), _ = _setup("derivedst")
-    households = db["households"]
+    repository = HouseholdRepository(db, IdProtection(Settings.from_env("registry", isolated_env("derivedst"))))
+
+    def exit_household(hid):   # the workflow, each step by another person, a notice of 0 days
+        for step, by in (("propose_exit", "cadre"), ("township_check", "township"), ("county_approve", "county"),
+                         ("finish_notice", "clerk")):
+            repository.step(hid, step, by, "", date.today(), 0)
     try:
-        households.update_one({"_id": returns}, {"$set": {"status": "exited"}})
+        exit_household(returns)
+        while_exited = utcnow_iso()
+        before_all, after_all = "2000-01-01T00:00:00.000Z", "2099-01-01T00:00:00.000Z"
+        events = [_income_stopped(exits, before_all), _income_stopped(exits, after_all),
+                  _income_stopped(returns, while_exited), _income_stopped(returns, after_all)]
         applier = EventApplier(db)
         applier.ensure_indexes()
-        events = [_income_stopped(exits), _income_stopped(returns)]
 
         def status_changed_by_the_web_pages():
-            households.update_one({"_id": exits}, {"$set": {"status": "exited"}})
-            households.update_one({"_id": returns}, {"$set": {"status": "returned"}})
+            exit_household(exits)
+            repository.step(returns, "return_to_poverty", "county", "income stopped", date.today(), 0)
 
-        _apply(applier, events, range(2), meanwhile=status_changed_by_the_web_pages)
+        _apply(applier, events, range(4), meanwhile=status_changed_by_the_web_pages)
         derived = _valid(applier.flush())
-        _apply(applier, events, (10, 11))     # a republished copy: no second warning
+        _apply(applier, events, (10, 11, 12, 13))     # a republished copy: no second warning
         derived += applier.flush()
 
-        (exited_event, returned_event) = (envelope for _, envelope in events)
+        (exits_before, exits_after, returns_while_exited, returns_after) = (envelope for _, envelope in events)
         stored_warnings = Warnings(db).of([exits, returns])
-        (warning,) = stored_warnings[exits]
-        assert (warning["risk"], warning["event_id"]) == ("program_income_stopped", exited_event.id)
-        assert stored_warnings.get(returns, []) == []
+        assert [(w["risk"], w["event_id"]) for w in stored_warnings[exits]] == [("program_income_stopped", exits_after.id)]
+        assert [w["event_id"] for w in stored_warnings[returns]] == [returns_while_exited.id]
         by_source = {}
         for e in derived:
             by_source.setdefault(e["data"].get("event_id") or e["data"]["source_event_id"], []).append(e)
-        (raised,) = [e for e in by_source[exited_event.id] if e["type"] == WARNING_RAISED.type]
-        assert raised["data"]["risk"] == "program_income_stopped"
-        assert raised["data"]["source_event_id"] == exited_event.id
-        assert [e["type"] for e in by_source[returned_event.id]] == [ASSISTANCE_RECORDED.type]
+        for warned in (exits_after, returns_while_exited):
+            (raised,) = [e for e in by_source[warned.id] if e["type"] == WARNING_RAISED.type]
+            assert raised["data"]["risk"] == "program_income_stopped" and raised["data"]["source_event_id"] == warned.id
+        for quiet in (exits_before, returns_after):
+            assert [e["type"] for e in by_source[quiet.id]] == [ASSISTANCE_RECORDED.type]
+        stream = _stream(derived)
+        assert [stream[e.id]["data"]["status"] for e in (exits_before, exits_after, returns_while_exited, returns_after)] \
+            == ["identified", "exited", "exited", "returned"]
     finally:
         client.close()

@@ -1,6 +1,7 @@
 """Events of several programs for the same households — out of order across topics,
 duplicated, interleaved, with the consumer killed half way — end in the right summaries,
 timelines and statistics; and a rebuild from the log gives identical state."""
+import dataclasses
 import random
 import signal
 
@@ -9,7 +10,8 @@ import pytest
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
 from services.registry.rebuild import compare, rebuild
-from tests.integration.registry_support import get, new_household
+from shared.events.envelope import utcnow_iso
+from tests.integration.registry_support import READY_TO_EXIT, exit_steps, get, new_household, post, wait_history
 from tests.support import wait_group_caught_up, wait_until
 
 PROGRAMS = ("ecommerce", "tourism", "photovoltaic")
@@ -107,6 +109,71 @@ def test_out_of_order_duplicated_interleaved_events_end_right(system, households
     # Every official township of the county is listed, with its official name, households or not.
     townships = [(c["code"], c["name"]) for c in figures["children"]]
     assert len(townships) == 40 and ("621202104", "汉王镇") in townships and ("621202103", "两水镇") in townships
+
+
+def _send(system, program, *events):
+    producer = make_producer(system.settings["registry"], client_id="tests")
+    for event in events:
+        send_envelope(producer, system.topics.program(program), event)
+    producer.flush()
+    producer.close()
+
+
+def _sale(hid, ref, income, when=None):
+    event = CATALOGUE.new_event("cn.jingzhun.ecommerce.sale.recorded.v1", "ecommerce", hid, {
+        "household_id": hid, "recorded_by": "shop", "sale_id": ref, "product": "花椒", "quantity": 1, "unit": "kg",
+        "amount_fen": income * 2, "income_fen": income, "channel": "own_store", "sold_on": "2026-11-10"})
+    return dataclasses.replace(event, time=when) if when else event
+
+
+def _loan_ended(hid, ref, when=None):
+    """An event that declares a risk (program income stopped): it warns on an exited file."""
+    event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": ref, "ended_on": "2026-11-01",
+        "reason": "loan programme closed"})
+    return dataclasses.replace(event, time=when) if when else event
+
+
+def _village_income(system, village, group="ecommerce"):
+    return sum(d.get("income_fen", 0) for d in system.db("registry")["stats"].find({"area": village, "group": group}))
+
+
+def test_moves_exits_and_returns_count_as_of_when_the_events_happened(system, households):
+    """A sale is counted in the village the household lived in when it was made, and a risk
+    warns when the household had exited at that time — also when the event arrives after the
+    file changed (recorded late, or its topic behind the registry's). The rebuild below must
+    reproduce all of it from the log."""
+    old_village, new_village = "621202104204", "621202101203"
+    mover = new_household(system, village_code=old_village, head="搬迁户")["id"]
+    _send(system, "ecommerce", _sale(mover, "MV-1", 1000))
+    wait_history(system, mover, 1, program="ecommerce")
+    before_move = utcnow_iso()
+    request = post(system, f"/api/households/{mover}/change-requests", {
+        "kind": "move_area", "reason": "relocated", "payload": {
+            "village_code": new_village, "township": "安化镇", "village": "新联村"}}, expect=201)
+    post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
+    # After the move: one sale made now, one made before the move but recorded only now.
+    _send(system, "ecommerce", _sale(mover, "MV-2", 20000), _sale(mover, "MV-3", 300000, when=before_move))
+    wait_history(system, mover, 3, program="ecommerce")
+    assert _village_income(system, old_village) == 1000 + 300000
+    assert _village_income(system, new_village) == 20000
+
+    app = system.app("registry")
+    app.extensions["settings"] = app.extensions["settings"].with_(exit_notice_days=0)  # the notice ends today
+    leaver = new_household(system, village_code="621202104205", head="脱贫户", **READY_TO_EXIT)["id"]
+    before_exit = utcnow_iso()
+    exit_steps(system, leaver)
+    _send(system, "microcredit", _loan_ended(leaver, "L-1"), _loan_ended(leaver, "L-0", when=before_exit))
+    wait_history(system, leaver, 2, program="microcredit")
+    warnings = list(system.db("registry")["warnings"].find({"household_id": leaver}))
+    assert [w["event_id"] for w in warnings] != [] and len(warnings) == 1   # the risk after the exit only
+    before_return = utcnow_iso()
+    post(system, f"/api/households/{leaver}/exit-steps",
+         {"step": "return_to_poverty", "reason": "income stopped"}, user="county_wudu")
+    _send(system, "microcredit", _loan_ended(leaver, "L-2"), _loan_ended(leaver, "L-3", when=before_return))
+    wait_history(system, leaver, 4, program="microcredit")
+    # Returned now: no warning for the new risk; exited at the back-dated one's time: warned.
+    assert system.db("registry")["warnings"].count_documents({"household_id": leaver}) == 2
 
 
 def test_a_rebuild_from_the_log_gives_identical_state(system, households):

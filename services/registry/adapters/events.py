@@ -30,8 +30,10 @@ again finds it as the first attempt did.
 
 The file that people edit is not written per event any more (it used to carry the summary,
 the warnings and a map of every applied event id, rewritten whole on each event). The
-households a poll names are read in one query (``prepare``) for their place and status; a
-poll's risk events read their households' status again (the web pages may change it)."""
+households a poll names are read in one query (``prepare``) for their place and status, as
+of their file's newest version; an event that happened before that version counts where the
+household was then, and warns on the status it had then (``_places_as_of``): what a rebuild,
+which replays the files first, reproduces."""
 from __future__ import annotations
 
 import uuid
@@ -48,14 +50,15 @@ from services.registry.adapters.stats import Stats, offset_key
 from services.registry.adapters.summaries import HouseholdSummaries, SummaryChange, summary_of
 from services.registry.adapters.warnings import Warnings
 from services.registry.domain.assistance import file_counter, serious_illness_risk, status_counts, summary_after, summary_update, timeline_entry
+from services.registry.domain.households import PLACE_FIELDS, counted_place, place_at
 
 
 # Where an earlier release wrote the derived events for the relay; its relay still drains
 # what was left there (services/registry/outbox.py).
 DERIVED = "derived_events"
 DERIVED_IDS = uuid.UUID("0b8c6d2e-5f0a-4c39-9a51-3d7e2f4b6a10")   # namespace of derived events' ids
-# What applying an event reads of a household file.
-PLACE = {"status": 1, "village_code": 1, "county_code": 1, "village": 1, "area": 1}
+# What applying an event reads of a household file (domain/households.py, PLACE_FIELDS).
+PLACE = {field: 1 for field in PLACE_FIELDS}
 
 
 @dataclass
@@ -159,7 +162,7 @@ class EventApplier:
         self._summaries, self._places, self._fresh = {}, {}, set()
         todo = self._not_yet_applied(queued)
         working = {hid: summary_of(doc) for hid, doc in summaries.items()}
-        statuses = self._current_statuses({q.envelope.subject for q in todo if q.event_type.risk})
+        counted_in = self._places_as_of([q for q in todo if q.event_type.program != "registry"])
         changes: dict[str, SummaryChange] = {}
         derived, warnings, counted = [], [], []
         for q in todo:
@@ -169,7 +172,7 @@ class EventApplier:
                 events, warning = self._file_effects(q, summary, counted)
             else:
                 counted_to = (summaries.get(hid) or {}).get("offsets", {}).get(offset_key(q.position.partition_key), -1)
-                household = {**q.household, "status": statuses.get(hid, q.household["status"])}
+                household = counted_in.get(q.envelope.id, q.household)
                 if q.position.offset <= counted_to:
                     # Counted in the summary: written in full before a crash, but its derived
                     # events were not published (the transaction did not commit): again.
@@ -221,12 +224,31 @@ class EventApplier:
             found[event_id] = applied_by.split("|")[0] if applied_by else None
         return found
 
-    def _current_statuses(self, household_ids: set) -> dict:
-        """The status of households as it is now: whether a risk event warns depends on it,
-        and the web pages change it in the store directly, also after the poll's read."""
+    def _places_as_of(self, queued: list[Queued]) -> dict:
+        """{event id: the place and status it counts in} for the events older than the version
+        of the file this poll knows (a household that moved, exited or returned since), from
+        the stored versions of the file (domain/households.py, place_at). Counting as of the
+        event's time, not of its arrival, is what lets a rebuild reproduce the counts, warnings
+        and stream: it replays the files first, then the programs.
+
+        A risk event's household is read again first: whether it warns depends on its status,
+        which the web pages may have changed since the poll's read."""
+        now = self._current_places({q.envelope.subject for q in queued if q.event_type.risk})
+        older = [q for q in queued if q.envelope.time < (now.get(q.envelope.subject, q.household).get("updated_at") or "")]
+        exact = {q.envelope.id: now[q.envelope.subject] for q in queued if q.envelope.subject in now}
+        if not older:
+            return exact
+        versions: dict = {}
+        for doc in find_in(self.versions, "household_id", sorted({q.envelope.subject for q in older}),
+                           {"household_id": 1, "file": 1}):
+            versions.setdefault(doc["household_id"], []).append(doc["file"])
+        return {**exact, **{q.envelope.id: place_at(q.envelope.time, now.get(q.envelope.subject, q.household),
+                                                     versions.get(q.envelope.subject, [])) for q in older}}
+
+    def _current_places(self, household_ids: set) -> dict:
         if not household_ids:
             return {}
-        return {d["_id"]: d["status"] for d in self.households.find({"_id": {"$in": sorted(household_ids)}}, {"status": 1})}
+        return {d.pop("_id"): d for d in find_in(self.households, "_id", household_ids, PLACE)}
 
     def _program_effects(self, q: Queued, household: dict, after: dict, first: bool, counted: list):
         envelope, event_type, entry = q.envelope, q.event_type, q.entry
@@ -242,7 +264,9 @@ class EventApplier:
         return events, warning
 
     def _file_effects(self, q: Queued, summary: dict, counted: list):
-        envelope, data, household = q.envelope, q.envelope.data, q.household
+        envelope, data = q.envelope, q.envelope.data
+        # The file as this event left it, not as the store has it now (it may have changed again).
+        household = counted_place(data["file"]) if "file" in data else q.household
         events = [self._stream_event(envelope, q.event_type, q.entry, household, summary)] if self.publish else []
         warning = None
         risk = serious_illness_risk(data)

@@ -22,7 +22,7 @@ from services.registry.domain.areas import path_of
 from services.registry.domain.exit_rules import DutyRefused, duty_problem, next_step
 from services.registry.adapters.summaries import HouseholdSummaries
 from services.registry.adapters.warnings import Warnings
-from services.registry.domain.households import file_of, new_household_id, place_of
+from services.registry.domain.households import counted_place, file_of, new_household_id, place_of
 
 # Search results: by county, then name, then id (one order for every scope; in a county's
 # scope, name order), the order of the index on these fields: a page is read from the index.
@@ -131,14 +131,24 @@ class HouseholdRepository:
     def create(self, fields: dict, by: str, household_id: str | None = None) -> dict:
         doc = self._new_document(fields, by, household_id or new_household_id(fields["village_code"][:6]))
         self._claim_all(doc)
+        identified = _file_event(IDENTIFIED.type, doc, by, None, reason=fields.get("reason", ""))
         try:
-            outbox.insert(self.households, doc,
-                          _file_event(IDENTIFIED.type, doc, by, None, reason=fields.get("reason", "")), snapshot_event(doc))
+            outbox.insert(self.households, doc, identified, snapshot_event(doc))
         except DuplicateKeyError:
             if household_id is None:
                 raise
             return self.get(household_id)  # an idempotent re-import / split already done
+        self._keep_versions([identified])
         return self.get(doc["_id"])
+
+    def _keep_versions(self, file_events: list[dict]) -> None:
+        """Each new version of a file as its event will carry it, stored now (an append), as
+        the consumer stores it when the event arrives (``$setOnInsert``, the same document):
+        counting an event as of its time (events.py) finds the version without waiting for
+        the registry's topic. A crash before this leaves it to the consumer."""
+        insert_new(self.versions, [{"_id": f"{e['subject']}:{e['data']['version']:08d}", "household_id": e["subject"],
+                                    "version": e["data"]["version"], "valid_from": e["time"], "file": e["data"]["file"]}
+                                   for e in file_events])
 
     def _claim_all(self, doc: dict) -> None:
         claimed = []
@@ -158,10 +168,12 @@ class HouseholdRepository:
         now = utcnow_iso()
         after = {**after, "version": doc["version"] + 1, "updated_at": now, "updated_by": by}
         update = {"$set": {k: v for k, v in file_of(after).items() if k != "_id"}}
-        result = outbox.update(self.households, {"_id": doc["_id"], "version": doc["version"]},
-                               update, *events_for(after))
+        events = events_for(after)
+        result = outbox.update(self.households, {"_id": doc["_id"], "version": doc["version"]}, update, *events)
         if result.matched_count == 0:
             raise WriteConflict(f"household {doc['_id']} changed meanwhile; reload and try again")
+        self._keep_versions(events[:1])   # the file event comes first, its snapshot after
+        self.summaries.set_place(doc["_id"], counted_place(after))
         return self.get(doc["_id"])
 
     def apply_change(self, request: dict, by: str) -> list[str]:
@@ -246,11 +258,13 @@ class HouseholdRepository:
         outcome: dict = {}
         fresh, kept = self._claim_many(docs, outcome)
         writable = [doc for hid, doc in docs.items() if hid not in outcome]
-        present = outbox.insert_many(self.households, [
-            (doc, [_file_event(IDENTIFIED.type, doc, by, None, reason=doc.get("reason", "")), snapshot_event(doc)])
-            for doc in writable])
+        identified = {doc["_id"]: _file_event(IDENTIFIED.type, doc, by, None, reason=doc.get("reason", ""))
+                      for doc in writable}
+        present = outbox.insert_many(self.households, [(doc, [identified[doc["_id"]], snapshot_event(doc)])
+                                                       for doc in writable])
         for doc in writable:
             outcome[doc["_id"]] = "already_present" if doc["_id"] in present else "created"
+        self._keep_versions([event for hid, event in identified.items() if hid not in present])
         # Claims left for this household by an attempt that died before writing it name that
         # attempt's member ids: point them at the members just written, or they look stale.
         for hid, id_hash, member_id in kept:

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from pymongo import UpdateOne
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
 from shared.store import find_in, insert_new
 from services.registry.adapters.stats import offset_key
@@ -52,6 +53,19 @@ class HouseholdSummaries:
             doc = docs.get(household["_id"])
             household["summary"] = summary_of(doc)
         return households
+
+    def set_place(self, household_id: str, place: dict) -> None:
+        """The place of a new version of the file, set by whoever wrote the file (web pages,
+        imports, system changes) before the consumer sees its event: the consumer then counts
+        the household's next events where it is now, whatever the order its topics arrive in.
+        Guarded by the version: an older one never replaces a newer."""
+        try:
+            # A new document is what the consumer would have created (SummaryChange.create).
+            self.summaries.update_one({"_id": household_id, "place.version": {"$not": {"$gte": place["version"]}}},
+                                      {"$set": {"place": place}, "$setOnInsert": {"summary": new_summary(), "offsets": {}}},
+                                      upsert=True)
+        except DuplicateKeyError:
+            pass   # the document has this version's place or a newer one
 
     def write(self, changes: dict[str, "SummaryChange"]) -> None:
         """A household that had no summary document gets one insert of it whole (one unordered
@@ -113,6 +127,9 @@ class SummaryChange:
             sets[offset_field(key)] = self.last[key]
         if self.place is not None:
             sets["place"] = self.place
+            # Never over a newer place the file's writer set meanwhile (set_place): refused, the
+            # events are then counted one by one without it (HouseholdSummaries.write).
+            guard["place.version"] = {"$not": {"$gt": self.place.get("version", 0)}}
         update = {"$set": sets}
         if self.inc:
             update["$inc"] = dict(self.inc)

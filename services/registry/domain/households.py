@@ -50,6 +50,27 @@ def file_of(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in DERIVED_FIELDS}
 
 
+# Where a household is counted and what its status is, and which version of its file says so
+# from when (``updated_at``: the version's write time): what the consumer keeps per household.
+PLACE_FIELDS = ("status", "village_code", "county_code", "village", "area", "version", "updated_at")
+
+
+def counted_place(doc: dict) -> dict:
+    return {k: doc[k] for k in PLACE_FIELDS if k in doc}
+
+
+def place_at(time: str, current: dict, versions: list[dict]) -> dict:
+    """The place an event of ``time`` is counted in: the file's version written last at or
+    before that time. ``current`` is the newest place known; ``versions`` the household's
+    stored file versions (any order). An event older than every version counts in the
+    oldest; with no versions known, in ``current``."""
+    if time >= (current.get("updated_at") or ""):
+        return current
+    known = sorted((counted_place(v) for v in versions), key=lambda p: p.get("updated_at") or "")
+    before = [p for p in known if (p.get("updated_at") or "") <= time]
+    return before[-1] if before else (known[0] if known else current)
+
+
 def place_of(doc: dict) -> dict:
     return {"status": doc["status"], "village_code": doc["village_code"], "people": len(doc["members"])}
 
