@@ -90,7 +90,7 @@ def load(urls: dict[str, str], token: str, official, households: int = 300, seed
     registry = urls["registry"]
     area_rows, villages = areas(rng, official)
     session.put(f"{registry}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
-    since, ready = {}, set()
+    since, ready = {}, []   # in the order filed: the ids are the registry's, the rest the seed's
     for i in range(households):
         body = _household(rng, villages)
         identified = demo_calendar.identified_on(rng, today)
@@ -99,7 +99,7 @@ def load(urls: dict[str, str], token: str, official, households: int = 300, seed
         r.raise_for_status()
         since[r.json()["id"]] = identified
         if _meets_criteria(body):
-            ready.add(r.json()["id"])
+            ready.append(r.json()["id"])
         if (i + 1) % 50 == 0:
             print(f"  households {i + 1}/{households}", flush=True)
     ids = list(since)
@@ -110,7 +110,7 @@ def load(urls: dict[str, str], token: str, official, households: int = 300, seed
             _step(session, registry, hid, "start_assistance", started, "制定帮扶计划，落实帮扶措施")
             counts["assisted"] += 1
     counts.update(_programs(urls, token, ids, since, seed, today))
-    exits = _exits(session, registry, sorted(ready), since, rng, today)
+    exits = _exits(session, registry, ready, since, rng, today)
     print(f"  registry: {dict(households=len(ids), assisted=counts['assisted'], **exits)}", flush=True)
     counts.update(exits)
     if "webhooks" in urls:

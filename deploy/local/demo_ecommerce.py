@@ -88,7 +88,8 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
 
     # A third open their own store; a cooperative per county buys from a few others.
     own_stores, opened = {}, {}
-    for household_id in rng.sample(sorted(files), k=len(files) // 3):
+    # Drawn in the order given, not by id: the ids are the registry's, the draws the seed's.
+    for household_id in rng.sample(list(files), k=len(files) // 3):
         opened[household_id] = after(joined[household_id], rng, 10, 150, today) or today
         store = api.post("/api/stores", {
             "kind": "household", "household_id": household_id, "platform": rng.choice(PLATFORMS),
@@ -98,7 +99,7 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
         counts["stores"] += 1
     committed = {}
     for county, members in sorted(by_county.items()):
-        chosen = rng.sample(sorted(h for h in members if h not in own_stores), k=min(5, len([
+        chosen = rng.sample([h for h in members if h not in own_stores], k=min(5, len([
             h for h in members if h not in own_stores])))
         if not chosen:
             continue
