@@ -50,7 +50,8 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
     for hid in enrolled:
         by_village[files[hid]["village_code"]].append(hid)
 
-    commissioned = start - timedelta(days=rng.randint(20, 200))
+    # Connected to the grid as the history begins, before the households joined.
+    commissioned = start + timedelta(days=rng.randint(0, 8))
     months = history_months(today)[:-1]    # every month reported, the current one not yet over
     stations, rooftops = [], []
     for village_code, members in sorted(by_village.items()):
