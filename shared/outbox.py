@@ -75,9 +75,10 @@ PROJECTION = {PENDING_FIELD: 1, REV_FIELD: 1}
 IN_CHUNK = 500
 
 
-def event(type_name: str, source: str, subject: str, data: dict) -> dict:
-    """A validated event, ready to embed in the document that records the change."""
-    return CATALOGUE.new_event(type_name, source, subject, data).to_dict()
+def event(type_name: str, source: str, subject: str, data: dict, time: str | None = None) -> dict:
+    """A validated event, ready to embed in the document that records the change (``time``:
+    when it happened, if not the day its data names or now; see Catalogue.new_event)."""
+    return CATALOGUE.new_event(type_name, source, subject, data, time).to_dict()
 
 
 def with_events(document: dict, *events: dict) -> dict:

@@ -1,20 +1,31 @@
 """A small, realistic demo data set: households in counties of Longnan, Gansu (621200),
-named in the 2014 reports, and each program's activity for some of them. Loaded through the
-services' own HTTP APIs, so demo data travels the same path as real work."""
+named in the 2014 reports, and two years of each program's activity for some of them.
+Loaded through the services' own HTTP APIs, so demo data travels the same path as real
+work: as paper records typed in later, each with the day it happened."""
 from __future__ import annotations
 
 import importlib
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import requests
 
+from deploy.local import demo_calendar
 from shared.events.topics import PROGRAMS
 from services.registry.domain.id_numbers import check_digit
 
 COUNTIES = {"621202": "武都区", "621221": "成县", "621222": "文县", "621223": "宕昌县", "621224": "康县"}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "秀英", "桂兰", "志强", "玉梅", "明", "芳", "军", "海燕", "德福", "春花", "永胜"]
+# Who takes each step and why, in the demo (the central office's loader gives a reason, as
+# the separation of duties asks of it).
+EXIT_REASONS = {"propose_exit": "村民代表大会民主评议，人均纯收入超过当年贫困线，两不愁三保障均已实现",
+                "township_check": "乡镇入户核查，收入与保障情况属实",
+                "county_approve": "县扶贫开发领导小组审定，同意退出",
+                "finish_notice": "公示期满，无异议"}
+RETURN_REASONS = ("家庭成员患重病，医疗支出大，收入骤减", "遭受洪涝灾害，房屋与耕地受损", "务工收入中断，家庭收入低于贫困线")
 CAUSES = ["illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water",
           "lack_of_skills", "lack_of_labour", "lack_of_funds", "poor_transport"]
 
@@ -65,37 +76,106 @@ def _household(rng: random.Random, villages) -> dict:
             "members": members}
 
 
-def load(urls: dict[str, str], token: str, official, households: int = 300, seed: int = 2014) -> dict:
-    """Households in the registry, then each program's own demo (deploy/local/demo_<program>.py)
-    for a sample of them, once that program has learnt of them from the households topic."""
+def load(urls: dict[str, str], token: str, official, households: int = 300, seed: int = 2014,
+         today: date | None = None) -> dict:
+    """Households in the registry, identified over two years (deploy/local/demo_calendar.py),
+    then each program's own demo (deploy/local/demo_<program>.py) for a sample of them, once
+    that program has learnt of them from the households topic, the programs side by side;
+    last, the exits at each year end and a few returns to poverty. Every record carries the
+    day it happened, and its event that day (docs/decisions.md)."""
+    today = today or date.today()
     rng = random.Random(seed)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
+    registry = urls["registry"]
     area_rows, villages = areas(rng, official)
-    session.put(f"{urls['registry']}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
-    ids = []
+    session.put(f"{registry}/api/areas", json={"areas": area_rows}, timeout=30).raise_for_status()
+    since, ready = {}, []   # in the order filed: the ids are the registry's, the rest the seed's
     for i in range(households):
-        r = session.post(f"{urls['registry']}/api/households", json=_household(rng, villages), timeout=10)
+        body = _household(rng, villages)
+        identified = demo_calendar.identified_on(rng, today)
+        r = session.post(f"{registry}/api/households", json={**body, "identified_on": identified.isoformat()},
+                         timeout=10)
         r.raise_for_status()
-        ids.append(r.json()["id"])
+        since[r.json()["id"]] = identified
+        if _meets_criteria(body):
+            ready.append(r.json()["id"])
         if (i + 1) % 50 == 0:
             print(f"  households {i + 1}/{households}", flush=True)
-    counts = {"households": len(ids)}
-    for program in PROGRAMS:
-        if program not in urls:
-            continue
-        try:
-            module = importlib.import_module(f"deploy.local.demo_{program}")
-        except ModuleNotFoundError:
-            continue
-        chosen = rng.sample(ids, k=len(ids) // 2)
-        _wait_known(session, urls[program], chosen)
-        counts[program] = module.load(urls[program], token, chosen, rng)
-        print(f"  {program}: {counts[program]}", flush=True)
+    ids = list(since)
+    counts = {"households": len(ids), "assisted": 0}
+    for hid in ids:
+        started = demo_calendar.assistance_starts(since[hid], rng, today)
+        if started:
+            _step(session, registry, hid, "start_assistance", started, "制定帮扶计划，落实帮扶措施")
+            counts["assisted"] += 1
+    counts.update(_programs(urls, token, ids, since, seed, today))
+    exits = _exits(session, registry, ready, since, rng, today)
+    print(f"  registry: {dict(households=len(ids), assisted=counts['assisted'], **exits)}", flush=True)
+    counts.update(exits)
     if "webhooks" in urls:
         from deploy.local import demo_webhooks
         counts["webhooks"] = demo_webhooks.load(urls["webhooks"], token)
     return counts
+
+
+def _meets_criteria(body: dict) -> bool:
+    """Income above the line of recent years (4,000 yuan) and every guarantee: may exit."""
+    return body["income_per_capita_fen"] > 4000_00 and all(body["guarantees"].values())
+
+
+def _programs(urls: dict, token: str, ids: list[str], since: dict, seed: int, today: date) -> dict:
+    """Each program's demo in a thread of its own (they are separate services), with a
+    random source of its own so the data is the same whatever the threads' timing."""
+    loaders = {}
+    for program in PROGRAMS:
+        if program not in urls:
+            continue
+        try:
+            loaders[program] = importlib.import_module(f"deploy.local.demo_{program}")
+        except ModuleNotFoundError:
+            continue
+
+    def run(program: str) -> dict:
+        rng = random.Random(f"{seed}:{program}")
+        chosen = rng.sample(ids, k=len(ids) // 2)
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        _wait_known(session, urls[program], chosen)
+        result = loaders[program].load(urls[program], token, chosen, rng, since=since, today=today)
+        print(f"  {program}: {result}", flush=True)
+        return result
+
+    with ThreadPoolExecutor(max_workers=len(loaders) or 1) as pool:
+        futures = {program: pool.submit(run, program) for program in loaders}
+        return {program: future.result() for program, future in futures.items()}
+
+
+def _exits(session, registry: str, ready: list[str], since: dict, rng: random.Random, today: date) -> dict:
+    """The households that meet the criteria exit at a year end (some still in the public
+    notice today); a few of those exited fall back the next year."""
+    counts = {"exit_steps": 0, "exited": 0, "returned": 0}
+    for hid in ready:
+        if rng.random() < 0.15:
+            continue   # not proposed yet: the village waits another year
+        steps = demo_calendar.exit_steps(since[hid], rng, today)
+        for step, day in steps:
+            _step(session, registry, hid, step, day, EXIT_REASONS[step])
+            counts["exit_steps"] += 1
+        if steps and steps[-1][0] == "finish_notice":
+            counts["exited"] += 1
+            fell_back = demo_calendar.return_to_poverty(steps[-1][1], rng, today)
+            if fell_back and rng.random() < 0.12:
+                _step(session, registry, hid, "return_to_poverty", fell_back, rng.choice(RETURN_REASONS))
+                counts["returned"] += 1
+    return counts
+
+
+def _step(session, registry: str, household_id: str, step: str, day: date, reason: str) -> None:
+    r = session.post(f"{registry}/api/households/{household_id}/exit-steps",
+                     json={"step": step, "on": day.isoformat(), "reason": reason}, timeout=10)
+    if r.status_code != 200:
+        raise RuntimeError(f"{step} of {household_id} on {day}: {r.status_code} {r.text[:300]}")
 
 
 def _wait_known(session, service_url: str, household_ids: list[str], timeout: float = 120) -> None:

@@ -1,6 +1,7 @@
 """Demo data of the photovoltaic program (光伏扶贫), loaded through its HTTP API: village
 stations where enrolled households hold shares, a few public-welfare posts, rooftop systems,
-six months of generation reports with distributions, and a couple of faults."""
+two years of monthly generation reports, the posts' wages paid monthly and the members'
+dividends quarterly, and a couple of faults."""
 from __future__ import annotations
 
 import random
@@ -9,7 +10,8 @@ from datetime import date, timedelta
 
 import requests
 
-from services.photovoltaic.domain.months import first_day, month_of, shift
+from deploy.local.demo_calendar import after, history_months, history_start, is_quarter_end
+from shared.months import first_day
 
 # kWh per kW per month in southern Gansu, by calendar month (winter low, summer high).
 YIELD = {1: 85, 2: 95, 3: 115, 4: 125, 5: 135, 6: 130, 7: 135, 8: 130, 9: 110, 10: 100, 11: 85, 12: 80}
@@ -18,7 +20,9 @@ ROOFTOP_TARIFF = 72.78
 POSTS = ("光伏板保洁员", "电站看护员", "护林员", "村道保洁员")
 
 
-def load(service_url: str, token: str, household_ids: list[str], rng: random.Random) -> dict:
+def load(service_url: str, token: str, household_ids: list[str], rng: random.Random,
+         since: dict | None = None, today: date | None = None) -> dict:
+    """``since``: the day each household was identified (default: the history's start)."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
 
@@ -28,19 +32,27 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
             raise RuntimeError(f"{method} {path}: {r.status_code} {r.text[:300]}")
         return r.json()
 
+    today = today or date.today()
+    start, since = history_start(today), since or {}
     counts = defaultdict(int)
     files = {hid: call("GET", f"/api/households/{hid}") for hid in household_ids}
-    enrolled = [hid for hid in household_ids if rng.random() < 0.7]
-    for hid in enrolled:
-        if call("POST", "/api/enrolments", {"household_id": hid}, ok=(201, 409)).get("status") == "enrolled":
-            counts["enrolled"] += 1
+    # The stations were built for the households of the first identification campaign.
+    early = [hid for hid in household_ids if since.get(hid, start) < start + timedelta(days=90)]
+    enrolled, joined = [], {}
+    for hid in early:
+        if rng.random() >= 0.7:
+            continue
+        joined[hid] = after(since.get(hid, start), rng, 10, 40, today) or today
+        r = call("POST", "/api/enrolments", {"household_id": hid, "enrolled_on": joined[hid].isoformat()}, ok=(201, 409))
+        counts["enrolled"] += r.get("status") == "enrolled"
+        enrolled.append(hid)
     by_village = defaultdict(list)
     for hid in enrolled:
         by_village[files[hid]["village_code"]].append(hid)
 
-    today = date.today()
-    commissioned = (today - timedelta(days=rng.randint(400, 900))).isoformat()
-    months = [shift(month_of(today), -k) for k in range(6, 0, -1)]
+    # Connected to the grid as the history begins, before the households joined.
+    commissioned = start + timedelta(days=rng.randint(0, 8))
+    months = history_months(today)[:-1]    # every month reported, the current one not yet over
     stations, rooftops = [], []
     for village_code, members in sorted(by_village.items()):
         if len(members) < 2:
@@ -48,9 +60,10 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
         head = files[members[0]]
         station = call("POST", "/api/installations", {
             "kind": "station", "name": f"{head['village']}光伏电站", "capacity_kw": rng.choice([60, 100, 150, 200, 300]),
-            "commissioned_on": commissioned, "village_code": village_code})
+            "commissioned_on": commissioned.isoformat(), "village_code": village_code})
         for hid in members:
-            call("POST", f"/api/installations/{station['id']}/members", {"household_id": hid, "shares": rng.randint(1, 5)})
+            call("POST", f"/api/installations/{station['id']}/members", {
+                "household_id": hid, "shares": rng.randint(1, 5), "joined_on": joined[hid].isoformat()})
             counts["members"] += 1
         for hid in rng.sample(members, k=min(2, len(members))):
             call("POST", f"/api/installations/{station['id']}/posts", {
@@ -61,7 +74,7 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
     for hid in rng.sample(enrolled, k=len(enrolled) // 6):
         rooftops.append(call("POST", "/api/installations", {
             "kind": "rooftop", "name": f"{files[hid]['head_name']}户屋顶光伏", "capacity_kw": rng.choice([3, 5, 6, 8]),
-            "commissioned_on": commissioned, "village_code": files[hid]["village_code"], "household_id": hid}))
+            "commissioned_on": commissioned.isoformat(), "village_code": files[hid]["village_code"], "household_id": hid}))
     counts["stations"], counts["rooftops"] = len(stations), len(rooftops)
 
     for month in months:
@@ -74,8 +87,9 @@ def load(service_url: str, token: str, household_ids: list[str], rng: random.Ran
                 "source": rng.choice(["power_company", "power_company", "operator"])})
             counts["reports"] += 1
         for station in stations:
-            # Most villages pay dividends; some pay the posts' wages that month (公益岗位).
-            mode = "wages" if rng.random() < 0.25 else "dividends"
+            # The posts' wages (公益岗位) from the station's month; its members' dividends
+            # from the last month of each quarter.
+            mode = "dividends" if is_quarter_end(month) else "wages"
             call("POST", "/api/distributions", {"installation_id": station["id"], "month": month, "mode": mode})
             counts[f"distributions_{mode}"] += 1
 

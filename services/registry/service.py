@@ -6,7 +6,7 @@ web layer authorizes first and turns ``Refused`` into the API's error shape or a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 from shared.events.envelope import iso_z
@@ -192,20 +192,23 @@ class Registry:
                 "guarantees": household.get("guarantees"), "eligible": not problems, "problems": problems,
                 "status": household["status"], "possible_steps": list(TRANSITIONS.get(household["status"], {}))}
 
-    def exit_step(self, household: dict, step: str, reason: str, by: str, central: bool = False) -> dict:
+    def exit_step(self, household: dict, step: str, reason: str, by: str, central: bool = False,
+                  on: date | None = None) -> dict:
         """One step: propose_exit → township_check → county_approve → (public notice) →
         finish_notice; object / reject_exit send it back; return_to_poverty after exit. Who
         proposed may not check, who proposed or checked may not approve (``central``: the
-        central office, which may, giving a reason)."""
+        central office, which may, giving a reason). ``on``: the day it was taken, when it is
+        recorded later (its event's time; the notice runs from it)."""
+        day = on or today_utc()
         if step == "propose_exit":
-            problems = self._exit_problems(household, today_utc().year)
+            problems = self._exit_problems(household, day.year)
             if problems:
                 raise Refused("the household does not meet the exit criteria", status=422, errors={"step": problems})
         if step in STEPS_WITH_REASON and not reason:
             raise Refused("a reason is required", status=422,
                           errors={"reason": ["A reason is required for this step."]})
         try:
-            return self.households.step(household["_id"], step, by, reason, today_utc(),
+            return self.households.step(household["_id"], step, by, reason, day,
                                         self.settings().exit_notice_days, central and bool(reason.strip()))
         except DutyRefused as exc:
             raise Refused(str(exc), None, 403, reason=SEPARATION_OF_DUTIES) from exc

@@ -14,6 +14,7 @@ from pathlib import Path
 from marshmallow import Schema, ValidationError
 
 from shared.events.envelope import Envelope
+from shared.events.occurrence import occurred_time
 
 
 class InvalidEvent(ValueError):
@@ -53,6 +54,9 @@ class EventType:
     # The household moves to the area these data fields name: ((file field, data field), …).
     # The registry applies it as a "move_area" change request decided by the system.
     moves_household_to: tuple = ()
+    # The data field holding the day (or month) the occurrence happened: the event's time is
+    # that day when it lies in the past (shared/events/occurrence.py). None: when recorded.
+    occurred_on: str | None = None
 
     def validate(self, data: dict) -> dict:
         try:
@@ -145,11 +149,17 @@ class Catalogue:
     def for_program(self, program: str) -> list[EventType]:
         return [t for t in self if t.program == program]
 
-    def new_event(self, type_name: str, source: str, subject: str, data: dict) -> Envelope:
-        """Build an envelope after validating ``data`` against the declared schema."""
+    def new_event(self, type_name: str, source: str, subject: str, data: dict, time: str | None = None) -> Envelope:
+        """Build an envelope after validating ``data`` against the declared schema. Its time:
+        ``time`` if given, else the day its ``occurred_on`` field names when that day is past,
+        else now."""
         event_type = self.get(type_name)
         clean = _instance(event_type.schema).dump(event_type.validate(data))
-        return Envelope(type=type_name, source=source, subject=subject, data=clean)
+        if time is None and event_type.occurred_on:
+            time = occurred_time(clean.get(event_type.occurred_on))
+        if time is None:
+            return Envelope(type=type_name, source=source, subject=subject, data=clean)
+        return Envelope(type=type_name, source=source, subject=subject, data=clean, time=time)
 
     def check(self, envelope: Envelope) -> EventType:
         """Validate a received envelope; raise InvalidEvent with the reason."""

@@ -1,5 +1,6 @@
 """The e-commerce demo loader works against the real web process (gunicorn, HTTP API)."""
 import random
+from datetime import date
 
 import requests
 
@@ -26,6 +27,9 @@ def test_the_demo_loader_records_a_few_months_of_activity(system):
     assert requests.get(f"{url}/api/sales", headers=headers, timeout=10).json()["total"] == counts["sales"]
     refunded = requests.get(f"{url}/api/sales?per_page=200", headers=headers, timeout=10).json()["items"]
     assert sum(len(s["refunds"]) for s in refunded) == counts["refunds"]
+    # Two years of selling (issue 19): sales in many months, none in the future.
+    days = [s["sold_on"] for s in refunded]
+    assert len({day[:7] for day in days}) >= 12 and max(days) <= date.today().isoformat(), sorted(days)
     report = requests.get(f"{url}/api/reports/monthly", headers=headers, timeout=10).json()
     assert report["totals"]["sales"] > 0
     system.procs.kill("ecommerce")

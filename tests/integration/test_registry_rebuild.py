@@ -3,6 +3,7 @@ duplicated, interleaved, with the consumer killed half way — end in the right 
 timelines and statistics; and a rebuild from the log gives identical state."""
 import dataclasses
 import random
+from datetime import date, timedelta
 import signal
 
 import pytest
@@ -11,7 +12,9 @@ from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
 from services.registry.rebuild import compare, rebuild
 from shared.events.envelope import utcnow_iso
-from tests.integration.registry_support import READY_TO_EXIT, exit_steps, get, new_household, post, wait_history
+from shared.events.occurrence import time_of_day
+from tests.integration.registry_support import (EXIT_STEP_BY, READY_TO_EXIT, exit_steps, get, new_household, post,
+                                                registry_history, stored_summary, wait_history)
 from tests.support import wait_group_caught_up, wait_until
 
 PROGRAMS = ("ecommerce", "tourism", "photovoltaic")
@@ -122,20 +125,29 @@ def _send(system, program, *events):
 def _sale(hid, ref, income, when=None):
     event = CATALOGUE.new_event("cn.jingzhun.ecommerce.sale.recorded.v1", "ecommerce", hid, {
         "household_id": hid, "recorded_by": "shop", "sale_id": ref, "product": "花椒", "quantity": 1, "unit": "kg",
-        "amount_fen": income * 2, "income_fen": income, "channel": "own_store", "sold_on": "2026-11-10"})
+        "amount_fen": income * 2, "income_fen": income, "channel": "own_store", "sold_on": date.today().isoformat()})
     return dataclasses.replace(event, time=when) if when else event
 
 
 def _loan_ended(hid, ref, when=None):
     """An event that declares a risk (program income stopped): it warns on an exited file."""
     event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": ref, "ended_on": "2026-11-01",
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": ref, "ended_on": date.today().isoformat(),
         "reason": "loan programme closed"})
     return dataclasses.replace(event, time=when) if when else event
 
 
 def _village_income(system, village, group="ecommerce"):
-    return sum(d.get("income_fen", 0) for d in system.db("registry")["stats"].find({"area": village, "group": group}))
+    return sum(d.get("income_fen", 0) or 0 for d in system.db("registry")["stats"].find({"area": village, "group": group}))
+
+
+def _eventually(check, message):
+    """The poll writes history first, then warnings, statistics and summaries: wait for them."""
+    wait_until(check, timeout=60, message=message)
+
+
+def _ids(system, hid, enrolment):
+    return [e["_id"] for e in registry_history(system, hid, "microcredit") if e["data"]["enrolment_id"] == enrolment]
 
 
 def test_moves_exits_and_returns_count_as_of_when_the_events_happened(system, households):
@@ -154,9 +166,8 @@ def test_moves_exits_and_returns_count_as_of_when_the_events_happened(system, ho
     post(system, f"/api/change-requests/{request['id']}/decision", {"decision": "approve"}, user="county_wudu")
     # After the move: one sale made now, one made before the move but recorded only now.
     _send(system, "ecommerce", _sale(mover, "MV-2", 20000), _sale(mover, "MV-3", 300000, when=before_move))
-    wait_history(system, mover, 3, program="ecommerce")
-    assert _village_income(system, old_village) == 1000 + 300000
-    assert _village_income(system, new_village) == 20000
+    _eventually(lambda: _village_income(system, new_village) == 20000, "the sale after the move in the new village")
+    _eventually(lambda: _village_income(system, old_village) == 1000 + 300000, "the late one in the old village")
 
     app = system.app("registry")
     app.extensions["settings"] = app.extensions["settings"].with_(exit_notice_days=0)  # the notice ends today
@@ -165,15 +176,31 @@ def test_moves_exits_and_returns_count_as_of_when_the_events_happened(system, ho
     exit_steps(system, leaver)
     _send(system, "microcredit", _loan_ended(leaver, "L-1"), _loan_ended(leaver, "L-0", when=before_exit))
     wait_history(system, leaver, 2, program="microcredit")
+    _eventually(lambda: stored_summary(system.db("registry"), leaver)["events"] == 2, "both counted")
     warnings = list(system.db("registry")["warnings"].find({"household_id": leaver}))
-    assert [w["event_id"] for w in warnings] != [] and len(warnings) == 1   # the risk after the exit only
+    assert [w["event_id"] for w in warnings] == _ids(system, leaver, "L-1")   # the risk after the exit only
     before_return = utcnow_iso()
     post(system, f"/api/households/{leaver}/exit-steps",
          {"step": "return_to_poverty", "reason": "income stopped"}, user="county_wudu")
     _send(system, "microcredit", _loan_ended(leaver, "L-2"), _loan_ended(leaver, "L-3", when=before_return))
-    wait_history(system, leaver, 4, program="microcredit")
+    _eventually(lambda: stored_summary(system.db("registry"), leaver)["events"] == 4, "all four counted")
     # Returned now: no warning for the new risk; exited at the back-dated one's time: warned.
-    assert system.db("registry")["warnings"].count_documents({"household_id": leaver}) == 2
+    assert sorted(w["event_id"] for w in system.db("registry")["warnings"].find({"household_id": leaver})) == \
+        sorted(_ids(system, leaver, "L-1") + _ids(system, leaver, "L-3"))
+
+    # Steps recorded later, dated when they were taken: the risk after the dated exit warns,
+    # the one before it does not, though both arrive after the steps were written.
+    def day(n):
+        return date.today() - timedelta(days=n)
+    late = new_household(system, village_code="621202104201", head="补录户", identified_on=day(10).isoformat(),
+                         **READY_TO_EXIT)["id"]
+    for step, by in EXIT_STEP_BY.items():
+        post(system, f"/api/households/{late}/exit-steps", {"step": step, "on": day(3).isoformat()}, user=by)
+    _send(system, "microcredit", _loan_ended(late, "LT-1", when=time_of_day(day(2))),
+          _loan_ended(late, "LT-0", when=time_of_day(day(5))))
+    _eventually(lambda: stored_summary(system.db("registry"), late)["events"] == 2, "both counted")
+    assert [w["event_id"] for w in system.db("registry")["warnings"].find({"household_id": late})] == \
+        _ids(system, late, "LT-1")
 
 
 def test_a_rebuild_from_the_log_gives_identical_state(system, households):

@@ -57,8 +57,8 @@ from services.registry.domain.households import PLACE_FIELDS, counted_place, pla
 # what was left there (services/registry/outbox.py).
 DERIVED = "derived_events"
 DERIVED_IDS = uuid.UUID("0b8c6d2e-5f0a-4c39-9a51-3d7e2f4b6a10")   # namespace of derived events' ids
-# What applying an event reads of a household file (domain/households.py, PLACE_FIELDS).
-PLACE = {field: 1 for field in PLACE_FIELDS}
+# What applying an event reads of a household file (domain/households.py, counted_place).
+PLACE = {field: 1 for field in PLACE_FIELDS + ("version_time", "updated_at")}
 
 
 @dataclass
@@ -107,7 +107,7 @@ class EventApplier:
     def _read_places(self, household_ids) -> None:
         ids = sorted(set(household_ids))
         for doc in find_in(self.households, "_id", ids, PLACE):
-            self._places[doc.pop("_id")] = doc
+            self._places[doc["_id"]] = counted_place(doc)
         self._fresh.update(h for h in ids if h in self._places)
 
     def _place(self, household_id: str) -> dict | None:
@@ -115,8 +115,7 @@ class EventApplier:
             doc = self.households.find_one({"_id": household_id}, PLACE)
             if doc is None:
                 return None
-            doc.pop("_id")
-            self._places[household_id] = doc
+            self._places[household_id] = counted_place(doc)
             self._fresh.add(household_id)
         return self._places[household_id]
 
@@ -140,7 +139,7 @@ class EventApplier:
         replica); in normal running the file is already at this version and nothing changes."""
         data = envelope.data
         if "file" in data:
-            file = {k: v for k, v in data["file"].items() if k != "_id"}
+            file = {**{k: v for k, v in data["file"].items() if k != "_id"}, "version_time": envelope.time}
             try:
                 self.households.update_one({"_id": envelope.subject, "version": {"$lt": data["version"]}},
                                            {"$set": file}, upsert=True)
@@ -234,21 +233,21 @@ class EventApplier:
         A risk event's household is read again first: whether it warns depends on its status,
         which the web pages may have changed since the poll's read."""
         now = self._current_places({q.envelope.subject for q in queued if q.event_type.risk})
-        older = [q for q in queued if q.envelope.time < (now.get(q.envelope.subject, q.household).get("updated_at") or "")]
+        older = [q for q in queued if q.envelope.time < (now.get(q.envelope.subject, q.household).get("since") or "")]
         exact = {q.envelope.id: now[q.envelope.subject] for q in queued if q.envelope.subject in now}
         if not older:
             return exact
         versions: dict = {}
         for doc in find_in(self.versions, "household_id", sorted({q.envelope.subject for q in older}),
-                           {"household_id": 1, "file": 1}):
-            versions.setdefault(doc["household_id"], []).append(doc["file"])
+                           {"household_id": 1, "valid_from": 1, "file": 1}):
+            versions.setdefault(doc["household_id"], []).append(doc)
         return {**exact, **{q.envelope.id: place_at(q.envelope.time, now.get(q.envelope.subject, q.household),
                                                      versions.get(q.envelope.subject, [])) for q in older}}
 
     def _current_places(self, household_ids: set) -> dict:
         if not household_ids:
             return {}
-        return {d.pop("_id"): d for d in find_in(self.households, "_id", household_ids, PLACE)}
+        return {d["_id"]: counted_place(d) for d in find_in(self.households, "_id", household_ids, PLACE)}
 
     def _program_effects(self, q: Queued, household: dict, after: dict, first: bool, counted: list):
         envelope, event_type, entry = q.envelope, q.event_type, q.entry
@@ -266,7 +265,7 @@ class EventApplier:
     def _file_effects(self, q: Queued, summary: dict, counted: list):
         envelope, data = q.envelope, q.envelope.data
         # The file as this event left it, not as the store has it now (it may have changed again).
-        household = counted_place(data["file"]) if "file" in data else q.household
+        household = counted_place(data["file"], envelope.time) if "file" in data else q.household
         events = [self._stream_event(envelope, q.event_type, q.entry, household, summary)] if self.publish else []
         warning = None
         risk = serious_illness_risk(data)

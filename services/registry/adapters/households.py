@@ -14,12 +14,13 @@ from pymongo.errors import DuplicateKeyError
 
 from shared import outbox
 from shared.events.envelope import utcnow_iso
+from shared.events.occurrence import occurred_time
 from shared.store import WriteConflict, insert_new
 from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
 from services.registry.domain import change_requests as cr
 from services.registry.domain.areas import path_of
-from services.registry.domain.exit_rules import DutyRefused, duty_problem, next_step
+from services.registry.domain.exit_rules import DutyRefused, StepRefused, duty_problem, next_step
 from services.registry.adapters.summaries import HouseholdSummaries
 from services.registry.adapters.warnings import Warnings
 from services.registry.domain.households import counted_place, file_of, new_household_id, place_of
@@ -42,11 +43,12 @@ def snapshot_event(doc: dict) -> dict:
     })
 
 
-def _file_event(type_name: str, doc: dict, by: str, before: dict | None, **extra) -> dict:
+def _file_event(type_name: str, doc: dict, by: str, before: dict | None, time: str | None = None, **extra) -> dict:
+    """``time``: when the change happened, if on an earlier day than it is recorded."""
     file = file_of(doc)
     return outbox.event(type_name, "registry", doc["_id"], {
         "household_id": doc["_id"], "recorded_by": by, "version": doc["version"], "file": _jsonable(file),
-        "before": before, "after": place_of(doc), **extra})
+        "before": before, "after": place_of(doc), **extra}, time)
 
 
 def _jsonable(value):
@@ -131,7 +133,9 @@ class HouseholdRepository:
     def create(self, fields: dict, by: str, household_id: str | None = None) -> dict:
         doc = self._new_document(fields, by, household_id or new_household_id(fields["village_code"][:6]))
         self._claim_all(doc)
-        identified = _file_event(IDENTIFIED.type, doc, by, None, reason=fields.get("reason", ""))
+        identified = _file_event(IDENTIFIED.type, doc, by, None, occurred_time(doc.get("identified_on")),
+                                 reason=fields.get("reason", ""))
+        doc["version_time"] = identified["time"]
         try:
             outbox.insert(self.households, doc, identified, snapshot_event(doc))
         except DuplicateKeyError:
@@ -169,11 +173,12 @@ class HouseholdRepository:
         after = {**after, "version": doc["version"] + 1, "updated_at": now, "updated_by": by}
         update = {"$set": {k: v for k, v in file_of(after).items() if k != "_id"}}
         events = events_for(after)
+        update["$set"]["version_time"] = events[0]["time"]   # the file event comes first, its snapshot after
         result = outbox.update(self.households, {"_id": doc["_id"], "version": doc["version"]}, update, *events)
         if result.matched_count == 0:
             raise WriteConflict(f"household {doc['_id']} changed meanwhile; reload and try again")
-        self._keep_versions(events[:1])   # the file event comes first, its snapshot after
-        self.summaries.set_place(doc["_id"], counted_place(after))
+        self._keep_versions(events[:1])
+        self.summaries.set_place(doc["_id"], counted_place(after, events[0]["time"]))
         return self.get(doc["_id"])
 
     def apply_change(self, request: dict, by: str) -> list[str]:
@@ -230,6 +235,10 @@ class HouseholdRepository:
         doc = self.households.find_one({"_id": household_id})
         move = next_step(doc["status"], step, today, (doc.get("exit") or {}).get("notice_until"), notice_days)
         exit_info = dict(doc.get("exit") or {})
+        since = exit_info.get("last_step_on") or doc.get("identified_on") or str(doc.get("created_at", ""))[:10]
+        if since and today.isoformat() < since:
+            # A step recorded later keeps the file's order: never dated before what it follows.
+            raise StepRefused(f"a step cannot be dated before {since}, the household's last step or identification")
         problem = duty_problem(step, by, exit_info.get("taken_by") or {}, override)
         if problem:
             raise DutyRefused(problem)
@@ -241,7 +250,7 @@ class HouseholdRepository:
         after = {**doc, "status": move.to_status, "exit": exit_info}
         before = place_of(doc)
         return self._update(doc, after, by, lambda new: [
-            _file_event(STATUS_CHANGED.type, new, by, before, step=step, from_status=move.from_status,
+            _file_event(STATUS_CHANGED.type, new, by, before, occurred_time(today), step=step, from_status=move.from_status,
                         to_status=move.to_status, reason=reason, notice_until=move.notice_until),
             snapshot_event(new)])
 
@@ -260,6 +269,8 @@ class HouseholdRepository:
         writable = [doc for hid, doc in docs.items() if hid not in outcome]
         identified = {doc["_id"]: _file_event(IDENTIFIED.type, doc, by, None, reason=doc.get("reason", ""))
                       for doc in writable}
+        for doc in writable:
+            doc["version_time"] = identified[doc["_id"]]["time"]
         present = outbox.insert_many(self.households, [(doc, [identified[doc["_id"]], snapshot_event(doc)])
                                                        for doc in writable])
         for doc in writable:
@@ -282,7 +293,8 @@ class HouseholdRepository:
         members = self.new_members(fields["members"])
         head = next(m for m in members if m["relation"] == "head")
         now = utcnow_iso()
-        return {**{k: v for k, v in fields.items() if k != "members"}, "members": members,
+        dated = {"identified_on": fields["identified_on"].isoformat()} if fields.get("identified_on") else {}
+        return {**{k: v for k, v in fields.items() if k not in ("members", "identified_on")}, **dated, "members": members,
                 "_id": household_id, "county_code": fields["village_code"][:6], "area": path_of(fields["village_code"]),
                 "head_member_id": head["member_id"], "head_name": head["name"], "status": "identified",
                 "version": 1, "created_at": now, "created_by": by, "updated_at": now, "updated_by": by,

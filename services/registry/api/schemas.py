@@ -1,6 +1,7 @@
 """Request and response schemas of the registry API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.events.occurrence import check_day
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.registry.domain.areas import code_problem
 from services.registry.domain.change_requests import KINDS
@@ -21,6 +22,13 @@ def official_area(code: str) -> None:
 
 VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error="12 digits (village code)."),  # noqa: E731
                                                    official_area], **kw)
+
+
+def past_day(day) -> None:
+    """A back-dated record's day: not in the future, not before the programme began."""
+    problem = check_day(day)
+    if problem:
+        raise ValidationError(problem)
 
 
 class MemberSchema(StrictSchema):
@@ -59,6 +67,8 @@ class HouseholdCreateSchema(StrictSchema):
     guarantees = fields.Nested(GuaranteesSchema, load_default=lambda: {g: False for g in GUARANTEES})
     cadre = fields.Nested(CadreSchema, load_default=None, allow_none=True)
     members = fields.List(fields.Nested(MemberSchema), required=True, validate=validate.Length(min=1, max=30))
+    identified_on = fields.Date(load_default=None, validate=past_day, metadata={
+        "description": "the day the household was identified, when its paper file is typed in later (default today)"})
 
     @validates_schema
     def _members(self, data, **kwargs):
@@ -124,6 +134,7 @@ class HouseholdSchema(Schema):
     members = fields.List(fields.Nested(MemberOutSchema))
     exit = fields.Dict(allow_none=True)
     removed_reason = fields.String()
+    identified_on = fields.String(metadata={"description": "the day of identification, when typed in later"})
     created_at = fields.String()
     created_by = fields.String()
     updated_at = fields.String()
@@ -200,6 +211,9 @@ class DecisionSchema(StrictSchema):
 class ExitStepSchema(StrictSchema):
     step = fields.String(required=True, validate=validate.OneOf(STEPS))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
+    on = fields.Date(load_default=None, validate=past_day, metadata={
+        "description": "the day the step was taken, when it is recorded later (default today); "
+                       "not before the household's last step"})
 
 
 class ExitAssessmentSchema(Schema):

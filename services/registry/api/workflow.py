@@ -77,7 +77,8 @@ class ExitSteps(MethodView):
         step = body["step"]
         principal, household = household_for(household_id, WRITE if step in PROPOSING_STEPS else APPROVE)
         with refusals():
-            changed = registry().exit_step(household, step, body["reason"], principal.username, principal.is_central)
+            changed = registry().exit_step(household, step, body["reason"], principal.username, principal.is_central,
+                                           body["on"])
         return shown(changed, principal)
 
 

@@ -15,7 +15,9 @@ LABOUR = ("full", "partial", "none")
 SCHOOLING = ("not_applicable", "preschool", "in_school", "dropped_out", "graduated")
 # Statuses and their order of the exit workflow live in exit_rules.
 # Fields set by the consumer from events, not by people: never part of a file snapshot.
-DERIVED_FIELDS = ("summary", "applied", "warnings", "outbox", "outbox_pending", "outbox_rev")
+# version_time: when the file's current version took effect (its file event's time, which a
+# change recorded later dates back); kept beside the file, not in its snapshots.
+DERIVED_FIELDS = ("summary", "applied", "warnings", "outbox", "outbox_pending", "outbox_rev", "version_time")
 
 
 def new_summary() -> dict:
@@ -50,24 +52,30 @@ def file_of(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in DERIVED_FIELDS}
 
 
-# Where a household is counted and what its status is, and which version of its file says so
-# from when (``updated_at``: the version's write time): what the consumer keeps per household.
-PLACE_FIELDS = ("status", "village_code", "county_code", "village", "area", "version", "updated_at")
+# Where a household is counted and what its status is, which version of its file says so and
+# since when (``since``: the time that version took effect): what the consumer keeps per household.
+PLACE_FIELDS = ("status", "village_code", "county_code", "village", "area", "version")
 
 
-def counted_place(doc: dict) -> dict:
-    return {k: doc[k] for k in PLACE_FIELDS if k in doc}
+def counted_place(doc: dict, since: str | None = None) -> dict:
+    """The place of a file (or of a stored place); ``since``: when its version took effect
+    (default: the file's own ``version_time``, else when it was written)."""
+    place = {k: doc[k] for k in PLACE_FIELDS if k in doc}
+    since = since or doc.get("since") or doc.get("version_time") or doc.get("updated_at")
+    if since:
+        place["since"] = since
+    return place
 
 
 def place_at(time: str, current: dict, versions: list[dict]) -> dict:
-    """The place an event of ``time`` is counted in: the file's version written last at or
-    before that time. ``current`` is the newest place known; ``versions`` the household's
-    stored file versions (any order). An event older than every version counts in the
+    """The place an event of ``time`` is counted in: the file's version that had taken effect
+    by then. ``current`` is the newest place known; ``versions`` the household's stored
+    versions ({valid_from, file}, any order). An event older than every version counts in the
     oldest; with no versions known, in ``current``."""
-    if time >= (current.get("updated_at") or ""):
+    if time >= (current.get("since") or ""):
         return current
-    known = sorted((counted_place(v) for v in versions), key=lambda p: p.get("updated_at") or "")
-    before = [p for p in known if (p.get("updated_at") or "") <= time]
+    known = sorted((counted_place(v["file"], v["valid_from"]) for v in versions), key=lambda p: p["since"])
+    before = [p for p in known if p["since"] <= time]
     return before[-1] if before else (known[0] if known else current)
 
 

@@ -47,9 +47,10 @@ def declare_enrolment(program: str, name_en: str, name_zh: str) -> tuple[EventTy
     PROGRAM_NAMES[program] = (name_en, name_zh)
     enrolled = CATALOGUE.declare(EventType(
         type=f"cn.jingzhun.{program}.enrolment.started.v1", program=program, schema=EnrolledV1,
-        title_en=f"Enrolled in {name_en}", title_zh=f"纳入{name_zh}", enrolment_status="enrolled"))
+        title_en=f"Enrolled in {name_en}", title_zh=f"纳入{name_zh}", enrolment_status="enrolled",
+        occurred_on="enrolled_on"))
     ended = CATALOGUE.declare(EventType(
         type=f"cn.jingzhun.{program}.enrolment.ended.v1", program=program, schema=EnrolmentEndedV1,
         title_en=f"Left {name_en}: {{reason}}", title_zh=f"退出{name_zh}：{{reason}}", enrolment_status="exited",
-        risk="program_income_stopped"))
+        risk="program_income_stopped", occurred_on="ended_on"))
     return enrolled, ended

@@ -51,6 +51,7 @@ SALE_RECORDED = CATALOGUE.declare(EventType(
     title_zh="记录销售：{product} {quantity}{unit}，增收 ¥{income_fen:yuan}",
     income_field="income_fen",
     amount_field="amount_fen",
+    occurred_on="sold_on",
 ))
 
 
@@ -83,6 +84,7 @@ SALE_REFUNDED = CATALOGUE.declare(EventType(
     income_field="income_fen",
     amount_field="amount_fen",
     sign=-1,
+    occurred_on="refunded_on",
 ))
 
 
@@ -120,6 +122,7 @@ STORE_OPENED = CATALOGUE.declare(EventType(
     schema=EcommerceStoreOpenedV1,
     title_en="Opened an online store: {store_name} on {platform:label}",
     title_zh="开设网店：{store_name}（{platform:label}）",
+    occurred_on="opened_on",
 ))
 
 
@@ -156,6 +159,7 @@ STORE_CLOSED = CATALOGUE.declare(EventType(
     title_en="Online store {store_name} closed: {reason}",
     title_zh="网店 {store_name} 关闭：{reason}",
     risk=INCOME_STOPPED,
+    occurred_on="closed_on",
 ))
 
 
@@ -175,6 +179,7 @@ COMMITMENT_STARTED = CATALOGUE.declare(EventType(
     schema=EcommerceCommitmentStartedV1,
     title_en="{owner_name} ({kind:label}) commits to buy the household's products (store {store_name})",
     title_zh="{owner_name}（{kind:label}）承诺收购本户产品（网店 {store_name}）",
+    occurred_on="since",
 ))
 
 
@@ -194,6 +199,7 @@ COMMITMENT_ENDED = CATALOGUE.declare(EventType(
     title_en="{owner_name} no longer buys the household's products: {reason}",
     title_zh="{owner_name}不再收购本户产品：{reason}",
     risk=INCOME_STOPPED,
+    occurred_on="ended_on",
 ))
 
 
@@ -219,6 +225,7 @@ TRAINING_ATTENDED = CATALOGUE.declare(EventType(
     schema=EcommerceTrainingAttendedV1,
     title_en="Training in online selling: {topic} ({held_on}), {attendees} member(s) attended",
     title_zh="参加电商培训：{topic}（{held_on}），{attendees} 人参加",
+    occurred_on="held_on",
 ))
 
 

@@ -130,49 +130,51 @@ OUTSTANDING = "loans_outstanding_fen"
 RATING_RECORDED = _declare(
     "rating.recorded", MicrocreditRatingRecordedV1,
     "Credit rating {grade:label}: credit line ¥{credit_line_fen:yuan} until {valid_until}",
-    "评级授信：{grade:label}，授信额度 ¥{credit_line_fen:yuan}，有效期至{valid_until}")
+    "评级授信：{grade:label}，授信额度 ¥{credit_line_fen:yuan}，有效期至{valid_until}", occurred_on="rated_on")
 LOAN_APPLIED = _declare(
     "loan.applied", MicrocreditLoanAppliedV1,
     "Applied for a micro-credit loan of ¥{principal_fen:yuan} over {term_months} months: {purpose}",
-    "申请扶贫小额信贷 ¥{principal_fen:yuan}，期限{term_months}个月：{purpose}")
+    "申请扶贫小额信贷 ¥{principal_fen:yuan}，期限{term_months}个月：{purpose}", occurred_on="applied_on")
 LOAN_APPROVED = _declare(
     "loan.approved", MicrocreditLoanApprovedV1,
-    "Micro-credit loan of ¥{principal_fen:yuan} approved", "扶贫小额信贷 ¥{principal_fen:yuan} 审批通过")
+    "Micro-credit loan of ¥{principal_fen:yuan} approved", "扶贫小额信贷 ¥{principal_fen:yuan} 审批通过",
+    occurred_on="approved_on")
 LOAN_REJECTED = _declare(
     "loan.rejected", MicrocreditLoanRejectedV1,
-    "Micro-credit loan application rejected: {reason}", "扶贫小额信贷申请未获批准：{reason}")
+    "Micro-credit loan application rejected: {reason}", "扶贫小额信贷申请未获批准：{reason}", occurred_on="rejected_on")
 LOAN_DISBURSED = _declare(
     "loan.disbursed", MicrocreditLoanDisbursedV1,
     "Micro-credit loan of ¥{principal_fen:yuan} disbursed ({method:label}, {term_months} months, due by {maturity_on})",
     "扶贫小额信贷 ¥{principal_fen:yuan} 已放款（{method:label}，{term_months}个月，{maturity_on}到期）",
-    amount_field="principal_fen", summary_inc=((OUTSTANDING, "principal_fen", 1),))
+    amount_field="principal_fen", summary_inc=((OUTSTANDING, "principal_fen", 1),),
+    occurred_on="disbursed_on")
 REPAYMENT_RECORDED = _declare(
     "repayment.recorded", MicrocreditRepaymentRecordedV1,
     "Loan repayment of ¥{amount_fen:yuan} (principal ¥{principal_fen:yuan}, interest ¥{interest_fen:yuan})",
     "偿还贷款 ¥{amount_fen:yuan}（本金 ¥{principal_fen:yuan}，利息 ¥{interest_fen:yuan}）",
-    summary_inc=((OUTSTANDING, "principal_fen", -1),))
+    summary_inc=((OUTSTANDING, "principal_fen", -1),), occurred_on="paid_on")
 INTEREST_SUBSIDIZED = _declare(
     "interest.subsidized", MicrocreditInterestSubsidizedV1,
     "Interest subsidy for instalment {instalment_no}: ¥{subsidy_fen:yuan}",
     "第{instalment_no}期财政贴息 ¥{subsidy_fen:yuan}",
-    amount_field="subsidy_fen")
+    amount_field="subsidy_fen", occurred_on="paid_on")
 LOAN_OVERDUE = _declare(
     "loan.overdue", MicrocreditLoanOverdueV1,
     "Micro-credit loan overdue {days_past_due} days: ¥{overdue_fen:yuan} past due",
     "扶贫小额信贷逾期{days_past_due}天：逾期 ¥{overdue_fen:yuan}",
-    risk=RISK_LOAN_OVERDUE)
+    risk=RISK_LOAN_OVERDUE, occurred_on="checked_on")
 LOAN_EXTENDED = _declare(
     "loan.extended", MicrocreditLoanExtendedV1,
     "Micro-credit loan extended by {months} months to {maturity_on}: {reason}",
-    "扶贫小额信贷展期{months}个月至{maturity_on}：{reason}")
+    "扶贫小额信贷展期{months}个月至{maturity_on}：{reason}", occurred_on="extended_on")
 LOAN_WRITTEN_OFF = _declare(
     "loan.written_off", MicrocreditLoanWrittenOffV1,
     "Micro-credit loan written off: ¥{principal_fen:yuan} compensated by the county risk fund ({reason})",
     "扶贫小额信贷核销：风险补偿金代偿 ¥{principal_fen:yuan}（{reason}）",
-    summary_inc=((OUTSTANDING, "principal_fen", -1),))
+    summary_inc=((OUTSTANDING, "principal_fen", -1),), occurred_on="written_off_on")
 LOAN_CLOSED = _declare(
     "loan.closed", MicrocreditLoanClosedV1,
     "Micro-credit loan of ¥{principal_fen:yuan} repaid in full",
-    "扶贫小额信贷 ¥{principal_fen:yuan} 已全部还清")
+    "扶贫小额信贷 ¥{principal_fen:yuan} 已全部还清", occurred_on="closed_on")
 
 ENROLLED, ENROLMENT_ENDED = declare_enrolment("microcredit", "micro-credit", "扶贫小额信贷")

@@ -154,34 +154,36 @@ def _declare(name, schema, title_en, title_zh, **kw) -> EventType:
 INSTALLATION_REGISTERED = _declare(
     "installation.registered", PvInstallationRegisteredV1,
     "PV installation {installation_name} ({kind:label}) registered: {capacity_kw:g} kW, commissioned {commissioned_on}",
-    "光伏设施{installation_name}（{kind:label}）建档：{capacity_kw:g}千瓦，{commissioned_on}并网")
+    "光伏设施{installation_name}（{kind:label}）建档：{capacity_kw:g}千瓦，{commissioned_on}并网",
+    occurred_on="commissioned_on")
 INSTALLATION_UPDATED = _declare(
     "installation.updated", PvInstallationUpdatedV1,
     "PV installation {installation_name} corrected", "光伏设施{installation_name}信息更正")
 JOINED = _declare(
     "station.joined", PvJoinedV1,
     "Joined village PV station {installation_name} with {shares} shares",
-    "加入村级光伏电站{installation_name}，持{shares}股")
+    "加入村级光伏电站{installation_name}，持{shares}股", occurred_on="joined_on")
 SHARES_CHANGED = _declare(
     "station.shares_changed", PvSharesChangedV1,
     "Shares in village PV station {installation_name}: {old_shares} → {shares}",
     "村级光伏电站{installation_name}股份：{old_shares} → {shares}")
 LEFT = _declare(
     "station.left", PvLeftV1,
-    "Left village PV station {installation_name}: {reason}", "退出村级光伏电站{installation_name}：{reason}")
+    "Left village PV station {installation_name}: {reason}", "退出村级光伏电站{installation_name}：{reason}",
+    occurred_on="left_on")
 POST_ASSIGNED = _declare(
     "post.assigned", PvPostAssignedV1,
     "Public-welfare post at {installation_name} for {member_name}: {post}, ¥{monthly_wage_fen:yuan} a month",
-    "{member_name}担任{installation_name}公益岗位：{post}，月工资 ¥{monthly_wage_fen:yuan}")
+    "{member_name}担任{installation_name}公益岗位：{post}，月工资 ¥{monthly_wage_fen:yuan}", occurred_on="since")
 POST_ENDED = _declare(
     "post.ended", PvPostEndedV1,
     "Public-welfare post {post} of {member_name} ended: {reason}",
-    "{member_name}的公益岗位{post}结束：{reason}")
+    "{member_name}的公益岗位{post}结束：{reason}", occurred_on="ended_on")
 GENERATION_REPORTED = _declare(
     "generation.reported", PvGenerationReportedV1,
     "PV generation {month} at {installation_name}: {kwh} kWh, revenue ¥{revenue_fen:yuan}",
     "{installation_name}{month}发电{kwh}千瓦时，收益 ¥{revenue_fen:yuan}",
-    income_field="income_fen", amount_field="income_fen")
+    income_field="income_fen", amount_field="income_fen", occurred_on="month")
 GENERATION_CORRECTED = _declare(
     "generation.corrected", PvGenerationCorrectedV1,
     "PV generation {month} at {installation_name} corrected: {kwh} kWh, revenue ¥{revenue_fen:yuan}",
@@ -191,24 +193,24 @@ DIVIDEND_PAID = _declare(
     "distribution.dividend_paid", PvDividendPaidV1,
     "PV dividend from {installation_name} for {month}: ¥{amount_fen:yuan} ({shares} of {total_shares} shares)",
     "{installation_name}{month}光伏收益分红 ¥{amount_fen:yuan}（{shares}/{total_shares}股）",
-    income_field="amount_fen", amount_field="amount_fen")
+    income_field="amount_fen", amount_field="amount_fen", occurred_on="month")
 WAGE_PAID = _declare(
     "distribution.wage_paid", PvWagePaidV1,
     "Public-welfare post wage for {month} ({post}, {member_name}): ¥{amount_fen:yuan}",
     "{month}公益岗位工资（{post}，{member_name}）¥{amount_fen:yuan}",
-    income_field="amount_fen", amount_field="amount_fen")
+    income_field="amount_fen", amount_field="amount_fen", occurred_on="month")
 FAULT_REPORTED = _declare(
     "fault.reported", PvFaultReportedV1,
     "PV installation {installation_name} down since {down_since}: {cause:label}",
-    "光伏设施{installation_name}自{down_since}起停运：{cause:label}")
+    "光伏设施{installation_name}自{down_since}起停运：{cause:label}", occurred_on="down_since")
 FAULT_RESTORED = _declare(
     "fault.restored", PvFaultRestoredV1,
     "PV installation {installation_name} restored on {restored_on} after {days_down} days down",
-    "光伏设施{installation_name}于{restored_on}恢复发电，停运{days_down}天")
+    "光伏设施{installation_name}于{restored_on}恢复发电，停运{days_down}天", occurred_on="restored_on")
 DOWN_TOO_LONG = _declare(
     "fault.down_too_long", PvDownTooLongV1,
     "PV installation {installation_name} down {days_down} days since {down_since}: its income is at risk",
     "光伏设施{installation_name}自{down_since}起停运{days_down}天，收益中断",
-    risk=RISK_STATION_DOWN)
+    risk=RISK_STATION_DOWN, occurred_on="checked_on")
 
 ENROLLED, ENROLMENT_ENDED = declare_enrolment("photovoltaic", "photovoltaic poverty alleviation", "光伏扶贫")

@@ -98,37 +98,37 @@ HOUSING_ALLOCATED = _declare(
     "housing.allocated", RelocationHousingAllocatedV1,
     "Housing allocated at {site_name}: unit {unit}, {area_m2} m² for {people} people, self-paid ¥{self_paid_fen:yuan}",
     "分配安置住房：{site_name}{unit}，{area_m2}平方米（{people}人），自筹 ¥{self_paid_fen:yuan}",
-    summary_set=(("relocation_stage", "housing_allocated"),))
+    summary_set=(("relocation_stage", "housing_allocated"),), occurred_on="allocated_on")
 MOVED_IN = _declare(
     "case.moved_in", RelocationMovedInV1,
     "Moved in to {site_name} ({site_village}), unit {unit}, on {moved_in_on}",
     "{moved_in_on}搬迁入住{site_name}（{site_village}）{unit}",
     summary_set=(("relocation_stage", "moved_in"),),
     moves_household_to=(("village_code", "site_village_code"), ("township", "site_township"),
-                        ("village", "site_village")))
+                        ("village", "site_village")), occurred_on="moved_in_on")
 EMPLOYMENT_ARRANGED = _declare(
     "employment.arranged", RelocationEmploymentArrangedV1,
     "Employment arranged for {member_name}: {job} at {employer}, from {started_on}",
     "后续扶持：{member_name}在{employer}就业（{job}），{started_on}起",
-    summary_set=(("relocation_stage", "supported"),))
+    summary_set=(("relocation_stage", "supported"),), occurred_on="started_on")
 TRAINING_COMPLETED = _declare(
     "training.completed", RelocationTrainingCompletedV1,
     "Skills training of {member_name}: {course}, {days} days",
-    "{member_name}参加技能培训：{course}，{days}天")
+    "{member_name}参加技能培训：{course}，{days}天", occurred_on="completed_on")
 LAND_RECLAIMED = _declare(
     "land.reclaimed", RelocationLandReclaimedV1,
     "Old house demolished on {demolished_on}, {land_m2} m² of land reclaimed on {reclaimed_on}",
     "{demolished_on}拆除旧房，{reclaimed_on}复垦土地{land_m2}平方米",
-    summary_set=(("relocation_stage", "reclaimed"),))
+    summary_set=(("relocation_stage", "reclaimed"),), occurred_on="reclaimed_on")
 SUBSIDY_PAID = _declare(
     "subsidy.paid", RelocationSubsidyPaidV1,
     "Relocation subsidy ({kind:label}) paid: ¥{amount_fen:yuan}",
     "发放易地扶贫搬迁补助（{kind:label}）¥{amount_fen:yuan}",
-    amount_field="amount_fen")
+    amount_field="amount_fen", occurred_on="paid_on")
 NO_EMPLOYMENT = _declare(
     "case.no_employment", RelocationNoEmploymentV1,
     "Relocated on {moved_in_on} and no job arranged after {months} months",
     "{moved_in_on}搬迁入住，{months}个月仍未实现就业",
-    risk=RISK_NO_EMPLOYMENT)
+    risk=RISK_NO_EMPLOYMENT, occurred_on="checked_on")
 
 ENROLLED, ENROLMENT_ENDED = declare_enrolment("relocation", "relocation", "易地扶贫搬迁")

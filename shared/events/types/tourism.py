@@ -142,21 +142,21 @@ HOMESTAY_UPDATED = _declare(
     "{kind:label} {name} updated: {rooms} rooms, {beds} beds", "{kind:label}{name}信息更新：{rooms}间房，{beds}张床")
 HOMESTAY_INSPECTED = _declare(
     "homestay.inspected", TourismHomestayInspectedV1,
-    "Safety inspection of {name}: {result:label}", "{name}安全检查：{result:label}")
+    "Safety inspection of {name}: {result:label}", "{name}安全检查：{result:label}", occurred_on="inspected_on")
 BOOKING_RECORDED = _declare(
     "booking.recorded", TourismBookingV1,
     "Booking at {homestay_name}: {nights}-night stay for {guests}, income ¥{income_fen:yuan}",
     "民宿预订：{homestay_name} {guests}人{nights}晚，增收 ¥{income_fen:yuan}",
-    income_field="income_fen", amount_field="amount_fen")
+    income_field="income_fen", amount_field="amount_fen", occurred_on="check_in")
 BOOKING_CANCELLED = _declare(
     "booking.cancelled", TourismBookingCancelledV1,
     "Booking at {homestay_name} cancelled ({reason}): income −¥{income_fen:yuan}",
     "民宿预订取消：{homestay_name}（{reason}），冲减收入 ¥{income_fen:yuan}",
-    income_field="income_fen", amount_field="amount_fen", sign=-1)
+    income_field="income_fen", amount_field="amount_fen", sign=-1, occurred_on="cancelled_on")
 JOB_STARTED = _declare(
     "job.started", TourismJobV1,
     "{member_name} started as {position} at {scenic_area}, ¥{monthly_wage_fen:yuan} a month",
-    "{member_name}在{scenic_area}就业（{position}），月薪 ¥{monthly_wage_fen:yuan}")
+    "{member_name}在{scenic_area}就业（{position}），月薪 ¥{monthly_wage_fen:yuan}", occurred_on="started_on")
 JOB_UPDATED = _declare(
     "job.updated", TourismJobV1,
     "Job of {member_name} at {scenic_area} updated: {position}, ¥{monthly_wage_fen:yuan} a month",
@@ -165,26 +165,28 @@ JOB_UPDATED = _declare(
 JOB_ENDED = _declare(
     "job.ended", TourismJobEndedV1,
     "Job of {member_name} at {scenic_area} ended: {reason}", "{member_name}在{scenic_area}的工作结束：{reason}",
-    risk="job_ended")
+    risk="job_ended", occurred_on="ended_on")
 WAGE_PAID = _declare(
     "wage.paid", TourismWagePaidV1,
     "Wage for {month} paid to {member_name} ({scenic_area}): ¥{income_fen:yuan}",
     "{member_name}{month}工资（{scenic_area}）：¥{income_fen:yuan}",
-    income_field="income_fen", amount_field="income_fen")
+    income_field="income_fen", amount_field="income_fen", occurred_on="paid_on")
 MEMBER_JOINED = _declare(
     "cooperative.member_joined", TourismMembershipV1,
     "Joined the tourism cooperative {cooperative_name}, shares: {shares}",
-    "加入乡村旅游合作社{cooperative_name}，持股{shares}股")
+    "加入乡村旅游合作社{cooperative_name}，持股{shares}股", occurred_on="effective_on")
 SHARES_CHANGED = _declare(
     "cooperative.shares_changed", TourismMembershipV1,
-    "Shares in {cooperative_name}: {shares_before} → {shares}", "{cooperative_name}持股变更：{shares_before} → {shares}股")
+    "Shares in {cooperative_name}: {shares_before} → {shares}", "{cooperative_name}持股变更：{shares_before} → {shares}股",
+    occurred_on="effective_on")
 MEMBER_LEFT = _declare(
     "cooperative.member_left", TourismMembershipV1,
-    "Left the tourism cooperative {cooperative_name}: {reason}", "退出乡村旅游合作社{cooperative_name}：{reason}")
+    "Left the tourism cooperative {cooperative_name}: {reason}", "退出乡村旅游合作社{cooperative_name}：{reason}",
+    occurred_on="effective_on")
 DIVIDEND_PAID = _declare(
     "dividend.paid", TourismDividendPaidV1,
     "Dividend of {cooperative_name} for {period}: ¥{income_fen:yuan} ({shares}/{total_shares} shares)",
     "{cooperative_name}{period}分红：¥{income_fen:yuan}（{shares}/{total_shares}股）",
-    income_field="income_fen", amount_field="income_fen")
+    income_field="income_fen", amount_field="income_fen", occurred_on="paid_on")
 
 ENROLLED, ENROLMENT_ENDED = declare_enrolment("tourism", "rural tourism", "乡村旅游扶贫")
