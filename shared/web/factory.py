@@ -30,6 +30,7 @@ from shared.web.errors import register_error_handlers
 from shared.web.guard import init_guard
 from shared.web.forms import yuan
 from shared.web.i18n import LOCALES, init_i18n, select_locale
+from shared.web.messages import init_messages
 from shared.web.schemas import ErrorSchema
 
 SHARED_DIR = Path(__file__).resolve().parent.parent
@@ -152,5 +153,6 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         }
 
     app.add_template_filter(yuan, "yuan")
+    init_messages(app)
     register(app)
     return app

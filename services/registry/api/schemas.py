@@ -214,7 +214,9 @@ class ExitAssessmentSchema(Schema):
         "description": "recorded programme income per person above the typed income by more than 10 %: check it"})
     guarantees = fields.Dict()
     eligible = fields.Boolean()
-    problems = fields.List(fields.String())
+    problems = fields.List(fields.String(), metadata={"description": "why the household cannot exit yet, in English"})
+    problem_codes = fields.Function(lambda a: [p.code for p in a["problems"]], metadata={
+        "description": "the same reasons as codes: income_not_above_line, not_guaranteed"})
     status = fields.String()
     possible_steps = fields.List(fields.String())
 

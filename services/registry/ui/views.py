@@ -12,6 +12,7 @@ from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.programs.refused import Refused
 from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from shared.web.messages import say, say_all
 from shared.web.redirects import same_site
 
 from services.registry.api.common import registry, shown
@@ -132,14 +133,14 @@ def take_step(household_id):
         registry().exit_step(doc, step, reason, principal.username, principal.is_central)
     except Refused as exc:
         if "step" in exc.errors:      # not eligible
-            flash(_("Cannot propose the exit: %(p)s", p="; ".join(exc.errors["step"])))
+            flash(_("Cannot propose the exit: %(p)s", p=say_all(exc.said)))
         elif "reason" in exc.errors:
             flash(_("A reason is required for this step."))
         elif exc.reason == SEPARATION_OF_DUTIES:
             flash(_("Another person must take this step: who proposed an exit may not check it, who proposed or "
                     "checked it may not approve it (the central office may, giving a reason)."))
         else:
-            flash(exc.message)
+            flash(say(exc.said))
     else:
         flash(_("Done: %(step)s.", step=_(step)))
     return redirect(url_for("registry_ui.household", household_id=household_id))
@@ -211,7 +212,7 @@ def decide_change(request_id):
             registry().decide(request_doc, decision, note, principal.username, principal.is_central)
         except Refused as exc:
             flash(_("Who proposed a change may not approve it; another person must (the central office may, with "
-                    "a note).") if exc.reason == SEPARATION_OF_DUTIES else exc.message)
+                    "a note).") if exc.reason == SEPARATION_OF_DUTIES else say(exc.said))
         else:
             flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
     return redirect(same_site(request.form.get("next"), url_for("registry_ui.change_requests")))
