@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
-from shared.messages import Code, Codes, Message
+from shared.messages import Code, Codes, Literal, Message
+from shared.validation_messages import message_of
 
 
 def _shown(value):
@@ -14,6 +16,8 @@ def _shown(value):
         return gettext(", ").join(gettext(code) for code in value)
     if isinstance(value, Code):
         return gettext(str(value))
+    if isinstance(value, Literal):
+        return Markup("<code>%s</code>") % str(value)
     return value
 
 
@@ -22,13 +26,32 @@ def say(said) -> str:
     or a sentence translated already)."""
     if not isinstance(said, Message):
         return said
-    return gettext(said.text, **{name: _shown(value) for name, value in said.params.items()})
+    shown = {name: _shown(value) for name, value in said.params.items()}
+    if any(isinstance(value, Literal) for value in said.params.values()):
+        # Markup: the sentence escaped, the literal marked <code>, every other parameter escaped
+        return Markup(escape(gettext(said.text))) % shown
+    return gettext(said.text, **shown)
 
 
 def say_all(messages, separator: str | None = None) -> str:
     """Several messages, one after the other."""
     # TRANSLATORS: the separator between sentences said one after the other (zh: ；)
     return (separator or gettext("; ")).join(say(m) for m in messages)
+
+
+def problem(text) -> str:
+    """Why a value is refused, in the reader's language: marshmallow's English sentences by
+    their catalogue entries with their parameters, a service's own by the catalogue (the API
+    keeps the English; see shared/validation_messages.py)."""
+    return say(message_of(text) if isinstance(text, str) else text)
+
+
+def row_problem(error: dict) -> str:
+    """An import run's row error: said from its stored messages; a run stored before they were
+    kept (only the English ``message``) is said as well as its text allows."""
+    if error.get("said"):
+        return Markup(" ").join(say(Message.from_stored(doc)) for doc in error["said"])
+    return problem(error.get("message", ""))
 
 
 def actor(username: str) -> str:
@@ -52,4 +75,6 @@ def init_messages(app: Flask) -> None:
     app.add_template_filter(say, "say")
     app.add_template_filter(say_all, "say_all")
     app.add_template_filter(actor, "actor")
+    app.add_template_filter(problem, "problem")
+    app.add_template_filter(row_problem, "row_problem")
     app.add_template_filter(in_language, "in_language")

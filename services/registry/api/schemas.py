@@ -7,6 +7,7 @@ from services.registry.domain.change_requests import KINDS
 from services.registry.domain.exit_rules import GUARANTEES, STATUSES, TRANSITIONS
 from services.registry.domain.households import (CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SCHOOLING, SEXES,
                                                  member_problems)
+from shared.messages import N_
 
 STEPS = sorted({step for steps in TRANSITIONS.values() for step in steps})
 
@@ -19,7 +20,7 @@ def official_area(code: str) -> None:
         raise ValidationError(problem)
 
 
-VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error="12 digits (village code)."),  # noqa: E731
+VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error=N_("12 digits (village code).")),  # noqa: E731
                                                    official_area], **kw)
 
 

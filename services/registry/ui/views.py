@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from shared.auth.roles import APPROVE, READ, WRITE
+from shared.messages import N_
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.programs.refused import Refused
-from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from shared.web.forms import errors_in_a_sentence, form_errors, int_or_text, yuan_to_fen
 from shared.web.messages import say, say_all
 from shared.web.redirects import same_site
 
@@ -164,6 +165,13 @@ def _change_payload(kind: str, form) -> dict:
     return {}
 
 
+# The change-request form's fields by the labels the form shows them with (a guarantee: its name).
+CHANGE_FORM_LABELS = {"reason": N_("Reason"), "kind": N_("Kind of change"), "member_id": N_("Member"),
+                      "health": N_("Health"), "income_per_capita_fen": N_("Per-capita net income (yuan/year)"),
+                      "village_code": N_("New village code"), "township": N_("New township"),
+                      "village": N_("New village")}
+
+
 @bp.post("/households/<household_id>/change-requests")
 @require(WRITE)
 def propose_change(household_id):
@@ -180,7 +188,8 @@ def propose_change(household_id):
             authorize(WRITE, county=payload["village_code"][:6])
         registry().propose_change(doc, kind, payload, reason, principal.username)
     except ValidationError as exc:
-        flash(_("The change request was not saved: %(e)s", e="; ".join(f"{k}: {v}" for k, v in form_errors(exc.messages).items())))
+        flash(_("The change request was not saved: %(e)s",
+                e=errors_in_a_sentence(form_errors(exc.messages), CHANGE_FORM_LABELS)))
     except Refused as exc:
         flash(_("The change request was not saved: %(e)s", e=exc.message))
     else:
