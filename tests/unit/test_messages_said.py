@@ -57,3 +57,22 @@ def test_text_that_is_not_a_message_is_shown_as_it_is_and_the_system_by_its_name
         assert say("王建国") == "王建国"
         assert say(Message("x", N_("the system (%(program)s)"), {"program": Code("relocation")})).startswith("系统")
         assert actor("system/relocation").startswith("系统（") and actor("wudu") == "wudu"
+
+
+def test_an_import_row_error_is_said_from_what_the_run_stored():
+    from services.registry.imports.validation import CellRefused, enum_value, row_error, yuan_to_fen
+    from shared.web.messages import row_problem
+    errors = []
+    for convert, text in ((yuan_to_fen, "abc"), (lambda t: enum_value("cause", t), "hunger")):
+        try:
+            convert(text)
+        except CellRefused as exc:
+            errors.append(row_error(3, "人均纯收入（元）", exc.said))
+    assert errors[0]["message"] == "Not an amount in yuan with at most two decimals: 'abc'."   # the API's
+    assert "illness (因病)" in errors[1]["message"]
+    with _app("zh_CN").test_request_context():
+        assert row_problem(errors[0]) == "不是以元为单位、最多两位小数的金额：<code>abc</code>。"
+        assert row_problem(errors[1]).startswith("未知的值 <code>hunger</code>；应为以下之一：因病、因残")
+        # a run stored by an earlier release has the English alone: marshmallow's is still said
+        assert row_problem({"row": 2, "field": "姓名", "message": "Missing data for required field."}) == "此项必填。"
+        assert row_problem({"row": 2, "field": "姓名", "message": "Something else."}) == "Something else."
