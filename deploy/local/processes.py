@@ -75,6 +75,13 @@ class Processes:
             (self.run_dir / f"{name}.pid").unlink(missing_ok=True)
 
     def stop_all(self):
+        """Ask every process to stop at once, then wait for each: they shut down side by side
+        (a consumer leaving its group, gunicorn finishing its requests), not one after another."""
+        for proc in self.running.values():
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         for name in list(self.running):
             self.kill(name, signal.SIGTERM)
 

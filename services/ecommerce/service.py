@@ -25,6 +25,7 @@ from services.ecommerce.adapters.trainings import TrainingRepository
 from services.ecommerce.domain import reports
 from services.ecommerce.domain.stores import HOUSEHOLD, commitment_changes, sale_store_problem
 from services.ecommerce.domain.training import clean_members
+from shared.messages import N_
 
 
 @contextmanager
@@ -77,9 +78,9 @@ class Ecommerce:
         if fields.get("station_id"):
             station = self.stations.get(fields["station_id"])
             if station is None:
-                errors["station_id"] = ["No such service station."]
+                errors["station_id"] = [N_("No such service station.")]
             elif station["county_code"] != county_of(fields["household_id"]):
-                errors["station_id"] = ["The station serves another county."]
+                errors["station_id"] = [N_("The station serves another county.")]
         return errors
 
     def correct_sale(self, sale: dict, fields: dict, by: str) -> dict:

@@ -14,6 +14,7 @@ from shared.gazetteer.checks import require_areas, unknown_areas
 from shared.gazetteer.store import Gazetteer
 from shared.config import Settings
 from shared.household_ids import new_household_id
+from shared.messages import N_, Code, Message
 from shared.programs.refused import Refused
 from shared.store import WriteConflict
 from services.registry.adapters.change_requests import ChangeRequests
@@ -154,7 +155,8 @@ class Registry:
         """Reject, or approve and apply, a proposed change (``request`` as read, authorized;
         ``central``: the decider is the central office)."""
         if request["status"] != "proposed":
-            raise Refused(f"the change request is already {request['status']}", None, 409)
+            raise Refused(Message("already_decided", N_("the change request is already %(status)s"),
+                                  {"status": Code(request["status"])}), None, 409)
         if decision == "approve":
             problem = change_duty_problem(request["proposed_by"], by, central and bool(note.strip()))
             if problem:
@@ -172,7 +174,7 @@ class Registry:
         return self.change_requests.get(request["_id"])
 
     # --- the exit / return workflow --------------------------------------------------------
-    def _exit_problems(self, household: dict, year: int) -> list[str]:
+    def _exit_problems(self, household: dict, year: int) -> list[Message]:
         lines = parse_lines(self.settings().poverty_lines) or None
         return exit_problems(household["income_per_capita_fen"], household.get("guarantees") or {}, year, lines)
 
@@ -203,7 +205,8 @@ class Registry:
         if step == "propose_exit":
             problems = self._exit_problems(household, day.year)
             if problems:
-                raise Refused("the household does not meet the exit criteria", status=422, errors={"step": problems})
+                raise Refused("the household does not meet the exit criteria", status=422,
+                              errors={"step": [str(p) for p in problems]}, said=problems)
         if step in STEPS_WITH_REASON and not reason:
             raise Refused("a reason is required", status=422,
                           errors={"reason": ["A reason is required for this step."]})
@@ -211,8 +214,10 @@ class Registry:
             return self.households.step(household["_id"], step, by, reason, day,
                                         self.settings().exit_notice_days, central and bool(reason.strip()))
         except DutyRefused as exc:
-            raise Refused(str(exc), None, 403, reason=SEPARATION_OF_DUTIES) from exc
-        except (StepRefused, WriteConflict) as exc:
+            raise Refused(exc.said, None, 403, reason=SEPARATION_OF_DUTIES) from exc
+        except StepRefused as exc:
+            raise Refused(exc.said, None, 409) from exc
+        except WriteConflict as exc:
             raise Refused(str(exc), None, 409) from exc
 
     # --- warnings and the audit log ---------------------------------------------------------

@@ -4,12 +4,23 @@ business (shared/events/types/common.py); this is about existence, so it needs t
 from __future__ import annotations
 
 from shared.gazetteer.store import Gazetteer
+from shared.messages import Code, Message, N_
 from shared.programs.refused import Refused
 
 
+_NOT_OFFICIAL = {"an area": N_("%(code)s is not an area in the official codes (edition %(edition)s)."),
+                 "a village": N_("%(code)s is not a village in the official codes (edition %(edition)s).")}
+
+
+def not_official_said(gazetteer: Gazetteer, code: str, what: str = "an area") -> Message:
+    """Why ``code`` is refused, in the words every such refusal uses ("an area" or "a village")."""
+    return Message("not_official", _NOT_OFFICIAL[what],
+                   {"code": code, "edition": gazetteer.edition() or Code(N_("none loaded"))})
+
+
 def not_official(gazetteer: Gazetteer, code: str, what: str = "an area") -> str:
-    """Why ``code`` is refused, in the words every such refusal uses."""
-    return f"{code} is not {what} in the official codes (edition {gazetteer.edition() or 'none loaded'})."
+    """The same, in English (the API's)."""
+    return str(not_official_said(gazetteer, code, what))
 
 
 def unknown_areas(gazetteer: Gazetteer, **codes: str | None) -> dict[str, list[str]]:

@@ -8,12 +8,16 @@ class Refused(ValueError):
     request); ``status`` is 409 for a conflict with what is stored, 422 for bad input,
     404 for something that does not exist. ``errors`` names several fields at once, as
     marshmallow does ({"field": ["why", …]}); ``reason`` is a code for programs to act on
-    (the webhooks' error bodies carry it)."""
+    (the webhooks' error bodies carry it). ``message`` may be a ``shared.messages.Message``:
+    ``message`` is then its English text (the API's), ``said`` the message a page says in the
+    reader's language; ``said`` may also be given apart, for refusals whose fields say several
+    things (``said=[Message, …]``)."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 409, *,
-                 errors: dict | None = None, reason: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message, field: str | None = None, status: int = 409, *,
+                 errors: dict | None = None, reason: str | None = None, said=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.said = message if said is None else said
         self.field = field
         self.status = status
         self.reason = reason

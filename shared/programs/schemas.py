@@ -4,14 +4,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from shared.months import MONTH_PATTERN as MONTH, range_problems
 from shared.web.schemas import StrictSchema
+from shared.messages import N_
 
 # The longest period a report covers: five years of months.
 MAX_REPORT_MONTHS = 60
-COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="A county code has 6 digits.")
+COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error=N_("A county code has 6 digits."))
 
 
 def Month(**kw):  # noqa: N802  (reads like a field class)
-    return fields.String(validate=validate.Regexp(MONTH, error="A month is written YYYY-MM."), **kw)
+    return fields.String(validate=validate.Regexp(MONTH, error=N_("A month is written YYYY-MM.")), **kw)
 
 
 class PeriodQuerySchema(StrictSchema):

@@ -30,6 +30,7 @@ from shared.web.guard import init_guard
 from shared.web.navigation import init_navigation
 from shared.web.forms import yuan
 from shared.web.i18n import LOCALES, init_i18n, select_locale
+from shared.web.messages import init_messages
 from shared.web.schemas import ErrorSchema
 
 SHARED_DIR = Path(__file__).resolve().parent.parent
@@ -153,5 +154,6 @@ def create_service_app(service: str, title: str, register: Callable[[Flask], Non
         }
 
     app.add_template_filter(yuan, "yuan")
+    init_messages(app)
     register(app)
     return app

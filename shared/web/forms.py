@@ -1,18 +1,23 @@
 """Helpers for server-rendered forms validated with the API's marshmallow schemas."""
 from __future__ import annotations
 
+from flask_babel import gettext
+
+from shared.web.messages import problem
+
 
 def form_errors(messages: dict, prefix: str = "") -> dict[str, str]:
-    """Flatten marshmallow messages to {"members-0-name": "Missing data…"} for templates."""
+    """Flatten marshmallow messages to {"members-0-name": "Missing data…"} for templates, each
+    said in the reader's language (the API's 422 bodies keep marshmallow's English)."""
     flat = {}
     for key, value in messages.items():
         name = f"{prefix}-{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(form_errors(value, name))
         elif isinstance(value, list):
-            flat[name] = " ".join(str(v) for v in value)
+            flat[name] = " ".join(problem(str(v)) for v in value)
         else:
-            flat[name] = str(value)
+            flat[name] = problem(str(value))
     return flat
 
 
@@ -42,3 +47,19 @@ def yuan_to_fen(text: str):
 def int_or_text(value: str):
     """'12' → 12; anything else is passed through so the schema reports it."""
     return int(value) if value.strip().isdigit() else value
+
+
+def errors_in_a_sentence(errors: dict[str, str], labels: dict[str, str]) -> str:
+    """form_errors' {"fields-income_per_capita_fen": "…"} as one sentence for a flash, each field
+    by its label on the form (``labels``: a field's name, its last part, → the label's msgid;
+    else the name's own catalogue entry, as codes have), the schema's own problems without one."""
+    said = []
+    for key, why in errors.items():
+        name = next((part for part in reversed(key.split("-")) if not part.isdigit()), key)
+        if name == "_schema":
+            said.append(why)
+        else:
+            # TRANSLATORS: a form field's label and what is wrong with it (zh: %(field)s：%(problem)s)
+            said.append(gettext("%(field)s: %(problem)s", field=gettext(labels.get(name, name)), problem=why))
+    # TRANSLATORS: the separator between sentences said one after the other (zh: ；)
+    return gettext("; ").join(said)

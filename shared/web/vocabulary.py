@@ -12,10 +12,7 @@ Nothing needs to import this module at run time.
 """
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction without translating it (translation happens in the template)."""
-    return message
+from shared.messages import N_
 
 
 # shared/events/types/registry.py HOUSEHOLD_STATUSES

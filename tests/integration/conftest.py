@@ -26,7 +26,7 @@ class System:
     def app(self, service: str):
         if service not in self._apps:
             module = __import__(f"services.{service}.app", fromlist=["create_app"])
-            app = module.create_app(self.settings[service])
+            app = module.create_app(self.settings.get(service) or Settings.from_env(service, self.env))
             app.config["TESTING"] = True
             self._apps[service] = app
         return self._apps[service]

@@ -13,6 +13,10 @@ from shared.web.schemas import StrictSchema
 from services.ecommerce.api.common import ecommerce
 from services.ecommerce.api.schemas import County, SaleExportQuerySchema
 from services.ecommerce.domain import reports
+from shared.messages import N_
+from shared.validation_messages import templated
+
+AT_MOST_MONTHS = templated(N_("At most %(n)s months."))   # said on pages by shared/validation_messages
 
 blp = Blueprint("reports", __name__, url_prefix="/api", description="Monthly report per county, CSV exports")
 
@@ -25,7 +29,7 @@ REPORT_COLUMNS = ("month", "county_code", "sales", "households", "amount_yuan", 
 
 
 def Month(**kw) -> fields.String:  # noqa: N802  (reads like a field class)
-    return fields.String(validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="Not a month (YYYY-MM)."),
+    return fields.String(validate=validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error=N_("Not a month (YYYY-MM).")),
                          **kw)
 
 
@@ -39,12 +43,12 @@ class ReportQuerySchema(StrictSchema):
     @validates_schema
     def _period(self, data, **kwargs):
         if data.get("year") and (data.get("from_month") or data.get("to_month")):
-            raise ValidationError({"year": ["Give a year or a from/to period, not both."]})
+            raise ValidationError({"year": [N_("Give a year or a from/to period, not both.")]})
         first, last = data.get("from_month"), data.get("to_month")
         if first and last and first > last:
-            raise ValidationError({"from": ["The period starts after it ends."]})
+            raise ValidationError({"from": [N_("The period starts after it ends.")]})
         if first and last and len(reports.months_between(first, last)) > MAX_MONTHS:
-            raise ValidationError({"to": [f"At most {MAX_MONTHS} months."]})
+            raise ValidationError({"to": [AT_MOST_MONTHS % {"n": MAX_MONTHS}]})
 
 
 class ReportRowSchema(Schema):

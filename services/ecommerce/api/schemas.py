@@ -8,9 +8,10 @@ from shared.events.types.ecommerce import CHANNELS, PLATFORMS
 from shared.programs.schemas import HistorySchema as KitHistorySchema
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.ecommerce.domain.sales import SALE_STATUSES, SOURCES, check_income, in_future
+from shared.messages import N_
 
 def County(**kw) -> fields.String:  # noqa: N802  (reads like a field class)
-    return fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error="Not a county code."), **kw)
+    return fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error=N_("Not a county code.")), **kw)
 
 
 def RecordId(**kw) -> fields.String:  # noqa: N802
@@ -45,9 +46,9 @@ class SaleCreateSchema(StrictSchema):
     def _income(self, data, **kwargs):
         problems = check_income(data.get("amount_fen", 0), data.get("income_fen", 0))
         if data.get("partner_ref") and not data.get("partner"):
-            problems["partner"] = ["Name the partner platform whose reference this is."]
+            problems["partner"] = [N_("Name the partner platform whose reference this is.")]
         if in_future(data.get("sold_on")):
-            problems["sold_on"] = ["A sale cannot be recorded before it happens."]
+            problems["sold_on"] = [N_("A sale cannot be recorded before it happens.")]
         if problems:
             raise ValidationError(problems)
 
@@ -63,7 +64,7 @@ class SaleCorrectSchema(StrictSchema):
     @validates_schema
     def _date(self, data, **kwargs):
         if in_future(data.get("sold_on")):
-            raise ValidationError({"sold_on": ["A sale cannot be recorded before it happens."]})
+            raise ValidationError({"sold_on": [N_("A sale cannot be recorded before it happens.")]})
 
 
 class RefundCreateSchema(StrictSchema):
@@ -79,7 +80,7 @@ class RefundCreateSchema(StrictSchema):
     @validates_schema
     def _date(self, data, **kwargs):
         if in_future(data.get("refunded_on")):
-            raise ValidationError({"refunded_on": ["A refund cannot be recorded before it happens."]})
+            raise ValidationError({"refunded_on": [N_("A refund cannot be recorded before it happens.")]})
 
 
 class RefundSchema(Schema):

@@ -6,9 +6,10 @@ from marshmallow import Schema, fields, validate
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.ecommerce.api.schemas import County, HistorySchema, Version
 from services.ecommerce.domain.stations import STATION_STATUSES
+from shared.messages import N_
 
 def VillageCode(**kw) -> fields.String:  # noqa: N802  (reads like a field class)
-    return fields.String(validate=validate.Regexp(r"^[0-9]{12}$", error="Not a 12-digit village code."), **kw)
+    return fields.String(validate=validate.Regexp(r"^[0-9]{12}$", error=N_("Not a 12-digit village code.")), **kw)
 
 
 def Text(max_length: int, **kw) -> fields.String:  # noqa: N802
@@ -16,7 +17,7 @@ def Text(max_length: int, **kw) -> fields.String:  # noqa: N802
 
 
 def Phone() -> fields.String:  # noqa: N802
-    return fields.String(validate=validate.Regexp(r"^[0-9+\- ]{5,20}$", error="Not a phone number."))
+    return fields.String(validate=validate.Regexp(r"^[0-9+\- ]{5,20}$", error=N_("Not a phone number.")))
 
 
 class StationCreateSchema(StrictSchema):

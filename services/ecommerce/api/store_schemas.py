@@ -9,6 +9,7 @@ from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.ecommerce.api.schemas import County, HistorySchema, Version
 from services.ecommerce.domain.sales import in_future
 from services.ecommerce.domain.stores import STORE_STATUSES, check_store
+from shared.messages import N_
 
 def Name(**kw) -> fields.String:  # noqa: N802  (reads like a field class)
     return fields.String(validate=validate.Length(min=1, max=200), **kw)
@@ -16,7 +17,7 @@ def Name(**kw) -> fields.String:  # noqa: N802  (reads like a field class)
 
 def Url() -> fields.String:  # noqa: N802
     # http(s) only: the store page links it, and a javascript: address must never get there.
-    return fields.String(validate=validate.Regexp(r"^(https?://\S{1,300})?$", error="Not a web address (http…)."))
+    return fields.String(validate=validate.Regexp(r"^(https?://\S{1,300})?$", error=N_("Not a web address (http…).")))
 
 
 class StoreCreateSchema(StrictSchema):
@@ -35,7 +36,7 @@ class StoreCreateSchema(StrictSchema):
     def _shape(self, data, **kwargs):
         errors = check_store(data)
         if in_future(data.get("opened_on")):
-            errors["opened_on"] = ["Not in the future."]
+            errors["opened_on"] = [N_("Not in the future.")]
         if errors:
             raise ValidationError(errors)
 
@@ -54,7 +55,7 @@ class StoreUpdateSchema(StrictSchema):
     def _unique(self, data, **kwargs):
         committed = data.get("committed_households") or []
         if len(set(committed)) != len(committed):
-            raise ValidationError({"committed_households": ["A household is named twice."]})
+            raise ValidationError({"committed_households": [N_("A household is named twice.")]})
 
 
 class StoreCloseSchema(StrictSchema):

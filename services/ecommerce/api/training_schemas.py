@@ -6,6 +6,10 @@ from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.ecommerce.api.schemas import County, HistorySchema, Version
 from services.ecommerce.api.station_schemas import Text, VillageCode
 from services.ecommerce.domain.training import MAX_MEMBERS, clean_members
+from shared.messages import N_
+from shared.validation_messages import templated
+
+AT_MOST_MEMBERS = templated(N_("At most %(n)s members."))   # said on pages by shared/validation_messages
 
 
 class TrainingCreateSchema(StrictSchema):
@@ -34,9 +38,9 @@ class AttendanceSchema(StrictSchema):
     def _members(self, data, **kwargs):
         names = clean_members(data.get("members") or [])
         if not names:
-            raise ValidationError({"members": ["Name at least one member who attended."]})
+            raise ValidationError({"members": [N_("Name at least one member who attended.")]})
         if len(names) > MAX_MEMBERS:
-            raise ValidationError({"members": [f"At most {MAX_MEMBERS} members."]})
+            raise ValidationError({"members": [AT_MOST_MEMBERS % {"n": MAX_MEMBERS}]})
 
 
 class AttendanceLineSchema(Schema):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from shared.events.types.ecommerce import CHANNELS  # noqa: F401  (the one list of channels)
 from shared.programs.refused import Refused
+from shared.messages import N_
 
 RECORDED, PARTLY_REFUNDED, REFUNDED = "recorded", "partly_refunded", "refunded"
 SALE_STATUSES = (RECORDED, PARTLY_REFUNDED, REFUNDED)
@@ -87,14 +88,14 @@ def check_refund(sale: dict, amount_fen: int, income_fen: int | None, refunded_o
     if refunded_on is not None and refunded_on.isoformat() < sale["sold_on"]:
         errors["refunded_on"] = [f"The sale was made on {sale['sold_on']}: a refund comes after it."]
     if amount_fen < 1:
-        errors["amount_fen"] = ["A refund gives back at least 0.01 yuan."]
+        errors["amount_fen"] = [N_("A refund gives back at least 0.01 yuan.")]
     elif amount_fen > amount_left:
         errors["amount_fen"] = [f"At most {amount_left / 100:.2f} yuan of this sale remains to refund."]
     if errors:
         raise RefundRefused("the refund does not fit the sale", errors)
     income = default_refund_income(amount_left, income_left, amount_fen) if income_fen is None else income_fen
     if income > amount_fen:
-        errors["income_fen"] = ["The income taken back cannot exceed the refund."]
+        errors["income_fen"] = [N_("The income taken back cannot exceed the refund.")]
     elif income > income_left:
         errors["income_fen"] = [f"At most {income_left / 100:.2f} yuan of income remains in this sale."]
     elif income_left - income > amount_left - amount_fen:

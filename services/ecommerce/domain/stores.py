@@ -6,6 +6,12 @@ import uuid
 
 from shared.events.types.ecommerce import PLATFORMS, STORE_KINDS  # noqa: F401  (one list each)
 from shared.household_ids import county_of
+from shared.messages import N_
+from shared.validation_messages import templated
+
+# Problems said on the pages in the reader's language (shared/validation_messages.py).
+AT_MOST_COMMITTED = templated(N_("At most %(n)s households per store."))
+NOT_IN_COUNTY = templated(N_("Not in county %(county)s: %(households)s."))
 
 OPEN, CLOSED = "open", "closed"
 STORE_STATUSES = (OPEN, CLOSED)
@@ -28,26 +34,26 @@ def check_store(fields: dict) -> dict:
     committed = fields.get("committed_households") or []
     if kind == HOUSEHOLD:
         if not fields.get("household_id"):
-            errors["household_id"] = ["A household's store names the household."]
+            errors["household_id"] = [N_("A household's store names the household.")]
         if committed:
-            errors["committed_households"] = ["Only a cooperative or enterprise store commits to buy from households."]
+            errors["committed_households"] = [N_("Only a cooperative or enterprise store commits to buy from households.")]
         return errors
     if fields.get("household_id"):
-        errors["household_id"] = ["A cooperative or enterprise store names the households it buys from instead."]
+        errors["household_id"] = [N_("A cooperative or enterprise store names the households it buys from instead.")]
     if not fields.get("owner_name"):
-        errors["owner_name"] = ["Name the cooperative or enterprise."]
+        errors["owner_name"] = [N_("Name the cooperative or enterprise.")]
     county = fields.get("county_code")
     if not county:
-        errors["county_code"] = ["Give the county where the cooperative or enterprise buys."]
+        errors["county_code"] = [N_("Give the county where the cooperative or enterprise buys.")]
     if not committed:
-        errors["committed_households"] = ["Name at least one household it commits to buy from."]
+        errors["committed_households"] = [N_("Name at least one household it commits to buy from.")]
     elif len(set(committed)) != len(committed):
-        errors["committed_households"] = ["A household is named twice."]
+        errors["committed_households"] = [N_("A household is named twice.")]
     elif len(committed) > MAX_COMMITTED:
-        errors["committed_households"] = [f"At most {MAX_COMMITTED} households per store."]
+        errors["committed_households"] = [AT_MOST_COMMITTED % {"n": MAX_COMMITTED}]
     elif county and any(county_of(h) != county for h in committed):
         outside = [h for h in committed if county_of(h) != county]
-        errors["committed_households"] = [f"Not in county {county}: {', '.join(outside)}."]
+        errors["committed_households"] = [NOT_IN_COUNTY % {"county": county, "households": ", ".join(outside)}]
     return errors
 
 

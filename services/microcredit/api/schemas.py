@@ -10,9 +10,10 @@ from shared.months import MONTH_PATTERN
 from shared.programs.schemas import HistorySchema, PeriodQuerySchema
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.microcredit.domain.states import STATES
+from shared.messages import N_
 
-MONTH = validate.Regexp(MONTH_PATTERN, error="A month as YYYY-MM.")
-COUNTY = validate.Regexp(r"^[0-9]{6}$", error="A 6-digit county code.")
+MONTH = validate.Regexp(MONTH_PATTERN, error=N_("A month as YYYY-MM."))
+COUNTY = validate.Regexp(r"^[0-9]{6}$", error=N_("A 6-digit county code."))
 
 
 def Text(max_len: int = 200, required: bool = True, **kw):  # noqa: N802  (reads like a field class)

@@ -10,14 +10,20 @@ from services.microcredit.domain import allocation, schedule as schedules
 from services.microcredit.domain.policy import Policy
 from services.microcredit.domain.states import (CLOSE, CURE, EXTEND, FALL_OVERDUE, OVERDUE, REPAY, WRITE_OFF,
                                                 transition)
+from shared.messages import N_
+from shared.validation_messages import templated
+
+# Problems said on the pages in the reader's language (shared/validation_messages.py).
+MAX_PRINCIPAL = templated(N_("A poverty-alleviation loan is at most %(yuan)s yuan."))
+MAX_TERM = templated(N_("A poverty-alleviation loan runs at most %(months)s months."))
 
 
 def check_terms(principal_fen: int, term_months: int, policy: Policy) -> None:
     problems = {}
     if principal_fen > policy.max_principal_fen:
-        problems["principal_fen"] = [f"A poverty-alleviation loan is at most {policy.max_principal_fen // 100} yuan."]
+        problems["principal_fen"] = [MAX_PRINCIPAL % {"yuan": policy.max_principal_fen // 100}]
     if term_months > policy.max_months:
-        problems["term_months"] = [f"A poverty-alleviation loan runs at most {policy.max_months} months."]
+        problems["term_months"] = [MAX_TERM % {"months": policy.max_months}]
     if problems:
         raise Refused.of(problems)
 

@@ -29,14 +29,16 @@ class ChangeRequests:
         return request
 
     def record_system(self, household: dict, request_id: str, kind: str, payload: dict, reason: str, by: str,
-                      event_id: str) -> dict:
+                      event_id: str, reasons: dict | None = None) -> dict:
         """A change the system asks for because of an event: approved as it is recorded, once
-        per ``request_id`` (a second call returns the first)."""
+        per ``request_id`` (a second call returns the first). ``reasons``: the reason in each
+        language ({"zh": …, "en": …}), which pages show in the reader's."""
         now = utcnow_iso()
         request = {"_id": request_id, "household_id": household["_id"], "county_code": household["county_code"],
                    "kind": kind, "payload": payload, "reason": reason, "status": "approved", "proposed_by": by,
                    "proposed_at": now, "based_on_version": household["version"], "decided_by": "system",
-                   "decided_at": now, "decision_note": "", "source_event_id": event_id}
+                   "decided_at": now, "decision_note": "", "source_event_id": event_id,
+                   **({"reasons": reasons} if reasons else {})}
         try:
             self.requests.insert_one(request)
         except DuplicateKeyError:

@@ -39,9 +39,10 @@ class SystemChanges:
             return
         file = self.households.households.find_one({"_id": envelope.subject})
         payload = {file_field: envelope.data[data_field] for file_field, data_field in event_type.moves_household_to}
-        reason = f"{event_type.title(envelope.data, 'zh')} / {event_type.title(envelope.data, 'en')}"
+        reasons = {lang: event_type.title(envelope.data, lang) for lang in ("zh", "en")}
+        reason = f"{reasons['zh']} / {reasons['en']}"
         request = existing or self.requests.record_system(file, rid, "move_area", payload, reason,
-                                                          f"system/{event_type.program}", envelope.id)
+                                                          f"system/{event_type.program}", envelope.id, reasons)
         if all(file.get(k) == v for k, v in payload.items()) and rid not in file.get("applied_changes", []):
             self.requests.mark_applied(rid, [])  # already there: no new version of the file
             return

@@ -26,6 +26,7 @@ from shared.web.schemas import StrictSchema
 from services.registry.api.common import answer, registry
 from services.registry.domain.feed import CursorError, FeedFilter, decode_cursor
 from services.registry.feed import BrokerUnavailable, LiveReader
+from shared.messages import N_
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class FeedFilterSchema(StrictSchema):
                             metadata={"description": "data.program, e.g. ecommerce"})
     event_type = fields.String(validate=validate.Length(min=1, max=200),
                                metadata={"description": "data.event_type or the envelope type"})
-    county = fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error="6 digits (GB/T 2260)"),
+    county = fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error=N_("6 digits (GB/T 2260)")),
                            metadata={"description": "data.county_code; county operators get their own"})
     village = fields.String(validate=validate.Length(min=1, max=50))
 

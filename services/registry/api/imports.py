@@ -43,7 +43,10 @@ class UploadQuerySchema(StrictSchema):
 class RowErrorSchema(Schema):
     row = fields.Integer(allow_none=True, metadata={"description": "1-based row of the file (1 = header); null = the whole file"})
     field = fields.String(metadata={"description": "the column header as the file spells it"})
-    message = fields.String()
+    message = fields.String(metadata={"description": "what is wrong, in English"})
+    problem_codes = fields.Function(lambda e: [m["code"] for m in e.get("said", [])], metadata={
+        "description": "what is wrong, by code (one per sentence of the message; absent for jobs stored "
+                       "before codes were kept)"})
 
 
 class ImportJobSchema(Schema):

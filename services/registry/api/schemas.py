@@ -8,6 +8,7 @@ from services.registry.domain.change_requests import KINDS
 from services.registry.domain.exit_rules import GUARANTEES, STATUSES, TRANSITIONS
 from services.registry.domain.households import (CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SCHOOLING, SEXES,
                                                  member_problems)
+from shared.messages import N_
 
 STEPS = sorted({step for steps in TRANSITIONS.values() for step in steps})
 
@@ -20,7 +21,7 @@ def official_area(code: str) -> None:
         raise ValidationError(problem)
 
 
-VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error="12 digits (village code)."),  # noqa: E731
+VillageCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{12}$", error=N_("12 digits (village code).")),  # noqa: E731
                                                    official_area], **kw)
 
 
@@ -228,7 +229,9 @@ class ExitAssessmentSchema(Schema):
         "description": "recorded programme income per person above the typed income by more than 10 %: check it"})
     guarantees = fields.Dict()
     eligible = fields.Boolean()
-    problems = fields.List(fields.String())
+    problems = fields.List(fields.String(), metadata={"description": "why the household cannot exit yet, in English"})
+    problem_codes = fields.Function(lambda a: [p.code for p in a["problems"]], metadata={
+        "description": "the same reasons as codes: income_not_above_line, not_guaranteed"})
     status = fields.String()
     possible_steps = fields.List(fields.String())
 

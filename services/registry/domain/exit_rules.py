@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from shared.messages import N_, Code, Codes, Message
+
 # Poverty line, yuan per person per year at current prices (2,300 yuan at 2010 prices).
 # A setting: POVERTY_LINES="2014:2800,2015:2855,…" overrides it.
 DEFAULT_POVERTY_LINES_YUAN = {2010: 2300, 2011: 2536, 2012: 2625, 2013: 2736, 2014: 2800, 2015: 2855,
@@ -53,30 +55,39 @@ def income_comparison(typed_per_capita_fen: int, recorded_fen: int, members: int
 # these; the central office may, with a reason on record.
 SEPARATION_OF_DUTIES = "separation_of_duties"   # the reason code of such a refusal
 OTHER_PERSON = {"township_check": ("propose_exit",), "county_approve": ("propose_exit", "township_check")}
-DUTY_TITLES = {"propose_exit": "proposed the exit", "township_check": "checked it"}
+DUTY_TEXTS = {
+    "propose_exit": N_("%(actor)s proposed the exit; another person must take the step '%(step)s' "
+                       "(the central office may, giving a reason)"),
+    "township_check": N_("%(actor)s checked it; another person must take the step '%(step)s' "
+                         "(the central office may, giving a reason)"),
+}
 
 
-def duty_problem(step: str, actor: str, taken_by: dict, central_with_reason: bool = False) -> str | None:
+def duty_problem(step: str, actor: str, taken_by: dict, central_with_reason: bool = False) -> Message | None:
     """Why ``actor`` may not take ``step`` of an exit whose earlier steps ``taken_by``
     ({step: user}) names, or None."""
     if central_with_reason:
         return None
     for earlier in OTHER_PERSON.get(step, ()):
         if taken_by.get(earlier) == actor:
-            return (f"{actor} {DUTY_TITLES[earlier]}; another person must take '{step}' "
-                    "(the central office may, giving a reason)")
+            return Message(SEPARATION_OF_DUTIES, DUTY_TEXTS[earlier], {"actor": actor, "step": Code(step)})
     return None
 
 
-def change_duty_problem(proposed_by: str, actor: str, central_with_note: bool = False) -> str | None:
+def change_duty_problem(proposed_by: str, actor: str, central_with_note: bool = False) -> Message | None:
     """Why ``actor`` may not approve a change request ``proposed_by`` proposed, or None."""
     if actor == proposed_by and not central_with_note:
-        return "Who proposed a change may not approve it; another person must (the central office may, with a note)."
+        return Message(SEPARATION_OF_DUTIES, N_("Who proposed a change may not approve it; another person must (the "
+                                                "central office may, with a note)."))
     return None
 
 
 class StepRefused(ValueError):
-    """An illegal or premature workflow step; the message says why."""
+    """An illegal or premature workflow step; ``said`` (a Message) says why."""
+
+    def __init__(self, said: Message):
+        super().__init__(str(said))
+        self.said = said
 
 
 class DutyRefused(StepRefused):
@@ -101,16 +112,23 @@ def poverty_line_fen(year: int, lines: dict[int, int] | None = None) -> int:
     return table[max(known)] * 100
 
 
-def exit_problems(income_per_capita_fen: int, guarantees: dict, year: int, lines: dict | None = None) -> list[str]:
+# The reasons a household cannot exit yet, by code (the API's problem_codes).
+INCOME_NOT_ABOVE_LINE = "income_not_above_line"
+NOT_GUARANTEED = "not_guaranteed"
+
+
+def exit_problems(income_per_capita_fen: int, guarantees: dict, year: int, lines: dict | None = None) -> list[Message]:
     """Why the household cannot exit yet (empty list: it meets the criteria)."""
     problems = []
     line = poverty_line_fen(year, lines)
     if income_per_capita_fen <= line:
-        problems.append(f"per-capita income {income_per_capita_fen / 100:.2f} yuan is not above the "
-                        f"{year} poverty line of {line / 100:.2f} yuan")
+        problems.append(Message(INCOME_NOT_ABOVE_LINE, N_(
+            "per-capita income %(income)s yuan is not above the %(year)s poverty line of %(line)s yuan"),
+            {"income": f"{income_per_capita_fen / 100:.2f}", "year": year, "line": f"{line / 100:.2f}"}))
     missing = [g for g in GUARANTEES if not guarantees.get(g)]
     if missing:
-        problems.append("not yet guaranteed: " + ", ".join(missing))
+        problems.append(Message(NOT_GUARANTEED, N_("not yet guaranteed: %(guarantees)s"),
+                                {"guarantees": Codes(Code(g) for g in missing)}))
     return problems
 
 
@@ -126,10 +144,16 @@ def next_step(status: str, step: str, today: date, notice_until: str | None = No
               notice_days: int = NOTICE_DAYS) -> Step:
     allowed = TRANSITIONS.get(status, {})
     if step not in allowed:
-        raise StepRefused(f"'{step}' is not possible for a household that is {status}; "
-                          f"possible: {', '.join(allowed) or 'nothing'}")
+        if not allowed:
+            raise StepRefused(Message("step_not_possible", N_("'%(step)s' is not possible for a household that is "
+                                                              "%(status)s; possible: nothing"),
+                                      {"step": Code(step), "status": Code(status)}))
+        raise StepRefused(Message("step_not_possible", N_("'%(step)s' is not possible for a household that is "
+                                                          "%(status)s; possible: %(possible)s"),
+                                  {"step": Code(step), "status": Code(status), "possible": Codes(map(Code, allowed))}))
     if step == "finish_notice" and notice_until and today < date.fromisoformat(notice_until):
-        raise StepRefused(f"the public notice runs until {notice_until}")
+        raise StepRefused(Message("notice_running", N_("the public notice runs until %(until)s"),
+                                  {"until": notice_until}))
     until = (today + timedelta(days=notice_days)).isoformat() if step == "county_approve" else None
     return Step(step, status, allowed[step], until)
 

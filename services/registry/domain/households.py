@@ -4,6 +4,8 @@ from __future__ import annotations
 from shared.household_ids import county_of, new_household_id  # noqa: F401  (re-exported)
 from services.registry.domain import id_numbers
 from services.registry.domain.exit_rules import GUARANTEES
+from shared.messages import N_
+from shared.validation_messages import templated
 
 CAUSES = ("illness", "disability", "schooling", "disaster", "lack_of_land", "lack_of_water",
           "lack_of_skills", "lack_of_labour", "lack_of_funds", "poor_transport", "lack_of_motivation")
@@ -25,12 +27,15 @@ def new_summary() -> dict:
             "loans_outstanding_fen": 0, "relocation_stage": None}
 
 
+SAME_ID_NUMBER = templated(N_("The same ID number as member %(member)s."))   # said on pages in their language
+
+
 def member_problems(members: list[dict]) -> dict:
     """Field errors across members: one head, ID numbers valid, unique and matching the birth year."""
     errors: dict = {}
     heads = [i for i, m in enumerate(members) if m.get("relation") == "head"]
     if len(heads) != 1:
-        errors["_schema"] = ["A household has exactly one head (relation 'head')."]
+        errors["_schema"] = [N_("A household has exactly one head (relation 'head').")]
     seen = {}
     for i, member in enumerate(members):
         number = member.get("id_number")
@@ -38,9 +43,9 @@ def member_problems(members: list[dict]) -> dict:
             continue
         problem = id_numbers.problem(number)
         if problem is None and id_numbers.birth_year(number) != member.get("birth_year"):
-            problem = "The birth year does not match the ID number."
+            problem = N_("The birth year does not match the ID number.")
         if problem is None and id_numbers.normalise(number) in seen:
-            problem = f"The same ID number as member {seen[id_numbers.normalise(number)]}."
+            problem = SAME_ID_NUMBER % {"member": seen[id_numbers.normalise(number)]}
         if problem:
             errors.setdefault(i, {})["id_number"] = [problem]
         seen.setdefault(id_numbers.normalise(number), i)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from shared.messages import N_
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _FORMAT = re.compile(r"^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]$")
@@ -20,9 +22,9 @@ def problem(number: str) -> str | None:
     """None if valid, else what is wrong (for a field error)."""
     number = normalise(number)
     if not _FORMAT.match(number):
-        return "Not an 18-character ID number (6-digit area, birth date, sequence, check digit)."
+        return N_("Not an 18-character ID number (6-digit area, birth date, sequence, check digit).")
     if check_digit(number[:17]) != number[17]:
-        return "The check digit does not match."
+        return N_("The check digit does not match.")
     return None
 
 

@@ -12,6 +12,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from shared.messages import Literal, Message, N_
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000               # data rows (one per member): ~60,000 households
 MAX_COLUMNS = 60
@@ -19,7 +21,12 @@ MAX_UNZIPPED = 300 * 1024 * 1024  # an xlsx is a zip: refuse a "zip bomb" before
 
 
 class FileRefused(ValueError):
-    """The file as a whole cannot be read; the message says why (shown to the uploader)."""
+    """The file as a whole cannot be read; the message says why (shown to the uploader, in
+    English by the API and in the reader's language by the pages: ``said``)."""
+
+    def __init__(self, text: str, **params):
+        self.said = Message("file_refused", text, params)
+        super().__init__(str(self.said))
 
 
 @dataclass
@@ -35,19 +42,19 @@ def kind_of(data: bytes, filename: str) -> str:
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRefused("Old Excel (.xls) files are not accepted: save the sheet as .xlsx or CSV.")
+        raise FileRefused(N_("Old Excel (.xls) files are not accepted: save the sheet as .xlsx or CSV."))
     if name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise FileRefused("This is not a valid .xlsx file.")
+        raise FileRefused(N_("This is not a valid .xlsx file."))
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused("This is not a CSV or .xlsx file.")
+        raise FileRefused(N_("This is not a CSV or .xlsx file."))
     return "csv"
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
     if len(data) > MAX_BYTES:
-        raise FileRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
+        raise FileRefused(N_("The file is larger than %(mb)s MB; split it."), mb=MAX_BYTES // (1024 * 1024))
     if not data.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(N_("The file is empty."))
     kind = kind_of(data, filename)
     return _table(_xlsx_rows(data) if kind == "xlsx" else _csv_rows(data), kind)
 
@@ -61,16 +68,16 @@ def _table(rows, kind: str) -> Table:
         if not cells:
             continue
         if len(cells) > MAX_COLUMNS:
-            raise FileRefused(f"Row {number} has more than {MAX_COLUMNS} columns.")
+            raise FileRefused(N_("Row %(row)s has more than %(n)s columns."), row=number, n=MAX_COLUMNS)
         if table is None:   # the first non-blank row is the header
             table = Table(headers=[_text(c) for c in cells], kind=kind)
             continue
         count += 1
         if count > MAX_ROWS:
-            raise FileRefused(f"More than {MAX_ROWS:,} rows; split the file.")
+            raise FileRefused(N_("More than %(n)s rows; split the file."), n=f"{MAX_ROWS:,}")
         table.rows.append((number, cells))
     if table is None:
-        raise FileRefused("The file has no header row.")
+        raise FileRefused(N_("The file has no header row."))
     return table
 
 
@@ -98,13 +105,13 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        raise FileRefused("The file's text is neither UTF-8 nor GB18030 (GBK); save it as CSV UTF-8.") from None
+        raise FileRefused(N_("The file's text is neither UTF-8 nor GB18030 (GBK); save it as CSV UTF-8.")) from None
 
 
 def _csv_rows(data: bytes):
     text = decode(data)
     if "\x00" in text:
-        raise FileRefused("This is not a CSV or .xlsx file.")
+        raise FileRefused(N_("This is not a CSV or .xlsx file."))
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     # Rows are numbered as a spreadsheet shows them (one per record, even if a quoted cell
@@ -116,7 +123,7 @@ def _csv_rows(data: bytes):
         for number, cells in enumerate(reader, start=1):
             yield number, cells
     except csv.Error as exc:
-        raise FileRefused(f"Line {reader.line_num}: not valid CSV ({exc}).") from None
+        raise FileRefused(N_("Line %(line)s: not valid CSV (%(problem)s)."), line=reader.line_num, problem=Literal(str(exc))) from None
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -127,15 +134,15 @@ def _xlsx_rows(data: bytes):
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-            raise FileRefused("The .xlsx file unpacks to more than 300 MB; it is refused.")
+            raise FileRefused(N_("The .xlsx file unpacks to more than 300 MB; it is refused."))
     except zipfile.BadZipFile:
-        raise FileRefused("This is not a valid .xlsx file.") from None
+        raise FileRefused(N_("This is not a valid .xlsx file.")) from None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise FileRefused("Workbooks with macros are not accepted: save it as .xlsx (no macros).")
+        raise FileRefused(N_("Workbooks with macros are not accepted: save it as .xlsx (no macros)."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:   # openpyxl raises many kinds (KeyError, ValueError, XML errors)
-        raise FileRefused(f"This .xlsx file cannot be read ({type(exc).__name__}).") from None
+        raise FileRefused(N_("This .xlsx file cannot be read (%(problem)s)."), problem=Literal(type(exc).__name__)) from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()   # some writers declare a wrong used range; read every row
@@ -144,6 +151,6 @@ def _xlsx_rows(data: bytes):
     except FileRefused:
         raise
     except Exception as exc:
-        raise FileRefused(f"This .xlsx file cannot be read ({type(exc).__name__}).") from None
+        raise FileRefused(N_("This .xlsx file cannot be read (%(problem)s)."), problem=Literal(type(exc).__name__)) from None
     finally:
         workbook.close()

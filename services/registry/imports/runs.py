@@ -28,9 +28,10 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
-from shared.gazetteer.checks import not_official
+from shared.gazetteer.checks import not_official_said
+from shared.messages import Literal, Message, N_
 from services.registry.imports.parsing import FileRefused, read_table
-from services.registry.imports.validation import Household, Result, validate
+from services.registry.imports.validation import Household, Result, row_error as _error, validate
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,6 @@ FILE_CHUNK = 1024 * 1024  # stored upload in pieces well under the 16 MB documen
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _error(row, column: str, message: str) -> dict:
-    return {"row": row, "field": column, "message": message}
 
 
 class ImportRuns:
@@ -167,8 +164,9 @@ class Importer:
             # Logged under its first name: what operators' searches and alerts look for.
             log.exception("import job failed", extra={"job_id": run_id})
             run = self.runs.get(run_id) or {}
-            self.runs.finish(run_id, "failed", [_error(None, "", f"The import stopped ({type(exc).__name__}: {exc}). "
-                                                "Run it again: nothing is written twice.")],
+            self.runs.finish(run_id, "failed", [_error(None, "", Message("stopped", N_(
+                "The import stopped (%(problem)s). Run it again: nothing is written twice."),
+                {"problem": Literal(f"{type(exc).__name__}: {exc}")}))],
                              resumable=run.get("status") == "writing" and run.get("source") == "web")
         run = self.runs.get(run_id)
         progress(run)
@@ -179,7 +177,7 @@ class Importer:
         try:
             table = read_table(data, run["file_name"])
         except FileRefused as exc:
-            return Result([], [_error(None, "", str(exc))])
+            return Result([], [_error(None, "", exc.said)])
         # The files' history says "job", as docs/import-format.md and earlier imports do.
         result = validate(table.headers, table.rows, self.key, run["county"],
                           reason=f"imported from {run['file_name']} (job {run['_id']})")
@@ -202,8 +200,7 @@ class Importer:
         held = self.households.still_held({h: c for h, c in claims.items() if c["household_id"] != own[h]})
         result.maybe_present = {own[h] for h, c in claims.items() if c["household_id"] == own[h]} | {
             h.household_id for h in result.households if not h.id_rows}
-        errors = [_error(where[h], result.header("id_number"), f"This person already belongs to household {other}.")
-                  for h, other in held.items()]
+        errors = [_error(where[h], result.header("id_number"), _held(other)) for h, other in held.items()]
         return errors + self._unofficial_villages(result)
 
     def _unofficial_villages(self, result: Result) -> list:
@@ -211,7 +208,7 @@ class Importer:
         (one query for the file's villages)."""
         unknown = self.areas.unknown({h.fields["village_code"] for h in result.households})
         return [_error(h.rows[0], result.header("village_code"),
-                       not_official(self.areas, h.fields["village_code"], "a village"))
+                       not_official_said(self.areas, h.fields["village_code"], "a village"))
                 for h in result.households if h.fields["village_code"] in unknown]
 
     def _run(self, run: dict, data: bytes, progress) -> None:
@@ -239,12 +236,18 @@ class Importer:
             # create_many finds any file there after all (a race) by its duplicate id.
             outcome = self.households.create_many([(h.household_id, h.fields) for h in part], run["uploaded_by"])
             # Refused only if someone took an ID number since the check (a race): reported, not written.
-            refused += [_error(min(h.id_rows.values(), default=h.rows[0]), result.header("id_number"), str(o))
+            refused += [_error(min(h.id_rows.values(), default=h.rows[0]), result.header("id_number"),
+                               _held(o.household_id))
                         for h in part for o in [outcome[h.household_id]] if not isinstance(o, str)]
             statuses = {hid: o if isinstance(o, str) else "refused" for hid, o in outcome.items()}
             self.runs.advance(run_id, self.runs.record(run_id, part, statuses))
             progress(self.runs.get(run_id))
         self.runs.finish(run_id, "done", refused)
+
+
+def _held(household_id: str) -> Message:
+    return Message("id_number_held", N_("This person already belongs to household %(household)s."),
+                   {"household": household_id})
 
 
 def start(importer: Importer, run_id: str, data: bytes) -> threading.Thread:

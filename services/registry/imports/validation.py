@@ -20,6 +20,8 @@ from services.registry.api.schemas import HouseholdCreateSchema
 from services.registry.domain.exit_rules import GUARANTEES
 from services.registry.domain.households import member_problems
 from services.registry.domain.id_numbers import normalise
+from shared.messages import Codes, Literal, Message, N_
+from shared.validation_messages import message_of
 
 MAX_CELL = 200   # characters; every field's own limit is lower (names 50), this stops junk early
 
@@ -86,7 +88,11 @@ _SEPARATORS = re.compile(r"[;；,，、/]")
 
 
 class CellRefused(ValueError):
-    """A cell that cannot become its field; the message goes into the error report."""
+    """A cell that cannot become its field; its Message goes into the error report."""
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))
+        self.said = message
 
 
 @dataclass
@@ -133,12 +139,15 @@ def map_headers(headers: list) -> tuple[dict, list]:
             continue   # an unnamed column (a spacer, remarks without a title) is ignored
         name = _HEADER_INDEX.get(_key(header))
         if name is None:
-            errors.append(_error(1, header, "Unknown column; see the accepted column names in docs/import-format.md."))
+            errors.append(row_error(1, header, Message("unknown_column", N_(
+                "Unknown column; see the accepted column names in docs/import-format.md."))))
         elif name in columns:
-            errors.append(_error(1, header, f"The same column as {headers[columns[name]]!r}."))
+            errors.append(row_error(1, header, Message("same_column", N_("The same column as '%(column)s'."),
+                                                    {"column": Literal(headers[columns[name]])})))
         else:
             columns[name] = index
-    errors += [_error(1, COLUMNS[name][0], f"Missing column (e.g. {COLUMNS[name][0]!r} or {COLUMNS[name][1]!r}).")
+    errors += [row_error(1, COLUMNS[name][0], Message("missing_column", N_("Missing column (e.g. '%(name)s' or '%(label)s')."),
+                                                   {"name": Literal(COLUMNS[name][0]), "label": Literal(COLUMNS[name][1])}))
                for name in REQUIRED if name not in columns]
     return columns, errors
 
@@ -161,8 +170,21 @@ def enum_value(kind: str, text: str) -> str:
     for code, labels in LABELS[kind].items():
         if wanted == code or text.strip() in labels or wanted in labels:
             return code
-    accepted = ", ".join(f"{code} ({labels[0]})" for code, labels in LABELS[kind].items())
-    raise CellRefused(f"Unknown value {text!r}; one of: {accepted}.")
+    raise CellRefused(Message("unknown_value", N_("Unknown value '%(value)s'; one of: %(accepted)s."),
+                              {"value": Literal(text), "accepted": _Accepted(LABELS[kind])}))
+
+
+class _Accepted(Codes):
+    """The values a column accepts: in English each code with its first Chinese label (a file
+    may use either); on a page, their names in the reader's language."""
+
+    def __new__(cls, labels: dict):
+        accepted = super().__new__(cls, labels)
+        accepted.labels = labels
+        return accepted
+
+    def __str__(self) -> str:
+        return ", ".join(f"{code} ({self.labels[code][0]})" for code in self)
 
 
 def yes_no(text: str) -> bool:
@@ -170,14 +192,15 @@ def yes_no(text: str) -> bool:
         return True
     if text.lower() in FALSE:
         return False
-    raise CellRefused(f"Not yes or no: {text!r} (是/否, yes/no, 1/0).")
+    raise CellRefused(Message("not_yes_no", N_("Not yes or no: '%(value)s' (是/否, yes/no, 1/0)."), {"value": Literal(text)}))
 
 
 def yuan_to_fen(text: str) -> int:
     """Yuan with at most two decimals → integer fen, exactly (never through a float)."""
     match = re.fullmatch(r"(\d{1,9})(?:\.(\d{1,2}))?", text.replace(",", "").replace("，", ""))
     if not match:
-        raise CellRefused(f"Not an amount in yuan with at most two decimals: {text!r}.")
+        raise CellRefused(Message("not_yuan", N_("Not an amount in yuan with at most two decimals: '%(value)s'."),
+                                  {"value": Literal(text)}))
     return int(match.group(1)) * 100 + int((match.group(2) or "").ljust(2, "0"))
 
 
@@ -187,17 +210,18 @@ def year(text: str) -> int:
         return int(text)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", text):   # a date cell: the year is what counts
         return int(text[:4])
-    raise CellRefused(f"Not a year: {text!r}.")
+    raise CellRefused(Message("not_year", N_("Not a year: '%(value)s'."), {"value": Literal(text)}))
 
 
 def convert(name: str, cell):
     """One cell → the value its field takes (or CellRefused). Blank cells never get here."""
     if name == "id_number" and isinstance(cell, float):
-        raise CellRefused("Excel stored this ID number as a number and lost its last digits: "
-                      "format the column as text and type the numbers again.")
+        raise CellRefused(Message("id_number_as_number", N_(
+            "Excel stored this ID number as a number and lost its last digits: "
+            "format the column as text and type the numbers again.")))
     text = cell_text(cell)
     if len(text) > MAX_CELL:
-        raise CellRefused(f"Longer than {MAX_CELL} characters.")
+        raise CellRefused(_too_long(MAX_CELL))
     if name in ENUM_OF:
         return enum_value(ENUM_OF[name], text)
     if name == "secondary_causes":
@@ -228,8 +252,16 @@ def household_id_for(key: bytes, county: str, ref: str) -> str:
     return "H" + county + "".join(_CROCKFORD[(number >> (5 * i)) & 31] for i in reversed(range(10)))
 
 
-def _error(row, column: str, message: str) -> dict:
-    return {"row": row, "field": column, "message": message}
+def _too_long(limit: int) -> Message:
+    return Message("too_long", N_("Longer than %(limit)s characters."), {"limit": limit})
+
+
+def row_error(row, column: str, said) -> dict:
+    """A row error as the run stores it: the English ``message`` (the API's, and all a run
+    stored by an earlier release has) and ``said``, its Messages, for the pages."""
+    said = said if isinstance(said, list) else [said]
+    return {"row": row, "field": column, "message": " ".join(str(m) for m in said),
+            "said": [m.stored() for m in said]}
 
 
 def validate(headers: list, rows: list, key: bytes, scope_county: str | None = None, reason: str = "") -> Result:
@@ -241,10 +273,10 @@ def validate(headers: list, rows: list, key: bytes, scope_county: str | None = N
     for number, cells in rows:
         ref = cell_text(cells[columns["household_ref"]]) if columns["household_ref"] < len(cells) else ""
         if not ref:
-            errors.append(_error(number, headers[columns["household_ref"]],
-                                 "Required: the household's reference (e.g. its paper file number)."))
+            errors.append(row_error(number, headers[columns["household_ref"]], Message("required_ref", N_(
+                "Required: the household's reference (e.g. its paper file number)."))))
         elif len(ref) > 50:
-            errors.append(_error(number, headers[columns["household_ref"]], "Longer than 50 characters."))
+            errors.append(row_error(number, headers[columns["household_ref"]], _too_long(50)))
         else:
             groups.setdefault(ref, []).append((number, cells))
     checker = _Checker(headers, columns, key, scope_county, reason)
@@ -273,7 +305,7 @@ class _Checker:
         return cells[index] if index is not None and index < len(cells) else None
 
     def fail(self, row, name, message):
-        self.errors.append(_error(row, self.header(name), message))
+        self.errors.append(row_error(row, self.header(name), message))
 
     def household(self, ref: str, group: list) -> Household | None:
         before = len(self.errors)
@@ -288,11 +320,12 @@ class _Checker:
             return None
         head = next(m for m in fields["members"] if m["relation"] == "head")
         if values.get("head_name") not in (None, _BAD, head["name"]):
-            self.fail(source["head_name"], "head_name", f"The member with relation 'head' is {head['name']!r}.")
+            self.fail(source["head_name"], "head_name", Message("other_head", N_(
+                "The member with relation 'head' is '%(name)s'."), {"name": head["name"]}))
         county = fields["village_code"][:6]
         if self.scope_county and county != self.scope_county:
-            self.fail(source.get("village_code", group[0][0]), "village_code",
-                      f"Outside your county ({self.scope_county}): you may import only its households.")
+            self.fail(source.get("village_code", group[0][0]), "village_code", Message("outside_county", N_(
+                "Outside your county (%(county)s): you may import only its households."), {"county": self.scope_county}))
         if len(self.errors) > before:
             return None
         id_rows = {m["id_number"]: row for m, (row, _) in zip(fields["members"], group) if m.get("id_number")}
@@ -317,10 +350,11 @@ class _Checker:
                     try:
                         values[name] = convert(name, cell)
                     except CellRefused as exc:
-                        self.fail(row, name, str(exc))
+                        self.fail(row, name, exc.said)
                         values[name] = _BAD
                 elif text != first[1]:
-                    self.fail(row, name, f"Differs from row {first[0]} of the same household ({first[1]!r}).")
+                    self.fail(row, name, Message("differs", N_(
+                        "Differs from row %(row)s of the same household ('%(value)s')."), {"row": first[0], "value": Literal(first[1])}))
         return values, source
 
     def _members(self, group) -> tuple[list, set]:
@@ -334,11 +368,12 @@ class _Checker:
                 try:
                     member[name] = convert(name, cell)
                 except CellRefused as exc:
-                    self.fail(row, name, str(exc))
+                    self.fail(row, name, exc.said)
                     bad.add((i, name))
             number = member.get("id_number")
             if number and number in self.id_seen:
-                self.fail(row, "id_number", f"The same ID number as row {self.id_seen[number]}.")
+                self.fail(row, "id_number", Message("same_id_number", N_("The same ID number as row %(row)s."),
+                                                    {"row": self.id_seen[number]}))
                 del member["id_number"]
             elif number:
                 self.id_seen[number] = row
@@ -394,7 +429,7 @@ def _with_member_problems(messages: dict, members: list) -> dict:
     for path, message in extra:
         merged.setdefault("members", {})
         if isinstance(merged["members"], dict):
-            merged["members"] = _put(merged["members"], path[1:], [message])
+            merged["members"] = _put(merged["members"], path[1:], message)
     return merged
 
 
@@ -411,10 +446,11 @@ def _flatten(messages, path=()):
     if isinstance(messages, dict):
         for key, value in messages.items():
             yield from _flatten(value, path + (key,))
-    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
-        yield path, " ".join(messages)
+    elif isinstance(messages, list) and messages and all(isinstance(m, (str, Message)) for m in messages):
+        # marshmallow's English, or a schema's own: Messages, said on the pages in their language
+        yield path, [m if isinstance(m, Message) else message_of(m) for m in messages]
     elif isinstance(messages, list):
         for i, value in enumerate(messages):
             yield from _flatten(value, path + (i,))
     else:
-        yield path, str(messages)
+        yield path, [message_of(str(messages))]

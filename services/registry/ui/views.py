@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from shared.auth.roles import APPROVE, READ, WRITE
+from shared.messages import N_
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.programs.refused import Refused
-from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from shared.web.forms import errors_in_a_sentence, form_errors, int_or_text, yuan_to_fen
+from shared.web.messages import say, say_all
 from shared.web.redirects import same_site
 
 from services.registry.api.common import registry, shown
@@ -132,14 +134,14 @@ def take_step(household_id):
         registry().exit_step(doc, step, reason, principal.username, principal.is_central)
     except Refused as exc:
         if "step" in exc.errors:      # not eligible
-            flash(_("Cannot propose the exit: %(p)s", p="; ".join(exc.errors["step"])))
+            flash(_("Cannot propose the exit: %(p)s", p=say_all(exc.said)))
         elif "reason" in exc.errors:
             flash(_("A reason is required for this step."))
         elif exc.reason == SEPARATION_OF_DUTIES:
             flash(_("Another person must take this step: who proposed an exit may not check it, who proposed or "
                     "checked it may not approve it (the central office may, giving a reason)."))
         else:
-            flash(exc.message)
+            flash(say(exc.said))
     else:
         flash(_("Done: %(step)s.", step=_(step)))
     return redirect(url_for("registry_ui.household", household_id=household_id))
@@ -163,6 +165,13 @@ def _change_payload(kind: str, form) -> dict:
     return {}
 
 
+# The change-request form's fields by the labels the form shows them with (a guarantee: its name).
+CHANGE_FORM_LABELS = {"reason": N_("Reason"), "kind": N_("Kind of change"), "member_id": N_("Member"),
+                      "health": N_("Health"), "income_per_capita_fen": N_("Per-capita net income (yuan/year)"),
+                      "village_code": N_("New village code"), "township": N_("New township"),
+                      "village": N_("New village")}
+
+
 @bp.post("/households/<household_id>/change-requests")
 @require(WRITE)
 def propose_change(household_id):
@@ -179,7 +188,8 @@ def propose_change(household_id):
             authorize(WRITE, county=payload["village_code"][:6])
         registry().propose_change(doc, kind, payload, reason, principal.username)
     except ValidationError as exc:
-        flash(_("The change request was not saved: %(e)s", e="; ".join(f"{k}: {v}" for k, v in form_errors(exc.messages).items())))
+        flash(_("The change request was not saved: %(e)s",
+                e=errors_in_a_sentence(form_errors(exc.messages), CHANGE_FORM_LABELS)))
     except Refused as exc:
         flash(_("The change request was not saved: %(e)s", e=exc.message))
     else:
@@ -211,7 +221,7 @@ def decide_change(request_id):
             registry().decide(request_doc, decision, note, principal.username, principal.is_central)
         except Refused as exc:
             flash(_("Who proposed a change may not approve it; another person must (the central office may, with "
-                    "a note).") if exc.reason == SEPARATION_OF_DUTIES else exc.message)
+                    "a note).") if exc.reason == SEPARATION_OF_DUTIES else say(exc.said))
         else:
             flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
     return redirect(same_site(request.form.get("next"), url_for("registry_ui.change_requests")))

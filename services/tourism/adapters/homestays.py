@@ -12,6 +12,11 @@ from shared.programs.records import PUBLIC, scoped
 from services.tourism.adapters import records
 from services.tourism.domain.ids import new_homestay_id
 
+from shared.messages import N_
+
+# The note of the inspection a homestay is registered with (pages show it translated).
+AT_REGISTRATION = N_("at registration")
+
 EDITABLE = ("name", "kind", "rooms", "beds")
 
 
@@ -36,7 +41,7 @@ class HomestayRepository:
                "head_name": household.get("head_name", ""), **{k: fields[k] for k in EDITABLE},
                "safety_inspected_on": inspected.isoformat() if inspected else None,
                "inspections": [{"seq": 1, "inspected_on": inspected.isoformat(), "result": "passed",
-                                "note": "at registration", "by": by}] if inspected else [],
+                                "note": AT_REGISTRATION, "by": by}] if inspected else [],
                "version": 1, "created_at": records.now(), "created_by": by}
         event = outbox.event(ev.HOMESTAY_REGISTERED.type, "tourism", doc["household_id"], self._data(doc, by))
         records.insert(self.homestays, doc, [event])

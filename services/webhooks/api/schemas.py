@@ -6,6 +6,7 @@ from shared.events.types.ecommerce import PLATFORMS
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.webhooks.domain import secrets
 from services.webhooks.domain.matching import AREA_RE, pattern_problem
+from shared.messages import N_
 
 KINDS = ("ecommerce_platform", "tour_operator", "power_company", "bank", "leading_enterprise")
 VISIBLE_PROGRAMS = PROGRAMS + ("registry",)
@@ -13,7 +14,7 @@ STATUSES = ("active", "disabled")
 
 
 def Areas(**kw):  # noqa: N802
-    return fields.List(fields.String(validate=validate.Regexp(AREA_RE, error="Not an area code (6, 9 or 12 digits).")),
+    return fields.List(fields.String(validate=validate.Regexp(AREA_RE, error=N_("Not an area code (6, 9 or 12 digits)."))),
                        metadata={"description": "county (6), township (9) or village (12) codes; empty: all"}, **kw)
 
 
@@ -172,7 +173,7 @@ class ReplayRangeSchema(StrictSchema):
     @validates_schema
     def _order(self, data, **kwargs):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError("'from' comes after 'to'.", "from")
+            raise ValidationError(N_("'from' comes after 'to'."), "from")
 
 
 class ReplayResultSchema(Schema):

@@ -7,6 +7,7 @@ from shared.events.types.common import HouseholdId
 from shared.events.types.photovoltaic import KINDS
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.photovoltaic.api.schemas.common import COUNTY_CODE, Capacity, HistorySchema, Shares, Text, VILLAGE_CODE
+from shared.messages import N_
 
 
 class InstallationCreateSchema(StrictSchema):
@@ -28,7 +29,7 @@ class InstallationEditSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ValidationError("Give at least one field to change.")
+            raise ValidationError(N_("Give at least one field to change."))
 
 
 class JoinSchema(StrictSchema):

@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from shared.months import MONTH_PATTERN
 from shared.programs.schemas import HistorySchema
 from shared.web.schemas import StrictSchema
+from shared.messages import N_
 
 
 def Text(max_len: int = 100, required: bool = True, **kw):  # noqa: N802  (reads like a field class)
@@ -29,11 +30,11 @@ def Count(high: int, **kw):  # noqa: N802
 
 
 def Month(**kw):  # noqa: N802
-    return fields.String(validate=validate.Regexp(MONTH_PATTERN, error="A month as YYYY-MM."), **kw)
+    return fields.String(validate=validate.Regexp(MONTH_PATTERN, error=N_("A month as YYYY-MM.")), **kw)
 
 
 def CountyCode(**kw):  # noqa: N802
-    return fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error="A 6-digit county code."), **kw)
+    return fields.String(validate=validate.Regexp(r"^[0-9]{6}$", error=N_("A 6-digit county code.")), **kw)
 
 
 def Today(**kw):  # noqa: N802
@@ -49,7 +50,7 @@ class EditSchema(StrictSchema):
     @validates_schema
     def _something(self, data, **kwargs):
         if not set(data) - {"version"}:
-            raise ValidationError("Send at least one field to change.", "_schema")
+            raise ValidationError(N_("Send at least one field to change."), "_schema")
 
 
 class RecordSchema(Schema):

@@ -6,6 +6,7 @@ from shared.events.types.tourism import PERIOD_PATTERN
 from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.tourism.api.schemas.common import (Changed, CountyCode, EditSchema, PositiveFen, RecordSchema,
                                                  Text, Today)
+from shared.messages import N_
 
 Shares = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1, max=10**6), **kw)  # noqa: E731
 
@@ -41,7 +42,7 @@ class MemberLeaveSchema(StrictSchema):
 
 class DividendRunCreateSchema(StrictSchema):
     period = fields.String(required=True, validate=validate.Regexp(
-        PERIOD_PATTERN, error="A period as YYYY-MM, YYYY-Qn or YYYY."),
+        PERIOD_PATTERN, error=N_("A period as YYYY-MM, YYYY-Qn or YYYY.")),
         metadata={"description": "with the cooperative, identifies the run: the same period pays once"})
     amount_fen = PositiveFen(required=True, metadata={"description": "the amount to split among the members"})
     paid_on = Today()
