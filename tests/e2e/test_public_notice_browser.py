@@ -4,10 +4,10 @@ county; in Chinese and in English."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.registry.domain.exit_rules import GUARANTEES
-from tests.e2e.browser_support import CHROMIUM_ARGS, registry_api
+from tests.e2e.browser_support import launched, registry_api
 
 VILLAGE = "621202106203"   # 角弓镇 东坪村, Wudu: no other browser test files households there
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -27,10 +27,8 @@ def in_notice(running):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("locale, title", [("zh_CN", "贫困户脱贫公示"), ("en", "Public notice of exits from poverty")])
