@@ -87,6 +87,9 @@ class Settings:
     audit_anchor_interval_s: float = 5.0
     poverty_lines: str = ""          # "2014:2800,2020:4000" overrides the built-in table (yuan)
     exit_notice_days: int = 7
+    # A return-to-poverty warning still open this many days after it was raised is flagged
+    # on the dashboard and the warnings list (issue 18).
+    warning_deadline_days: int = 30
     # The household card's PDF embeds this CJK font (a collection's member CARD_FONT_NUMBER:
     # Simplified Chinese in Noto Sans CJK); `make setup` installs it (scripts/ensure-cjk-font.sh).
     card_font: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -150,6 +153,7 @@ class Settings:
             audit_anchor_interval_s=float(env.get("AUDIT_ANCHOR_INTERVAL_S", cls.audit_anchor_interval_s)),
             poverty_lines=env.get("POVERTY_LINES", ""),
             exit_notice_days=_int(env, "EXIT_NOTICE_DAYS", cls.exit_notice_days),
+            warning_deadline_days=_int(env, "WARNING_DEADLINE_DAYS", cls.warning_deadline_days),
             card_font=env.get("CARD_FONT", cls.card_font),
             card_font_number=_int(env, "CARD_FONT_NUMBER", cls.card_font_number),
             dev_mode=_flag(env, "JINGZHUN_DEV", False),

@@ -14,14 +14,27 @@ def _register(app: Flask) -> None:
     from services.registry.api.workflow import blp as workflow_blp
     from services.registry.service import Registry
     from services.registry.ui.views import bp
+    from services.registry.api.warnings import blp as warnings_blp
+    from services.registry.adapters.objections import Objections
+    from services.registry.notices import PublicNotices
+    from services.registry.warning_desk import WarningDesk
+    from services.registry.ui.warning_views import bp as warnings_bp
+    from services.registry.ui.notice_views import bp as notices_bp
 
     db = app.extensions["db"]
     # The service reads the settings as they are when it runs (tests replace them after start).
-    app.extensions["registry"] = Registry.build(db, lambda: app.extensions["settings"], app.extensions["gazetteer"])
+    registry = app.extensions["registry"] = Registry.build(db, lambda: app.extensions["settings"],
+                                                           app.extensions["gazetteer"])
+    app.extensions["warning_desk"] = WarningDesk(registry, registry.households.warnings)
+    objections = Objections(db)
+    objections.ensure_indexes()
+    app.extensions["public_notices"] = PublicNotices(registry, objections)
     EventApplier(db).ensure_indexes()
-    for api_blueprint in (blp, beneficiaries, workflow_blp, dashboard_blp):
+    for api_blueprint in (blp, beneficiaries, workflow_blp, warnings_blp, dashboard_blp):
         app.extensions["api"].register_blueprint(api_blueprint)
     app.register_blueprint(bp)
+    app.register_blueprint(warnings_bp)
+    app.register_blueprint(notices_bp)   # public: no login (issue 18)
     from services.registry.ui.dashboard_views import bp as dashboard_bp
     app.register_blueprint(dashboard_bp)
     from services.registry.api.feed import blp as feed_blp

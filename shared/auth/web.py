@@ -87,6 +87,13 @@ def authorize(action: str, county: str | None = None) -> Principal:
     return principal
 
 
+def public(view):
+    """Mark a page anyone may open without logging in (a public notice): it has no ``require``,
+    and the access-matrix test expects no login to be asked for."""
+    view.public = True
+    return view
+
+
 def require(action: str = READ):
     """Decorator for views that need a role for the service as a whole."""
     def decorator(view):

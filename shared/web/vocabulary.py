@@ -112,6 +112,12 @@ STEPS = (
     N_("object"), N_("finish_notice"), N_("return_to_poverty"),
 )
 
+# services/registry/domain/warning_life.py: a return-to-poverty warning's steps and states
+WARNING_LIFE = (
+    N_("acknowledge"), N_("assign"), N_("link_measures"), N_("close"),
+    N_("acknowledged"), N_("closed"),
+)
+
 # services/registry/domain/exit_rules.py GUARANTEES (两不愁三保障)
 GUARANTEES = (
     N_("food"), N_("clothing"), N_("compulsory_education"), N_("basic_medical"), N_("safe_housing"),

@@ -11,9 +11,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @contextmanager
-def open_page(locale: str):
+def launched():
+    """Debian's Chromium, headless, closed when done (a browser test module's fixture)."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def open_page(locale: str):
+    with launched() as browser:
         context = browser.new_context(locale=locale)
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -21,7 +31,6 @@ def open_page(locale: str):
             yield page
         finally:
             context.close()
-            browser.close()
 
 
 def enrol_in_browser(page, household_id: str, attempts: int = 60) -> None:

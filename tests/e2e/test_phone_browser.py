@@ -4,14 +4,14 @@ each role lands on its own place after logging in."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from shared.auth.store import AuthStore
 from shared.config import Settings
 from shared.store import auth_db, make_client
 from services.registry.domain.exit_rules import GUARANTEES
 from services.registry.domain.id_numbers import check_digit
-from tests.e2e.browser_support import CHROMIUM_ARGS, registry_api
+from tests.e2e.browser_support import launched, registry_api
 from tests.support import PASSWORD
 
 SCREENS = {
@@ -69,10 +69,8 @@ def province_office(running):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -89,3 +89,15 @@ def run_task(system, module: str, *args: str) -> dict:
 def stored_summary(db, hid) -> dict:
     """The household's assistance summary as the consumer stored it (apart from the file)."""
     return summary_of(HouseholdSummaries(db).read_many([hid]).get(hid))
+
+
+def start_exit_pipeline(system, village: str = "621202104201") -> None:
+    """The registry's consumer and relay running, public notices of 0 days (they end today),
+    and Wudu with ``village`` (population 1,000) among the areas."""
+    app = system.app("registry")
+    app.extensions["settings"] = app.extensions["settings"].with_(exit_notice_days=0)
+    for name in ("registry-consumer", "registry-relay"):
+        system.procs.start(name)
+    r = system.client("registry").put("/api/areas", headers=system.headers("central"), json={
+        "areas": [{"code": "621202", "name": "武都区"}, {"code": village, "name": "寺背村", "population": 1000}]})
+    assert r.status_code == 200, r.get_json()

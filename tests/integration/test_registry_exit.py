@@ -5,7 +5,7 @@ import pytest
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.hardening_support import login_session
-from tests.integration.registry_support import exit_steps, get, new_household, post, wait_history
+from tests.integration.registry_support import exit_steps, get, new_household, post, start_exit_pipeline, wait_history
 from tests.support import wait_until
 
 VILLAGE = "621202104201"
@@ -15,13 +15,7 @@ READY = {"income_per_capita_fen": 520000,
 
 @pytest.fixture(scope="module", autouse=True)
 def pipeline(system):
-    app = system.app("registry")
-    app.extensions["settings"] = app.extensions["settings"].with_(exit_notice_days=0)  # notice ends today
-    for name in ("registry-consumer", "registry-relay"):
-        system.procs.start(name)
-    r = system.client("registry").put("/api/areas", headers=system.headers("central"), json={
-        "areas": [{"code": "621202", "name": "武都区"}, {"code": VILLAGE, "name": "寺背村", "population": 1000}]})
-    assert r.status_code == 200, r.get_json()
+    start_exit_pipeline(system, VILLAGE)
 
 
 def dashboard(system, area="621202", user="central"):

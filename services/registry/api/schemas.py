@@ -6,6 +6,7 @@ from shared.web.schemas import PageQuerySchema, StrictSchema, page_schema
 from services.registry.domain.areas import code_problem
 from services.registry.domain.change_requests import KINDS
 from services.registry.domain.exit_rules import GUARANTEES, STATUSES, TRANSITIONS
+from services.registry.domain.warning_life import STEPS as WARNING_STEPS
 from services.registry.domain.households import (CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SCHOOLING, SEXES,
                                                  member_problems)
 from shared.messages import N_
@@ -107,13 +108,49 @@ class SummarySchema(Schema):
     programs = fields.Dict(keys=fields.String(), values=fields.Nested(ProgramSummarySchema))
 
 
+class WarningStepEntrySchema(Schema):
+    step = fields.String()
+    by = fields.String()
+    at = fields.String()
+    note = fields.String()
+    assigned_to = fields.String()
+    measures = fields.List(fields.String())
+    closed_reason = fields.String()
+
+
 class WarningSchema(Schema):
     risk = fields.String()
-    event_id = fields.String()
+    event_id = fields.String(metadata={"description": "the event that raised it: also the warning's id"})
     title_en = fields.String()
     title_zh = fields.String()
     raised_at = fields.String()
     open = fields.Boolean()
+    status = fields.String(metadata={"description": "open, acknowledged, closed or returned (to poverty)"})
+    assigned_to = fields.String()
+    measures = fields.List(fields.String(), metadata={"description": "ids of the household's assistance "
+                                                                     "events (history entries) linked to it"})
+    closed_reason = fields.String()
+    steps = fields.List(fields.Nested(WarningStepEntrySchema))
+
+
+class WarningDetailSchema(WarningSchema):
+    id = fields.String(attribute="_id")
+    household_id = fields.String()
+    county_code = fields.String()
+    village_code = fields.String()
+    overdue = fields.Boolean(metadata={"description": "still open past the deadline (WARNING_DEADLINE_DAYS)"})
+    deadline_days = fields.Integer()
+
+
+class WarningStepSchema(StrictSchema):
+    step = fields.String(required=True, validate=validate.OneOf(WARNING_STEPS))
+    note = fields.String(load_default="", validate=validate.Length(max=500),
+                         metadata={"description": "required to close or to return to poverty: the reason"})
+    assignee = fields.String(load_default="", validate=validate.Length(max=64),
+                             metadata={"description": "assign: the user name of the person following it up"})
+    measures = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list,
+                           validate=validate.Length(max=50),
+                           metadata={"description": "link_measures: ids of the household's history entries"})
 
 
 class HouseholdSchema(Schema):
@@ -217,6 +254,16 @@ class ExitStepSchema(StrictSchema):
                        "not before the household's last step"})
 
 
+class ObjectionSchema(Schema):
+    id = fields.String(attribute="_id")
+    household_id = fields.String()
+    name = fields.String()
+    contact = fields.String()
+    text = fields.String()
+    lodged_at = fields.String()
+    notice_until = fields.String(allow_none=True)
+
+
 class ExitAssessmentSchema(Schema):
     household_id = fields.String()
     year = fields.Integer()
@@ -234,6 +281,8 @@ class ExitAssessmentSchema(Schema):
         "description": "the same reasons as codes: income_not_above_line, not_guaranteed"})
     status = fields.String()
     possible_steps = fields.List(fields.String())
+    objections = fields.List(fields.Nested(ObjectionSchema), metadata={
+        "description": "objections lodged on the public notice page (the object step can send the exit back)"})
 
 
 class ProgramBenefitSchema(Schema):

@@ -1,4 +1,5 @@
 """Change requests, the exit / return workflow, warnings and the audit log."""
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
@@ -64,7 +65,9 @@ class ExitAssessment(MethodView):
     @blp.response(200, ExitAssessmentSchema)
     def get(self, household_id):
         """Does the household meet the exit criteria this year (income above the line, 两不愁三保障)?"""
-        return registry().exit_assessment(household_for(household_id)[1])
+        household = household_for(household_id)[1]
+        return {**registry().exit_assessment(household),
+                "objections": current_app.extensions["public_notices"].objections.of(household_id)}
 
 
 @blp.route("/households/<household_id>/exit-steps")

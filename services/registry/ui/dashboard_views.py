@@ -1,6 +1,6 @@
 """The central office's dashboard page: one area at a time, with drill-down from province
 to village to household, charts drawn in the browser from the same figures as the API."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from shared.auth.roles import READ
@@ -10,6 +10,7 @@ from services.registry.api.common import registry
 from services.registry.api.dashboard import sees_area
 from services.registry.domain.areas import level_of
 from services.registry.domain.exit_rules import STATUSES
+from services.registry.domain.warning_life import area_scope
 
 bp = Blueprint("registry_dashboard_ui", __name__)
 
@@ -21,7 +22,7 @@ def dashboard():
     dashboards = registry().dashboards
     area = request.args.get("area") or dashboards.default_area(principal)
     try:
-        level_of(area)
+        level = level_of(area)
     except ValueError:
         abort(404)
     if not sees_area(principal, area):
@@ -31,6 +32,7 @@ def dashboard():
     crumbs = [c for c in dashboards.breadcrumbs(area) if sees_area(principal, c["code"])]
     return render_template(
         "registry/dashboard.html", d=data, area=area, crumbs=crumbs, series=_series(data),
+        overdue_warnings=current_app.extensions["warning_desk"].overdue_count(area_scope(area, level)),
         income_total=sum(p.get("income_fen", 0) for p in data["programs"].values()),
         exits=sum(m.get("exits", 0) for m in data["registry_months"].values()),
         returns=sum(m.get("returns", 0) for m in data["registry_months"].values()))

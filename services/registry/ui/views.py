@@ -3,7 +3,7 @@ workflow, change requests and history, the change-request queue and the warnings
 Forms validate with the API's schemas and call the same service (services/registry/service.py)."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -19,6 +19,7 @@ from shared.web.redirects import same_site
 from services.registry.api.common import registry, shown
 from services.registry.api.schemas import PAYLOAD_SCHEMAS, HouseholdCreateSchema
 from services.registry.domain.exit_rules import GUARANTEES, PROPOSING_STEPS, SEPARATION_OF_DUTIES, STATUSES
+from services.registry.ui.warning_views import step_rights
 from services.registry.domain.households import CAUSES, EDUCATION, HEALTH, LABOUR, RELATIONS, SEXES
 
 bp = Blueprint("registry_ui", __name__)
@@ -109,9 +110,14 @@ def household(household_id):
         except ValueError:
             flash(_("Not a date: %(d)s", d=request.args["as_of"]))
     assessment = registry().exit_assessment(doc)
+    timeline = registry().timeline(household_id)
     return render_template(
         "registry/household.html", h=shown(doc, principal), as_of=as_of,
-        timeline=registry().timeline(household_id),
+        timeline=timeline,
+        warnings=[current_app.extensions["warning_desk"].shown(w) for w in doc["warnings"]],
+        measure_choices=[e for e in timeline if e.get("program") != "registry"],
+        objections=current_app.extensions["public_notices"].objections.of(household_id),
+        **step_rights(principal, doc["county_code"]),
         requests=registry().list_change_requests({}, None, household_id, 50),
         problems=assessment["problems"], poverty_line_fen=assessment["poverty_line_fen"], year=assessment["year"],
         recorded=assessment,
@@ -225,11 +231,3 @@ def decide_change(request_id):
         else:
             flash(_("Change approved and applied.") if decision == "approve" else _("Change rejected."))
     return redirect(same_site(request.form.get("next"), url_for("registry_ui.change_requests")))
-
-
-@bp.get("/warnings")
-@require(READ)
-def warnings():
-    principal = authorize(READ)
-    items = registry().warnings(principal.county_filter)
-    return render_template("registry/warnings.html", items=items)
