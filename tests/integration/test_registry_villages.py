@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.integration.hardening_support import login_session
-from tests.integration.registry_support import get, new_household, post
+from tests.integration.registry_support import get, new_household, post, wait_history
 from tests.support import official_villages, read_topic, wait_until
 
 UNOFFICIAL = "621202100201"   # written like a village of Wudu; the official codes have none
@@ -199,6 +199,11 @@ def test_a_household_has_at_most_one_current_cadre_and_keeps_the_history(system,
     cadre_events = _published(system, system.topics.registry, hid, "cn.jingzhun.registry.household.cadre_assigned.v1", 3)
     assert [e["cadre"] and e["cadre"]["name"] for e in cadre_events] == ["周干部", "吴干部", None]
     assert cadre_events[1]["ended"]["name"] == "周干部" and cadre_events[2]["reason"] == "户已搬迁"
+    # … and reached the household's history like any change to its file.
+    system.procs.start("registry-consumer")
+    entries = wait_history(system, hid, 4, program="registry")
+    assert sorted(e["title_zh"] for e in entries if "帮扶责任人" in e["title_zh"]) == sorted(
+        ["帮扶责任人变更：结对帮扶", "帮扶责任人变更：周干部调离", "帮扶责任人变更：户已搬迁"])
 
 
 def test_coverage_counts_villages_with_a_task_force_and_households_with_a_cadre_and_lists_the_gaps(
