@@ -127,7 +127,7 @@ class Villages:
         ``area`` (any level; the country: 000000) as far as ``scope`` lets the person see."""
         day = day or today_utc()
         prefix = prefix_of(area)
-        villages, _ = self.files.list(scope, prefix, POOR_VILLAGE_STATUSES, 0, 100_000)
+        villages = self.files.poor(scope, prefix, POOR_VILLAGE_STATUSES)
         stationed = {s["village_code"] for tf in self.task_forces.list(scope, prefix) for s in tf["stationings"]
                      if s["village_code"].startswith(prefix) and stationed_on(s, day)}
         poor = {**scope, "status": {"$in": list(POOR_STATUSES)}}
@@ -137,8 +137,8 @@ class Villages:
         count = lambda query: store.database.command("count", store.name, query=query)["n"]  # noqa: E731
         gaps_query = {**poor, "cadre": None}
         gaps = list(store.find(gaps_query, GAP_FIELDS).sort("_id", 1).limit(LISTED))
-        figures = coverage([{"village_code": v["_id"], "name": v["name"], "status": v["status"]} for v in villages],
-                           stationed, count(poor), count(gaps_query), gaps)
+        figures = coverage([{"village_code": v.pop("_id"), **v} for v in villages],
+                           stationed, count(poor), count(gaps_query), gaps, LISTED)
         return {"area": area, "day": day.isoformat(), **figures}
 
     @staticmethod

@@ -67,6 +67,13 @@ def test_coverage_counts_villages_with_a_task_force_today_and_households_with_a_
     assert [v["name"] for v in figures["village_gaps"]] == ["乙村"]
     assert (figures["households"], figures["households_covered"], figures["household_share"]) == (4, 3, 0.75)
     assert figures["household_gaps"] == gaps and figures["households_without_cadre"] == 1
+    assert figures["villages_without_task_force"] == 1
+
+
+def test_coverage_lists_at_most_so_many_villages_and_counts_them_all():
+    villages = [{"village_code": f"621202104{n:03d}", "name": str(n)} for n in range(201, 211)]
+    figures = coverage(villages, set(), 0, 0, [], listed=3)
+    assert figures["villages_without_task_force"] == 10 and len(figures["village_gaps"]) == 3
 
 
 def test_an_area_with_nothing_to_cover_is_covered():

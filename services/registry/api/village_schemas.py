@@ -184,7 +184,9 @@ class CoverageSchema(Schema):
     villages = fields.Integer(metadata={"description": "poor villages (not exited)"})
     villages_covered = fields.Integer(metadata={"description": "… with a task force stationed today"})
     village_share = fields.Float()
-    village_gaps = fields.List(fields.Dict(), metadata={"description": "poor villages with no task force today"})
+    villages_without_task_force = fields.Integer()
+    village_gaps = fields.List(fields.Dict(), metadata={"description": "poor villages with no task force today "
+                                                                      "(at most 500 listed)"})
     households = fields.Integer(metadata={"description": "poor households (not exited, not removed)"})
     households_covered = fields.Integer(metadata={"description": "… with an assigned cadre"})
     household_share = fields.Float()

@@ -71,17 +71,18 @@ def reassigned(cadre: dict | None, history: list[dict], new: dict | None, on: st
 
 
 def coverage(villages: list[dict], stationed: set[str], poor_households: int, without_cadre: int,
-             household_gaps: list[dict]) -> dict:
+             household_gaps: list[dict], listed: int = 500) -> dict:
     """Coverage of an area: poor villages with a task force stationed now (``stationed``: their
     codes), poor households with a current cadre — the figures and the gaps.
 
     ``villages``: the poor villages ({village_code, name, …}); ``poor_households``: how many
     poor households; ``without_cadre``: how many of them have no cadre, ``household_gaps``
-    those listed (at most a page of them: a province has hundreds of thousands)."""
+    those listed (a province has hundreds of thousands); ``listed``: how many villages without
+    a task force to list at most (all are counted)."""
     village_gaps = [v for v in villages if v["village_code"] not in stationed]
     covered = len(villages) - len(village_gaps)
     return {"villages": len(villages), "villages_covered": covered, "village_share": _share(covered, len(villages)),
-            "village_gaps": village_gaps,
+            "villages_without_task_force": len(village_gaps), "village_gaps": village_gaps[:listed],
             "households": poor_households, "households_covered": poor_households - without_cadre,
             "household_share": _share(poor_households - without_cadre, poor_households),
             "households_without_cadre": without_cadre, "household_gaps": household_gaps}
