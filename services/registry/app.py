@@ -47,6 +47,13 @@ def _register(app: Flask) -> None:
     app.register_blueprint(import_bp)
     from services.registry.ui.card_views import bp as card_bp
     app.register_blueprint(card_bp)
+    from services.registry.api.cadres import blp as cadres_blp
+    from services.registry.api.task_forces import blp as task_forces_blp
+    from services.registry.api.villages import blp as villages_blp
+    from services.registry.ui.village_views import bp as village_bp
+    for api_blueprint in (villages_blp, task_forces_blp, cadres_blp):
+        app.extensions["api"].register_blueprint(api_blueprint)
+    app.register_blueprint(village_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -1,5 +1,6 @@
 """What a household's card (建档立卡 明白卡) says, gathered from the registry: the areas by their
-official names, the measures per program, the income of this year and the exit assessment.
+official names, the measures per program, the income of this year, the exit assessment and
+the task force stationed in the village (the assigned cadre is in the file).
 Free of Flask: the pages mask the members and lay it out (services/registry/ui/card_*.py)."""
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def card_facts(registry, household: dict) -> dict:
         "assessment": assessment,
         "criteria": exit_criteria(household["income_per_capita_fen"], household.get("guarantees") or {},
                                   assessment["poverty_line_fen"]),
+        # The task forces stationed in the household's village today (驻村工作队).
+        "task_forces": registry.villages.stationed_in(household["village_code"]),
     }
 
 

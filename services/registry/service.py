@@ -28,6 +28,7 @@ from services.registry.domain.exit_rules import (SEPARATION_OF_DUTIES, TRANSITIO
                                                  poverty_line_fen, today_utc)
 from services.registry.feed import Feed
 from services.registry.imports.service import BulkImports
+from services.registry.villages import Villages
 
 # Steps that need a reason (an objection, a rejected exit, a return to poverty).
 STEPS_WITH_REASON = ("object", "reject_exit", "return_to_poverty")
@@ -54,6 +55,7 @@ class Registry:
     feed: Feed
     imports: BulkImports
     areas: Gazetteer    # the official areas: every file's village is one of them
+    villages: Villages  # poor villages, task forces, cadres and coverage (villages.py)
 
     @classmethod
     def build(cls, db, settings: Settings | Callable[[], Settings], areas: Gazetteer,
@@ -64,7 +66,7 @@ class Registry:
         # The feed's broker and the uploads' key are the settings' at start.
         r = cls(households, ChangeRequests(db), History(db), protection, current, Dashboards.build(db, areas),
                 Feed.build(current()), BulkImports.build(db, households, protection, current().secret_key, areas),
-                areas)
+                areas, Villages.build(db, households, areas))
         for repo in (r.households, r.change_requests):
             repo.ensure_indexes()
         return r

@@ -14,7 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from shared.events.catalogue import load_all_types
 from shared.events.consumers import groups_reading
 from shared.events.topics import PROGRAMS, Topics
-from shared.events.types.registry import FILE_EVENTS
+from shared.events.types.registry import FILE_EVENTS, VILLAGE_EVENTS
 
 CE_HEADERS = {
     "type": "object",
@@ -61,6 +61,10 @@ def document(prefix: str = "jingzhun") -> dict:
     channels[topics.registry] = {"description": "the registry's own changes to household files (audit trail, rebuild source)",
                                  "publish": {"message": {"oneOf": [
                                      {"$ref": f"#/components/messages/{_name(t)}"} for t in FILE_EVENTS]}}}
+    channels[topics.villages] = {"description": "the registry's files of poor villages and task forces "
+                                                "(key = village code or task force id)",
+                                 "publish": {"message": {"oneOf": [
+                                     {"$ref": f"#/components/messages/{_name(t)}"} for t in VILLAGE_EVENTS]}}}
     channels[topics.stream] = {"description": "consolidated stream: what the registry accepted, enriched (also read "
                                               "without a group, by position, by the registry's feed and live stream)",
                                "subscribe": {"message": {"$ref": "#/components/messages/RegistryAssistanceRecordedV1"}}}

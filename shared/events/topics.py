@@ -30,6 +30,12 @@ class Topics:
         return self.programs + [self.registry]
 
     @property
+    def villages(self) -> str:
+        """The registry's files of poor villages and task forces (key = village code or task
+        force id): a record kept forever, read by no consumer of the project yet."""
+        return f"{self.prefix}.villages.v1"
+
+    @property
     def deadletter(self) -> str:
         return f"{self.prefix}.deadletter.v1"
 
@@ -51,7 +57,7 @@ class Topics:
     def all(self) -> dict[str, dict]:
         """Every topic with its extra config."""
         # Program topics and the registry's own are the record a rebuild replays: kept forever.
-        topics = {t: {"retention.ms": "-1"} for t in self.replayable}
+        topics = {t: {"retention.ms": "-1"} for t in self.replayable + [self.villages]}
         topics[self.deadletter] = {"retention.ms": str(30 * 24 * 3600 * 1000)}
         # The stream is read directly by the registry's feed and SSE and by the webhooks
         # worker: a year of it stays readable; older assistance is in each household's history.

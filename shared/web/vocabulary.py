@@ -134,6 +134,13 @@ CHANGE_REQUESTS = (
 LEVELS = (N_("country"), N_("province"), N_("prefecture"), N_("county"), N_("township"), N_("village"), N_("village_cadre"),
           N_("enrolled"))
 
+# services/registry/domain/villages.py GAPS; the changes of shared/events/types/registry.py
+# VillageFileV1 and TaskForceV1
+VILLAGES = (
+    N_("road"), N_("drinking_water"), N_("power"), N_("broadband"), N_("clinic"), N_("school"),
+    N_("designated"), N_("status"), N_("collective_income"), N_("formed"), N_("stationed"), N_("membership"),
+)
+
 # Tourism (services/tourism): shared/events/types/tourism.py HOMESTAY_KINDS, BOOKING_CHANNELS,
 # INSPECTION_RESULTS; booking statuses (adapters/bookings.py), job statuses (adapters/jobs.py);
 # the risk signal of JOB_ENDED

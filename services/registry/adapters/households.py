@@ -16,7 +16,7 @@ from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.occurrence import occurred_time
 from shared.store import WriteConflict, insert_new
-from shared.events.types.registry import CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
+from shared.events.types.registry import CADRE_ASSIGNED, CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
 from services.registry.domain import change_requests as cr
 from services.registry.domain.areas import path_of
@@ -252,6 +252,15 @@ class HouseholdRepository:
         return self._update(doc, after, by, lambda new: [
             _file_event(STATUS_CHANGED.type, new, by, before, occurred_time(today), step=step, from_status=move.from_status,
                         to_status=move.to_status, reason=reason, notice_until=move.notice_until),
+            snapshot_event(new)])
+
+    def set_cadre(self, doc: dict, cadre: dict | None, history: list[dict], ended: dict | None, by: str,
+                  reason: str) -> dict:
+        """The household's assistance cadre (帮扶责任人) as services/registry/domain/villages.py
+        reassigned it, if the file is still at ``doc``'s version (else WriteConflict)."""
+        before = place_of(doc)
+        return self._update(doc, {**doc, "cadre": cadre, "cadre_history": history}, by, lambda new: [
+            _file_event(CADRE_ASSIGNED.type, new, by, before, cadre=cadre, ended=ended, reason=reason),
             snapshot_event(new)])
 
     # --- creating many (bulk import) --------------------------------------------------

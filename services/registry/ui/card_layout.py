@@ -53,12 +53,14 @@ def _title(entry: dict, locale: str) -> str:
     return entry["title_zh"] if locale.startswith("zh") else entry["title_en"]
 
 
-def _task_force(value) -> str:
-    """The file's task force as it holds it (there is no model of one yet): a name, or the
-    parts of a record it has."""
-    if isinstance(value, dict):
-        return " ".join(str(value[k]) for k in ("name", "leader", "phone") if value.get(k))
-    return str(value)
+def _person(p: dict) -> str:
+    return " ".join(filter(None, (p.get("name"), p.get("unit"), p.get("phone"))))
+
+
+def _task_force(tf: dict) -> str:
+    """A task force as a family reads it: who sent it, its first secretary (第一书记)."""
+    return _("%(unit)s, first secretary %(secretary)s", unit=tf["sending_unit"],
+             secretary=_person(tf["first_secretary"]))
 
 
 def _file(h: dict, facts: dict) -> Section:
@@ -68,10 +70,10 @@ def _file(h: dict, facts: dict) -> Section:
              (_("Main cause of poverty"), _code(h["main_cause"]))]
     if h.get("secondary_causes"):
         pairs.append((_("Other causes"), "、".join(_code(c) for c in h["secondary_causes"])))
-    if h.get("cadre"):
-        pairs.append((_("Assigned cadre"), " ".join(filter(None, (h["cadre"].get("name"), h["cadre"].get("phone"))))))
-    if h.get("task_force"):
-        pairs.append((_("Task force"), _task_force(h["task_force"])))
+    if h.get("cadre"):   # the current one (services/registry/villages.py: assign_cadre)
+        pairs.append((_("Assigned cadre"), _person(h["cadre"])))
+    for tf in facts.get("task_forces", []):
+        pairs.append((_("Task force"), _task_force(tf)))
     return Section("file", _("The household file"), pairs)
 
 

@@ -20,22 +20,29 @@ bp = Blueprint("registry_dashboard_ui", __name__)
 def dashboard():
     principal = authorize(READ)
     dashboards = registry().dashboards
-    area = request.args.get("area") or dashboards.default_area(principal)
-    try:
-        level = level_of(area)
-    except ValueError:
-        abort(404)
-    if not sees_area(principal, area):
-        abort(403, description="your role sees only its own county")
+    area = area_asked(principal)
     data = dashboards.figures(area)
     # Only the areas above that the person may open: a county sees no link to its province.
     crumbs = [c for c in dashboards.breadcrumbs(area) if sees_area(principal, c["code"])]
     return render_template(
         "registry/dashboard.html", d=data, area=area, crumbs=crumbs, series=_series(data),
-        overdue_warnings=current_app.extensions["warning_desk"].overdue_count(area_scope(area, level)),
+        overdue_warnings=current_app.extensions["warning_desk"].overdue_count(area_scope(area, level_of(area))),
         income_total=sum(p.get("income_fen", 0) for p in data["programs"].values()),
         exits=sum(m.get("exits", 0) for m in data["registry_months"].values()),
         returns=sum(m.get("returns", 0) for m in data["registry_months"].values()))
+
+
+def area_asked(principal) -> str:
+    """The area a page asks for (``?area=``; the person's own when none): 404 for no area
+    code, 403 outside the person's scope."""
+    area = request.args.get("area") or registry().dashboards.default_area(principal)
+    try:
+        level_of(area)
+    except ValueError:
+        abort(404)
+    if not sees_area(principal, area):
+        abort(403, description="your role sees only its own county")
+    return area
 
 
 def _series(data: dict) -> dict:

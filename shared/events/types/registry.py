@@ -107,3 +107,65 @@ ASSISTANCE_RECORDED = CATALOGUE.declare(EventType(
     type="cn.jingzhun.registry.assistance.recorded.v1", program="registry", schema=AssistanceRecordedV1,
     title_en="{title_en}", title_zh="{title_zh}"))
 FILE_EVENTS = (IDENTIFIED.type, CHANGED.type, STATUS_CHANGED.type, WARNING_RAISED.type)
+
+
+# --- poor villages, task forces and cadres (issue 16) ----------------------------------------
+VILLAGE_CODE = validate.Regexp(r"^[0-9]{12}$")
+TASK_FORCE_ID = validate.Regexp(r"^TF[0-9A-Z]{10}$")
+
+
+class CadreAssignedV1(FileEventData):
+    """A household's assistance cadre (帮扶责任人) assigned, or the current one ended (``cadre``
+    None); ``ended``: the one it replaced, with its end."""
+    cadre = fields.Dict(allow_none=True, required=True)
+    ended = fields.Dict(allow_none=True, load_default=None)
+
+
+class RecordV1(Schema):
+    """A registry record other than a household file, as it is after the change (the whole
+    record in ``file``), who changed it and why."""
+
+    class Meta:
+        unknown = RAISE
+
+    recorded_by = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    version = fields.Integer(strict=True, required=True)
+    file = fields.Dict(required=True)
+    reason = fields.String(load_default="")
+
+
+class VillageFileV1(RecordV1):
+    """A poor village's file (贫困村)."""
+    village_code = fields.String(required=True, validate=VILLAGE_CODE)
+    change = fields.String(required=True, validate=validate.OneOf(("designated", "status", "collective_income")))
+    from_status = fields.String(allow_none=True, load_default=None)
+    to_status = fields.String(required=True)
+
+
+class TaskForceV1(RecordV1):
+    """A task force (驻村工作队)."""
+    task_force_id = fields.String(required=True, validate=TASK_FORCE_ID)
+    change = fields.String(required=True, validate=validate.OneOf(("formed", "stationed", "membership")))
+    village_code = fields.String(allow_none=True, load_default=None, validate=VILLAGE_CODE)
+
+
+CADRE_ASSIGNED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.household.cadre_assigned.v1", program="registry", schema=CadreAssignedV1,
+    title_en="Assistance cadre assigned or ended: {reason}", title_zh="帮扶责任人变更：{reason}"))
+VILLAGE_DESIGNATED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.village.designated.v1", program="registry", schema=VillageFileV1,
+    title_en="Poor village {village_code} designated", title_zh="贫困村{village_code}识别建档"))
+VILLAGE_CHANGED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.village.changed.v1", program="registry", schema=VillageFileV1,
+    title_en="Poor village {village_code}: {change:label} ({to_status:label})",
+    title_zh="贫困村{village_code}：{change:label}（{to_status:label}）"))
+TASK_FORCE_FORMED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.task_force.formed.v1", program="registry", schema=TaskForceV1,
+    title_en="Task force {task_force_id} formed", title_zh="驻村工作队{task_force_id}组建"))
+TASK_FORCE_CHANGED = CATALOGUE.declare(EventType(
+    type="cn.jingzhun.registry.task_force.changed.v1", program="registry", schema=TaskForceV1,
+    title_en="Task force {task_force_id}: {change:label}", title_zh="驻村工作队{task_force_id}：{change:label}"))
+# On the registry's topic with the other changes to household files.
+FILE_EVENTS += (CADRE_ASSIGNED.type,)
+# On the villages topic, keyed by village code or task force id.
+VILLAGE_EVENTS = (VILLAGE_DESIGNATED.type, VILLAGE_CHANGED.type, TASK_FORCE_FORMED.type, TASK_FORCE_CHANGED.type)
