@@ -109,7 +109,7 @@ def up() -> int:
         token = users.issue_token("admin", "demo loader")
         started = time.monotonic()
         demo_data.load({name: urls[name] for name in WEB}, token, official)
-        _villages(urls["registry"], token)
+        demo_data.file_villages(urls["registry"], token)
         # The daily job a scheduler runs in production: the loans left unpaid become overdue.
         subprocess.run([sys.executable, "-m", "services.microcredit.tasks", "overdue"], check=False)
         print(f"demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
@@ -123,31 +123,6 @@ def up() -> int:
           f"(relocation); password {DEMO_PASSWORD}")
     print("Stop with: make stop")
     return 0
-
-
-def _villages(registry: str, token: str) -> None:
-    """Three of Wudu's villages filed as poor villages, a task force stationed in the first two,
-    a cadre assigned to five households of the first (the rest show as gaps on /coverage)."""
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-
-    def post(path: str, body: dict) -> dict:
-        r = session.post(registry + path, json=body, timeout=30)
-        r.raise_for_status()
-        return r.json()
-    files = session.get(f"{registry}/api/households?area=621202&per_page=200", timeout=30).json()["items"]
-    villages = sorted({h["village_code"] for h in files})[:3]
-    for n, code in enumerate(villages):
-        post("/api/villages", {"village_code": code, "designation": {
-            "year": 2014, "poverty_incidence": 0.2 + n / 20, "collective_income_fen": 0,
-            "gaps": {"road": n != 1, "drinking_water": True, "broadband": True}}})
-    tf = post("/api/task-forces", {"county_code": "621202", "sending_unit": "陇南市农业农村局", "first_secretary": {
-        "name": "李志强", "unit": "陇南市农业农村局", "phone": "13909390001"},
-        "members": [{"name": "王海燕", "unit": "武都区教育局"}, {"name": "马文斌", "unit": "武都区卫健局"}]})
-    for code in villages[:2]:
-        post(f"/api/task-forces/{tf['id']}/stationings", {"village_code": code, "from": "2015-03-01"})
-    for h in [h for h in files if h["village_code"] == villages[0]][:5]:
-        post(f"/api/households/{h['id']}/cadre", {"name": "张建军", "unit": "武都区农业农村局", "reason": "结对帮扶"})
 
 
 def down() -> int:

@@ -186,3 +186,28 @@ def _wait_known(session, service_url: str, household_ids: list[str], timeout: fl
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{service_url} did not learn of household {household_id} in {timeout:.0f}s")
             time.sleep(0.5)
+
+
+def file_villages(registry: str, token: str) -> None:
+    """Three of Wudu's villages filed as poor villages, a task force stationed in the first two,
+    a cadre assigned to five households of the first (the rest show as gaps on /coverage)."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    def post(path: str, body: dict) -> dict:
+        r = session.post(registry + path, json=body, timeout=30)
+        r.raise_for_status()
+        return r.json()
+    files = session.get(f"{registry}/api/households?area=621202&per_page=200", timeout=30).json()["items"]
+    villages = sorted({h["village_code"] for h in files})[:3]
+    for n, code in enumerate(villages):
+        post("/api/villages", {"village_code": code, "designation": {
+            "year": 2014, "poverty_incidence": 0.2 + n / 20, "collective_income_fen": 0,
+            "gaps": {"road": n != 1, "drinking_water": True, "broadband": True}}})
+    tf = post("/api/task-forces", {"county_code": "621202", "sending_unit": "陇南市农业农村局", "first_secretary": {
+        "name": "李志强", "unit": "陇南市农业农村局", "phone": "13909390001"},
+        "members": [{"name": "王海燕", "unit": "武都区教育局"}, {"name": "马文斌", "unit": "武都区卫健局"}]})
+    for code in villages[:2]:
+        post(f"/api/task-forces/{tf['id']}/stationings", {"village_code": code, "from": "2015-03-01"})
+    for h in [h for h in files if h["village_code"] == villages[0]][:5]:
+        post(f"/api/households/{h['id']}/cadre", {"name": "张建军", "unit": "武都区农业农村局", "reason": "结对帮扶"})

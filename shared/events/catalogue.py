@@ -92,6 +92,11 @@ class _Values(dict):
     def __getitem__(self, key):
         if key.endswith("_fen"):
             return _Money(dict.get(self, key))
+        if key == "reason":   # given in each language (FileEventData.reasons): the title's own
+            reasons = dict.get(self, "reasons")
+            own = reasons.get("zh" if self.locale.startswith("zh") else "en") if isinstance(reasons, dict) else None
+            if isinstance(own, str) and own:
+                return _Code(own, self.locale)
         return _Code(dict.get(self, key, "?"), self.locale)
 
 

@@ -152,6 +152,7 @@ def world(stack, tmp_path_factory):
         assert counts["households"] == HOUSEHOLDS
         ids = [h["id"] for h in world.api("registry", "GET", "/api/households?per_page=100").get_json()["items"]]
         _registry_records(world, ids)
+        demo_data.file_villages(urls["registry"], tokens["central"])
         _photovoltaic_records(world)
         webhooks_db = mongo[Settings.from_env("webhooks", env).database_name]
         wait_until(lambda: webhooks_db["deliveries"].find_one(), timeout=90, message="a webhook delivery")
@@ -189,12 +190,14 @@ def _crawl(world: World, service: str, reader: str) -> tuple[dict, list[str]]:
             continue
         seen.add(path)
         r = client.get(path, headers=ZH, follow_redirects=True)
-        if r.status_code != 200 or not r.mimetype == "text/html":
+        if r.status_code != 200:
             continue
-        html = r.get_data(as_text=True)
         rule = _rule_of(adapter, urlsplit(path).path)
         if rule is not None:
-            read[rule].append(path)
+            read[rule].append(path)   # reached; a PDF's words are the card page's, read as HTML
+        if r.mimetype != "text/html":
+            continue
+        html = r.get_data(as_text=True)
         for chunk in visible_text(html):
             words = untranslated(chunk, LOGIN_NAMES)
             if words:

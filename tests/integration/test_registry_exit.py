@@ -1,5 +1,7 @@
 """Exit and return to poverty: the criteria, the workflow with the public notice, risk
 warnings after exit, and the dashboard's figures moving with each step."""
+from datetime import datetime, timezone
+
 import pytest
 
 from shared.events import CATALOGUE
@@ -16,6 +18,12 @@ READY = {"income_per_capita_fen": 520000,
 @pytest.fixture(scope="module", autouse=True)
 def pipeline(system):
     start_exit_pipeline(system, VILLAGE)
+
+
+def _today() -> str:
+    """Today (UTC, as the catalogue dates events): a risk that happened after today's exit.
+    A past day would date the event before the exit, and it would not warn."""
+    return datetime.now(timezone.utc).date().isoformat()
 
 
 def dashboard(system, area="621202", user="central"):
@@ -141,7 +149,7 @@ def test_a_risk_event_after_exit_raises_a_warning_and_the_household_can_return(s
     hid = household["id"]
     exit_steps(system, hid)
     event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": _today(),
         "reason": "loan programme closed"})
     producer = make_producer(system.settings["registry"], client_id="tests")
     send_envelope(producer, system.topics.program("microcredit"), event)

@@ -224,7 +224,8 @@ class HouseholdRepository:
         before = place_of(doc)
         return self._update(doc, after, by, lambda new: [
             _file_event(CHANGED.type, new, by, before, kind=kind, change_request_id=request["_id"],
-                        reason=request.get("reason", ""), changes=_jsonable(changes)),
+                        reason=request.get("reason", ""), changes=_jsonable(changes),
+                        **({"reasons": request["reasons"]} if request.get("reasons") else {})),
             snapshot_event(new)])
 
     def step(self, household_id: str, step: str, by: str, reason: str, today, notice_days: int,

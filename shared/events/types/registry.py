@@ -26,6 +26,9 @@ class FileEventData(EventData):
     before = fields.Nested(PlaceSchema, allow_none=True, load_default=None)
     after = fields.Nested(PlaceSchema, required=True)
     reason = fields.String(load_default="")
+    # The reason in each language ({"zh": …, "en": …}), when the system gave it (a relocation's
+    # move-in): a title says it in its own language; ``reason`` keeps both for older readers.
+    reasons = fields.Dict()
 
 
 class HouseholdChangedV1(FileEventData):
