@@ -2,6 +2,7 @@
 import random
 
 from services.registry.adapters.summaries import HouseholdSummaries, summary_of
+from services.registry.domain.exit_rules import today_utc
 from services.registry.domain.id_numbers import check_digit
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
@@ -82,11 +83,13 @@ def send(system, event) -> None:
     producer.close()
 
 
-def risk_event(hid: str, enrolment_id: str = "E1", reason: str = "贷款项目结束", ended_on: str = "2026-11-01"):
-    """A risk event of a household (a loan programme ended): dated after its exit, it raises a warning."""
+def risk_event(hid: str, enrolment_id: str = "E1", reason: str = "贷款项目结束"):
+    """A risk event of a household (a loan programme ended today): after an exit taken today, it
+    raises a warning. (An event counts on the file as it stood on its day: one dated before the
+    exit finds the household poor and raises none.)"""
     return CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": enrolment_id, "ended_on": ended_on,
-        "reason": reason})
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": enrolment_id,
+        "ended_on": today_utc().isoformat(), "reason": reason})
 
 
 def run_task(system, module: str, *args: str) -> dict:

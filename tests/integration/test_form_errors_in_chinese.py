@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from services.registry.domain.exit_rules import today_utc
 from tests.integration.conftest import NEW_HOUSEHOLD, sale_for
 from tests.integration.hardening_support import login_session
 from tests.integration.registry_support import (READY_TO_EXIT, exit_household, exit_steps, get, id_number,
@@ -97,7 +96,7 @@ def pipeline(system):
 def test_a_warning_step_its_state_does_not_allow_is_said_in_chinese(system, pipeline):
     hid = new_household(system, **READY_TO_EXIT)["id"]
     exit_household(system, hid)
-    event = risk_event(hid, ended_on=today_utc().isoformat())   # after the exit, which is today
+    event = risk_event(hid)
     send(system, event)
     wait_until(lambda: system.db("registry")["warnings"].count_documents({"_id": event.id}), message="the warning")
     post(system, f"/api/warnings/{event.id}/steps", {"step": "close", "note": "收入稳定"}, user="county_wudu")
