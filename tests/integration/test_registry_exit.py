@@ -5,7 +5,8 @@ import pytest
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.hardening_support import login_session
-from tests.integration.registry_support import exit_steps, get, new_household, post, start_exit_pipeline, wait_history
+from tests.integration.registry_support import (exit_steps, get, new_household, post, risk_event, send,
+                                                start_exit_pipeline, wait_history)
 from tests.support import wait_until
 
 VILLAGE = "621202104201"
@@ -140,13 +141,7 @@ def test_a_risk_event_after_exit_raises_a_warning_and_the_household_can_return(s
     household = new_household(system, **READY)
     hid = household["id"]
     exit_steps(system, hid)
-    event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": "2026-11-01",
-        "reason": "loan programme closed"})
-    producer = make_producer(system.settings["registry"], client_id="tests")
-    send_envelope(producer, system.topics.program("microcredit"), event)
-    producer.flush()
-    producer.close()
+    send(system, risk_event(hid, reason="loan programme closed"))   # dated today, after the exit
     warned = wait_until(lambda: [w for w in get(system, "/api/warnings", "county_wudu") if w["id"] == hid],
                         message="the warning")
     assert warned[0]["warnings"][0]["risk"] == "program_income_stopped"
