@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime, timezone
 
+from shared.messages import N_, Message
 from shared.programs.refused import Refused
 from shared.programs.tasks import Task, run_task
 from services.registry.adapters.objections import Objections
@@ -49,10 +50,12 @@ class PublicNotices:
         address lodged too many this hour)."""
         household = next(iter(self._in_notice({"_id": household_id})), None)
         if household is None or not household["village_code"].startswith(code):
-            raise Refused("this household is not in this public notice", "household_id", 404)
+            raise Refused(Message("not_in_notice", N_("this household is not in this public notice")),
+                          "household_id", 404)
         hour = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H")
         if self.objections.count(address, hour) > OBJECTIONS_PER_ADDRESS_PER_HOUR:
-            raise Refused("too many objections from this address; try again in an hour", None, 429)
+            raise Refused(Message("too_many_objections", N_("too many objections from this address; try again in an hour")),
+                          None, 429)
         return self.objections.lodge(household, name, contact, text, address)
 
     def finish_due(self, today: date) -> list[str]:

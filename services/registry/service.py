@@ -38,7 +38,7 @@ class PersonElsewhere(Refused):
     """A member's ID number already belongs to another household: 409, naming that household."""
 
     def __init__(self, exc: DuplicatePerson, field: str | None = None):
-        super().__init__(str(exc), field, 409)
+        super().__init__(exc.said, field, 409)
         self.household_id = exc.household_id
 
 
@@ -150,7 +150,7 @@ class Registry:
             if kind == "split":
                 cr.split_household(full, payload["member_ids"], payload["new_head_member_id"])
         except cr.ChangeRefused as exc:
-            raise Refused(str(exc), "payload", 422) from exc
+            raise Refused(exc.said, "payload", 422) from exc
         return self.change_requests.propose(household, kind, _storable(payload), reason, by)
 
     def decide(self, request: dict, decision: str, note: str, by: str, central: bool = False) -> dict:
@@ -167,7 +167,9 @@ class Registry:
             return self.change_requests.record_decision(request, "reject", note, by)
         try:
             touched = self.households.apply_change(request, by)
-        except (cr.ChangeRefused, WriteConflict) as exc:
+        except cr.ChangeRefused as exc:
+            raise Refused(exc.said, None, 409) from exc
+        except WriteConflict as exc:
             raise Refused(str(exc), None, 409) from exc
         except DuplicatePerson as exc:
             raise PersonElsewhere(exc) from exc
@@ -210,7 +212,7 @@ class Registry:
                 raise Refused("the household does not meet the exit criteria", status=422,
                               errors={"step": [str(p) for p in problems]}, said=problems)
         if step in STEPS_WITH_REASON and not reason:
-            raise Refused("a reason is required", status=422,
+            raise Refused(Message("reason_required", N_("a reason is required")), status=422,
                           errors={"reason": ["A reason is required for this step."]})
         try:
             return self.households.step(household["_id"], step, by, reason, day,

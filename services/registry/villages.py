@@ -18,7 +18,7 @@ from services.registry.adapters.task_forces import TaskForces
 from services.registry.adapters.villages import VillageFiles
 from services.registry.domain.areas import prefix_of
 from services.registry.domain.exit_rules import today_utc
-from services.registry.domain.villages import (POOR_STATUSES, POOR_VILLAGE_STATUSES, VillageRefused,
+from services.registry.domain.villages import (END_BEFORE_START, POOR_STATUSES, POOR_VILLAGE_STATUSES, VillageRefused,
                                                counts_by_status, coverage, reassigned, stationed_on,
                                                stationing_problem, status_problem)
 
@@ -96,7 +96,7 @@ class Villages:
                       "to": stationing["to"].isoformat() if stationing.get("to") else None}
         problem = stationing_problem(task_force["stationings"], stationing)
         if problem:
-            raise Refused(problem, "to" if "end" in problem else "village_code", 409 if "already" in problem else 422)
+            raise Refused(problem, *(("to", 422) if problem.code == END_BEFORE_START else ("village_code", 409)))
         return self._guarded(lambda: self.task_forces.station(task_force, stationing, by, reason))
 
     def set_members(self, task_force: dict, members: list[dict], by: str, reason: str) -> dict:
@@ -117,7 +117,7 @@ class Villages:
             current, history = reassigned(doc.get("cadre"), doc.get("cadre_history") or [], cadre, on.isoformat(),
                                           by, reason)
         except VillageRefused as exc:
-            raise Refused(str(exc), None, 409) from exc
+            raise Refused(exc.said, None, 409) from exc
         ended = history[-1] if len(history) > len(doc.get("cadre_history") or []) else None
         return self._guarded(lambda: self.households.set_cadre(doc, current, history, ended, by, reason))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
+from shared.messages import N_, Message
 from shared.programs.refused import Refused
 from shared.store import WriteConflict
 from services.registry.adapters.warnings import Warnings
@@ -58,12 +59,13 @@ class WarningDesk:
         try:
             move = next_move(warning, step, note, assignee, measures)
         except WarningRefused as exc:
-            raise Refused(str(exc), exc.field, exc.status) from exc
+            raise Refused(exc.said, exc.field, exc.status) from exc
         changes: dict = {}
         if step == "assign":
             if not assignable(assignee.strip()):
-                raise Refused(f"{assignee} is not a person who may follow up warnings in this county",
-                              "assignee", 422)
+                raise Refused(Message("not_assignable", N_(
+                    "%(assignee)s is not a person who may follow up warnings in this county"),
+                    {"assignee": assignee}), "assignee", 422)
             changes["assigned_to"] = assignee.strip()
         if step == "link_measures":
             self._check_measures(warning["household_id"], measures)
@@ -85,4 +87,5 @@ class WarningDesk:
             {"_id": {"$in": measures}, "household_id": household_id, "program": {"$ne": "registry"}}, {"_id": 1})}
         unknown = [m for m in measures if m not in found]
         if unknown:
-            raise Refused(f"not assistance events of this household: {', '.join(unknown)}", "measures", 422)
+            raise Refused(Message("not_measures", N_("not assistance events of this household: %(events)s"),
+                                  {"events": ", ".join(unknown)}), "measures", 422)

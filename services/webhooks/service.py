@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from marshmallow import ValidationError
 
+from shared.messages import N_
 from shared.programs.refused import Refused
 from services.webhooks.adapters.deliveries import DeliveryRepository, new_delivery
 from services.webhooks.adapters.http import ProgramClient, Unreachable
@@ -74,7 +75,7 @@ class Webhooks:
         except UnsafeUrl as exc:
             problems["url"] = [str(exc)]
         if problems:
-            raise Refused("The endpoint cannot be saved.", status=422, reason="invalid_field",
+            raise Refused(N_("The endpoint cannot be saved."), status=422, reason="invalid_field",
                           errors={"json": problems})
 
     def create_endpoint(self, partner: dict, fields: dict, by: str) -> dict:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from shared.gazetteer.store import Gazetteer
 from shared.messages import Code, Message, N_
 from shared.programs.refused import Refused
+from shared.validation_messages import templated
 
 
-_NOT_OFFICIAL = {"an area": N_("%(code)s is not an area in the official codes (edition %(edition)s)."),
-                 "a village": N_("%(code)s is not a village in the official codes (edition %(edition)s).")}
+# templated: a form says the English of a refusal naming fields (Refused.of) in the reader's language.
+_NOT_OFFICIAL = {"an area": templated(N_("%(code)s is not an area in the official codes (edition %(edition)s).")),
+                 "a village": templated(N_("%(code)s is not a village in the official codes (edition %(edition)s)."))}
 
 
 def not_official_said(gazetteer: Gazetteer, code: str, what: str = "an area") -> Message:

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError
 from shared.auth.roles import READ, WRITE
 from shared.auth.web import authorize
 from shared.household_ids import county_of
-from shared.web.forms import form_errors, int_or_text, yuan_to_fen
+from shared.web.forms import form_errors, int_or_text, refusal_errors, yuan_to_fen
 from shared.programs.refused import Refused
 
 PER_PAGE = 50
@@ -60,8 +60,9 @@ def validate(schema: type[Schema], data: dict, prefix: str = "") -> tuple[dict |
 
 
 def refused(exc: Refused, prefix: str = "") -> dict:
-    """A refusal's field errors for the template, keyed as ``validate`` keys them."""
-    return form_errors(exc.errors, prefix)
+    """A refusal's field errors for the template, keyed as ``validate`` keys them, said in the
+    reader's language."""
+    return refusal_errors(exc, prefix)
 
 
 def page_number() -> int:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from shared.web.messages import problem
+from shared.messages import Message
+from shared.web.messages import problem, say, say_all
 
 
 def form_errors(messages: dict, prefix: str = "") -> dict[str, str]:
@@ -19,6 +20,24 @@ def form_errors(messages: dict, prefix: str = "") -> dict[str, str]:
         else:
             flat[name] = problem(str(value))
     return flat
+
+
+def refusal_said(refused) -> str:
+    """What a service's refusal (shared/programs/refused.py) says, in the reader's language:
+    its Message (or Messages), else its English as ``problem`` recognises it."""
+    if isinstance(refused.said, list):
+        return say_all(refused.said)
+    return say(refused.said) if isinstance(refused.said, Message) else problem(refused.message)
+
+
+def refusal_errors(refused, prefix: str = "") -> dict[str, str]:
+    """A refusal as a form's errors (keyed as ``form_errors`` keys them): the Message it says
+    under the field at fault, else (or where it names fields of its own) each field's problems
+    as ``form_errors`` says them."""
+    field = refused.field or "_schema"
+    if isinstance(refused.said, Message) and refused.errors == {field: [refused.message]}:
+        return {f"{prefix}-{field}" if prefix else field: say(refused.said)}
+    return form_errors(refused.errors, prefix)
 
 
 def yuan(fen) -> str:
@@ -63,3 +82,11 @@ def errors_in_a_sentence(errors: dict[str, str], labels: dict[str, str]) -> str:
             said.append(gettext("%(field)s: %(problem)s", field=gettext(labels.get(name, name)), problem=why))
     # TRANSLATORS: the separator between sentences said one after the other (zh: ；)
     return gettext("; ").join(said)
+
+
+def refusal_in_a_sentence(refused, labels: dict[str, str]) -> str:
+    """A service's refusal as one sentence for a flash: the Message it says, else each field's
+    problems by the field's label (as ``errors_in_a_sentence``)."""
+    if isinstance(refused.said, Message):
+        return refusal_said(refused)
+    return errors_in_a_sentence(form_errors(refused.errors), labels)

@@ -2,7 +2,10 @@
 import random
 
 from services.registry.adapters.summaries import HouseholdSummaries, summary_of
+from services.registry.domain.exit_rules import today_utc
 from services.registry.domain.id_numbers import check_digit
+from shared.events import CATALOGUE
+from shared.kafka.producer import make_producer, send_envelope
 from tests.support import wait_until
 
 
@@ -70,6 +73,23 @@ def exit_household(system, hid):
     """Take a file meeting the exit criteria through the exit workflow (notice of 0 days)."""
     exit_steps(system, hid)
     assert get(system, f"/api/households/{hid}")["status"] == "exited"
+
+
+def send(system, event) -> None:
+    """A program's event on its topic, as the program would send it."""
+    producer = make_producer(system.settings["registry"], client_id="tests")
+    send_envelope(producer, system.topics.program(event.type.split(".")[2]), event)
+    producer.flush()
+    producer.close()
+
+
+def risk_event(hid: str, enrolment_id: str = "E1", reason: str = "贷款项目结束"):
+    """A risk event of a household (a loan programme ended today): after an exit taken today, it
+    raises a warning. (An event counts on the file as it stood on its day: one dated before the
+    exit finds the household poor and raises none.)"""
+    return CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
+        "household_id": hid, "recorded_by": "bank", "enrolment_id": enrolment_id,
+        "ended_on": today_utc().isoformat(), "reason": reason})
 
 
 def run_task(system, module: str, *args: str) -> dict:

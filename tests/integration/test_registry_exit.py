@@ -1,13 +1,12 @@
 """Exit and return to poverty: the criteria, the workflow with the public notice, risk
 warnings after exit, and the dashboard's figures moving with each step."""
-from datetime import datetime, timezone
-
 import pytest
 
 from shared.events import CATALOGUE
 from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.hardening_support import login_session
-from tests.integration.registry_support import exit_steps, get, new_household, post, start_exit_pipeline, wait_history
+from tests.integration.registry_support import (exit_steps, get, new_household, post, risk_event, send,
+                                                start_exit_pipeline, wait_history)
 from tests.support import wait_until
 
 VILLAGE = "621202104201"
@@ -18,12 +17,6 @@ READY = {"income_per_capita_fen": 520000,
 @pytest.fixture(scope="module", autouse=True)
 def pipeline(system):
     start_exit_pipeline(system, VILLAGE)
-
-
-def _today() -> str:
-    """Today (UTC, as the catalogue dates events): a risk that happened after today's exit.
-    A past day would date the event before the exit, and it would not warn."""
-    return datetime.now(timezone.utc).date().isoformat()
 
 
 def dashboard(system, area="621202", user="central"):
@@ -148,13 +141,7 @@ def test_a_risk_event_after_exit_raises_a_warning_and_the_household_can_return(s
     household = new_household(system, **READY)
     hid = household["id"]
     exit_steps(system, hid)
-    event = CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": "E1", "ended_on": _today(),
-        "reason": "loan programme closed"})
-    producer = make_producer(system.settings["registry"], client_id="tests")
-    send_envelope(producer, system.topics.program("microcredit"), event)
-    producer.flush()
-    producer.close()
+    send(system, risk_event(hid, reason="loan programme closed"))   # dated today, after the exit
     warned = wait_until(lambda: [w for w in get(system, "/api/warnings", "county_wudu") if w["id"] == hid],
                         message="the warning")
     assert warned[0]["warnings"][0]["risk"] == "program_income_stopped"

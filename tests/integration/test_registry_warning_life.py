@@ -2,15 +2,12 @@
 taken, closed with a reason or turned into a return to poverty, each step recorded and refused
 when the warning's state does not allow it; scoped like the households; flagged when open past
 its deadline."""
-from datetime import datetime, timezone
-
 import pytest
 
 from shared.events import CATALOGUE
-from shared.kafka.producer import make_producer, send_envelope
 from tests.integration.hardening_support import login_session
-from tests.integration.registry_support import (READY_TO_EXIT, exit_household, get, new_household, post,
-                                                start_exit_pipeline, wait_history)
+from tests.integration.registry_support import (READY_TO_EXIT, exit_household, get, new_household, post, risk_event,
+                                                send, start_exit_pipeline, wait_history)
 from tests.support import wait_until
 
 VILLAGE = "621202104201"
@@ -21,24 +18,9 @@ def pipeline(system):
     start_exit_pipeline(system, VILLAGE)
 
 
-def _today() -> str:
-    """Today (UTC, as the catalogue dates events): a risk that happened after today's exit.
-    A past day would date the event before the exit, and it would not warn."""
-    return datetime.now(timezone.utc).date().isoformat()
-
-
-def send(system, event) -> None:
-    producer = make_producer(system.settings["registry"], client_id="tests")
-    send_envelope(producer, system.topics.program(event.type.split(".")[2]), event)
-    producer.flush()
-    producer.close()
-
-
 def raise_warnings(system, hid, count=1) -> list[str]:
     """``count`` risk events on an exited household (a loan programme ended): their warnings' ids."""
-    events = [CATALOGUE.new_event("cn.jingzhun.microcredit.enrolment.ended.v1", "microcredit", hid, {
-        "household_id": hid, "recorded_by": "bank", "enrolment_id": f"E{n}", "ended_on": _today(),
-        "reason": "loan programme closed"}) for n in range(count)]
+    events = [risk_event(hid, f"E{n}", "loan programme closed") for n in range(count)]
     for event in events:
         send(system, event)
     ids = [e.id for e in events]

@@ -12,12 +12,19 @@ from datetime import date, timedelta
 from shared.events.types.ecommerce import CHANNELS  # noqa: F401  (the one list of channels)
 from shared.programs.refused import Refused
 from shared.messages import N_
+from shared.validation_messages import templated
 
 RECORDED, PARTLY_REFUNDED, REFUNDED = "recorded", "partly_refunded", "refunded"
 SALE_STATUSES = (RECORDED, PARTLY_REFUNDED, REFUNDED)
 # Who said the sale happened: an operator, or a partner platform's report (webhooks).
 SOURCES = ("operator", "partner")
 CORRECTABLE = ("product", "quantity", "unit", "sold_on")
+# A refund's problems with parameters, said on the refund form in the reader's language.
+REFUND_BEFORE_SALE = templated(N_("The sale was made on %(day)s: a refund comes after it."))
+AMOUNT_LEFT = templated(N_("At most %(yuan)s yuan of this sale remains to refund."))
+INCOME_LEFT = templated(N_("At most %(yuan)s yuan of income remains in this sale."))
+INCOME_AT_LEAST = templated(N_("Take back at least %(yuan)s yuan: the income left cannot exceed the money left in "
+                               "the sale."))
 
 
 class RefundRefused(Refused):
@@ -82,25 +89,24 @@ def check_refund(sale: dict, amount_fen: int, income_fen: int | None, refunded_o
     returns, and leaves the household no more income than the money left in the sale."""
     if sale.get("status") == REFUNDED:
         raise RefundRefused(f"sale {sale['_id']} is already fully refunded",
-                            {"amount_fen": ["The sale is already fully refunded."]})
+                            {"amount_fen": [N_("The sale is already fully refunded.")]})
     amount_left, income_left = remaining(sale)
     errors: dict = {}
     if refunded_on is not None and refunded_on.isoformat() < sale["sold_on"]:
-        errors["refunded_on"] = [f"The sale was made on {sale['sold_on']}: a refund comes after it."]
+        errors["refunded_on"] = [REFUND_BEFORE_SALE % {"day": sale["sold_on"]}]
     if amount_fen < 1:
         errors["amount_fen"] = [N_("A refund gives back at least 0.01 yuan.")]
     elif amount_fen > amount_left:
-        errors["amount_fen"] = [f"At most {amount_left / 100:.2f} yuan of this sale remains to refund."]
+        errors["amount_fen"] = [AMOUNT_LEFT % {"yuan": f"{amount_left / 100:.2f}"}]
     if errors:
         raise RefundRefused("the refund does not fit the sale", errors)
     income = default_refund_income(amount_left, income_left, amount_fen) if income_fen is None else income_fen
     if income > amount_fen:
         errors["income_fen"] = [N_("The income taken back cannot exceed the refund.")]
     elif income > income_left:
-        errors["income_fen"] = [f"At most {income_left / 100:.2f} yuan of income remains in this sale."]
+        errors["income_fen"] = [INCOME_LEFT % {"yuan": f"{income_left / 100:.2f}"}]
     elif income_left - income > amount_left - amount_fen:
-        errors["income_fen"] = [f"Take back at least {(income_left - amount_left + amount_fen) / 100:.2f} yuan: "
-                                "the income left cannot exceed the money left in the sale."]
+        errors["income_fen"] = [INCOME_AT_LEAST % {"yuan": f"{(income_left - amount_left + amount_fen) / 100:.2f}"}]
     if errors:
         raise RefundRefused("the refund does not fit the sale", errors)
     return income

@@ -13,7 +13,7 @@ from shared.auth.web import authorize
 from shared.programs.forms import Listing, page_number, refused
 from shared.programs.forms import submit as kit_submit
 from shared.programs.refused import Refused
-from shared.web.forms import form_errors
+from shared.web.forms import form_errors, refusal_said
 from services.ecommerce.api.common import authorize_village
 
 FORM_ERROR = "_form"   # a problem that belongs to no single field
@@ -39,7 +39,7 @@ def refusal(exc: Refused) -> dict:
     """A refusal's errors at its fields; one that names no field (a record changed meanwhile,
     a store closed) at the form as a whole."""
     if not exc.names_fields:
-        return {FORM_ERROR: exc.message}
+        return {FORM_ERROR: refusal_said(exc)}
     return refused(exc)
 
 

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from shared import outbox
 from shared.events.envelope import utcnow_iso
 from shared.events.occurrence import occurred_time
+from shared.messages import N_, Message
 from shared.store import WriteConflict, insert_new
 from shared.events.types.registry import CADRE_ASSIGNED, CHANGED, HOUSEHOLD_SNAPSHOT, IDENTIFIED, STATUS_CHANGED
 from services.registry.adapters.persons import DuplicatePerson, IdProtection, PersonClaims
@@ -199,7 +200,8 @@ class HouseholdRepository:
         if kind == "transfer_member":
             target = self.households.find_one({"_id": payload["to_household_id"]})
             if target is None:
-                raise cr.ChangeRefused(f"no household {payload['to_household_id']}")
+                raise cr.ChangeRefused("no_household", N_("no household %(household)s"),
+                                       {"household": payload["to_household_id"]})
             if rid not in target.get("applied_changes", []):
                 after, changes = cr.receiving_side(target, moving)
                 self._apply_one(target, after, changes, kind, request, by)
@@ -239,7 +241,8 @@ class HouseholdRepository:
         since = exit_info.get("last_step_on") or doc.get("identified_on") or str(doc.get("created_at", ""))[:10]
         if since and today.isoformat() < since:
             # A step recorded later keeps the file's order: never dated before what it follows.
-            raise StepRefused(f"a step cannot be dated before {since}, the household's last step or identification")
+            raise StepRefused(Message("dated_too_early", N_(
+                "a step cannot be dated before %(since)s, the household's last step or identification"), {"since": since}))
         problem = duty_problem(step, by, exit_info.get("taken_by") or {}, override)
         if problem:
             raise DutyRefused(problem)

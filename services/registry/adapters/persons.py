@@ -12,6 +12,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.config import Settings
+from shared.messages import N_, Message
 from services.registry.domain.id_numbers import mask, normalise
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 class DuplicatePerson(ValueError):
     def __init__(self, masked: str, household_id: str):
-        super().__init__(f"the person with ID number {masked} already belongs to household {household_id}")
+        self.said = Message("person_elsewhere", N_("the person with ID number %(masked)s already belongs to household "
+                                                   "%(household)s"), {"masked": masked, "household": household_id})
+        super().__init__(str(self.said))
         self.masked = masked
         self.household_id = household_id
 

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.events.types.common import Fen
+from shared.messages import N_
 from shared.web.schemas import PageQuerySchema, StrictSchema
 from services.registry.api.schemas import VillageCode, official_area
 from services.registry.domain.areas import COUNTRY
@@ -15,9 +16,9 @@ def area_or_country(code: str) -> None:
 
 
 AreaCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$",  # noqa: E731
-                                                                error="6, 9 or 12 digits (area code)."),
+                                                                error=N_("6, 9 or 12 digits (area code).")),
                                                 area_or_country], **kw)
-CountyCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{6}$", error="6 digits (county code)."),  # noqa: E731
+CountyCode = lambda **kw: fields.String(validate=[validate.Regexp(r"^[0-9]{6}$", error=N_("6 digits (county code).")),  # noqa: E731
                                                   official_area], **kw)
 Year = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=2000, max=2100), **kw)  # noqa: E731
 Text = lambda n=500, **kw: fields.String(validate=validate.Length(max=n), **kw)  # noqa: E731

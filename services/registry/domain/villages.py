@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.messages import N_, Code, Codes, Message
+
 VILLAGE_STATUSES = ("identified", "assisted", "exit_proposed", "exited")
 VILLAGE_TRANSITIONS = {"identified": ("assisted",), "assisted": ("exit_proposed",),
                        "exit_proposed": ("exited", "assisted"), "exited": ()}
@@ -20,15 +22,24 @@ POOR_STATUSES = ("identified", "assisted", "exit_proposed", "township_checked", 
 POOR_VILLAGE_STATUSES = ("identified", "assisted", "exit_proposed")
 
 
+# The codes of stationing_problem's messages: the input at fault and the HTTP status each refuses with.
+END_BEFORE_START, ALREADY_STATIONED = "end_before_start", "already_stationed"
+
+
 class VillageRefused(ValueError):
-    """A change the rules do not allow (the message says why)."""
+    """A change the rules do not allow; ``said`` (a Message) says why."""
+
+    def __init__(self, said: Message):
+        super().__init__(str(said))
+        self.said = said
 
 
-def status_problem(current: str, wanted: str) -> str | None:
+def status_problem(current: str, wanted: str) -> Message | None:
     """Why a village file may not go from ``current`` to ``wanted``, or None."""
     if wanted not in VILLAGE_TRANSITIONS.get(current, ()):
-        allowed = ", ".join(VILLAGE_TRANSITIONS.get(current, ())) or "none"
-        return f"a village {current} cannot become {wanted} (allowed: {allowed})"
+        allowed = Codes(VILLAGE_TRANSITIONS.get(current, ())) or Code(N_("none"))
+        return Message("status_not_possible", N_("a village %(current)s cannot become %(wanted)s (allowed: %(allowed)s)"),
+                       {"current": Code(current), "wanted": Code(wanted), "allowed": allowed})
     return None
 
 
@@ -45,16 +56,17 @@ def stationed_on(stationing: dict, day: date) -> bool:
     return start <= day.isoformat() and (end is None or day.isoformat() <= end)
 
 
-def stationing_problem(stationings: list[dict], new: dict) -> str | None:
-    """Why a task force may not be stationed so: the dates backwards, or the same village
-    already held by this task force over an overlapping time."""
+def stationing_problem(stationings: list[dict], new: dict) -> Message | None:
+    """Why a task force may not be stationed so: the dates backwards (END_BEFORE_START), or the
+    same village already held by this task force over an overlapping time (ALREADY_STATIONED)."""
     if new.get("to") and new["to"] < new["from"]:
-        return "the end is before the start"
+        return Message(END_BEFORE_START, N_("the end is before the start"))
     for held in stationings:
         if held["village_code"] != new["village_code"]:
             continue
         if (held.get("to") is None or new["from"] <= held["to"]) and (new.get("to") is None or held["from"] <= new["to"]):
-            return f"already stationed in {new['village_code']} from {held['from']} to {held.get('to') or 'now'}"
+            return Message(ALREADY_STATIONED, N_("already stationed in %(village)s from %(start)s to %(end)s"),
+                           {"village": new["village_code"], "start": held["from"], "end": held.get("to") or Code(N_("now"))})
     return None
 
 
@@ -62,7 +74,7 @@ def reassigned(cadre: dict | None, history: list[dict], new: dict | None, on: st
     """The household's current cadre and history after assigning ``new`` (None: ending the
     current one) on ``on``: the current one, if any, moves to the history with its end."""
     if cadre is None and new is None:
-        raise VillageRefused("the household has no current cadre to end")
+        raise VillageRefused(Message("no_cadre", N_("the household has no current cadre to end")))
     history = list(history)
     if cadre is not None:
         history.append({**cadre, "until": on, "ended_by": by, "end_reason": reason})

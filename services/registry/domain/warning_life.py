@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.events.envelope import iso_z
+from shared.messages import N_, Code, Codes, Message
 
 OPEN, ACKNOWLEDGED, CLOSED, RETURNED = "open", "acknowledged", "closed", "returned"
 STATES = (OPEN, ACKNOWLEDGED, CLOSED, RETURNED)
@@ -34,12 +35,12 @@ DEADLINE_DAYS = 30   # open warnings older than this are flagged (a setting: WAR
 
 
 class WarningRefused(ValueError):
-    """A step the warning's state or the input does not allow: ``status`` 409 (the state) or
-    422 (the input), ``field`` the input at fault."""
+    """A step the warning's state or the input does not allow: ``said`` (a Message) says why,
+    ``status`` 409 (the state) or 422 (the input), ``field`` the input at fault."""
 
-    def __init__(self, message: str, status: int = 409, field: str | None = None):
-        super().__init__(message)
-        self.status, self.field = status, field
+    def __init__(self, said: Message, status: int = 409, field: str | None = None):
+        super().__init__(str(said))
+        self.said, self.status, self.field = said, status, field
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,23 @@ def state_of(warning: dict) -> str:
 def next_move(warning: dict, step: str, note: str = "", assignee: str = "", measures=()) -> Move:
     """The move ``step`` makes, or WarningRefused saying why it cannot be taken."""
     if step not in STEPS:
-        raise WarningRefused(f"unknown step '{step}'; possible: {', '.join(STEPS)}", 422, "step")
+        raise WarningRefused(Message("unknown_step", N_("unknown step '%(step)s'; possible: %(possible)s"),
+                                     {"step": step, "possible": Codes(STEPS)}), 422, "step")
     state = state_of(warning)
     allowed, to_state = STEPS[step]
     if state not in allowed:
-        raise WarningRefused(f"'{step}' is not possible for a warning that is {state}; possible: "
-                             f"{', '.join(s for s, (a, _) in STEPS.items() if state in a) or 'nothing'}")
+        possible = Codes(s for s, (a, _) in STEPS.items() if state in a)
+        raise WarningRefused(Message("step_not_possible", N_(
+            "'%(step)s' is not possible for a warning that is %(state)s; possible: %(possible)s"),
+            {"step": Code(step), "state": Code(state), "possible": possible or Code(N_("nothing"))}))
     if step in DECIDING_STEPS and not note.strip():
-        raise WarningRefused("a reason is required for this step", 422, "note")
+        raise WarningRefused(Message("reason_required", N_("a reason is required for this step")), 422, "note")
     if step == "assign" and not assignee.strip():
-        raise WarningRefused("name the person the warning is assigned to", 422, "assignee")
+        raise WarningRefused(Message("assignee_required", N_("name the person the warning is assigned to")),
+                             422, "assignee")
     if step == "link_measures" and not measures:
-        raise WarningRefused("name at least one assistance event of the household", 422, "measures")
+        raise WarningRefused(Message("measures_required", N_("name at least one assistance event of the household")),
+                             422, "measures")
     return Move(step, state, to_state or state)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from shared.auth.web import public
 from shared.programs.refused import Refused
+from shared.web.forms import refusal_errors
 
 bp = Blueprint("registry_notices", __name__)
 LIMITS = {"name": 50, "contact": 100, "text": 1000}
@@ -42,11 +43,10 @@ def object_to(code):
         try:
             notices().lodge_objection(code, values["household_id"], values["name"], values["contact"],
                                       values["text"], request.remote_addr or "")
-        except Refused as exc:
+        except Refused as exc:   # not in this notice (404), or too many from this address (429)
+            errors.update(refusal_errors(exc))
             if exc.status == 429:
-                return render_template("registry/notice.html", notice=shown, values=values, errors={
-                    "_schema": _("Too many objections from this address; please try again in an hour.")}), 429
-            errors["household_id"] = _("This household is not in this public notice.")
+                return render_template("registry/notice.html", notice=shown, values=values, errors=errors), 429
         else:
             flash(_("Your objection was recorded; the county will look into it before the exit is decided."))
             return redirect(url_for("registry_notices.notice", code=code))

@@ -12,7 +12,8 @@ from shared.messages import N_
 from shared.auth.web import authorize, require
 from shared.household_ids import county_of
 from shared.programs.refused import Refused
-from shared.web.forms import errors_in_a_sentence, form_errors, int_or_text, yuan_to_fen
+from shared.web.forms import (errors_in_a_sentence, form_errors, int_or_text, refusal_errors, refusal_in_a_sentence,
+                              yuan_to_fen)
 from shared.web.messages import say, say_all
 from shared.web.redirects import same_site
 
@@ -77,8 +78,8 @@ def new_household():
             principal = authorize(WRITE, county=fields["village_code"][:6])
             try:
                 household = registry().create_household(fields, principal.username)
-            except Refused as exc:
-                errors = {exc.field or "_schema": exc.message}
+            except Refused as exc:   # the area not official, a member on file elsewhere
+                errors = refusal_errors(exc)
             else:
                 return redirect(url_for("registry_ui.household", household_id=household["_id"]))
     return render_template("registry/new.html", errors=errors, values=values, causes=CAUSES, relations=RELATIONS,
@@ -197,7 +198,7 @@ def propose_change(household_id):
         flash(_("The change request was not saved: %(e)s",
                 e=errors_in_a_sentence(form_errors(exc.messages), CHANGE_FORM_LABELS)))
     except Refused as exc:
-        flash(_("The change request was not saved: %(e)s", e=exc.message))
+        flash(_("The change request was not saved: %(e)s", e=refusal_in_a_sentence(exc, CHANGE_FORM_LABELS)))
     else:
         flash(_("Change proposed; a county operator will decide."))
     return redirect(url_for("registry_ui.household", household_id=household_id))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import APPROVE, READ, WRITE
 from shared.auth.web import authorize, require
 from shared.programs.refused import Refused
+from shared.web.messages import say
 from services.registry.api.common import registry
 from services.registry.api.dashboard import sees_area
 from services.registry.domain.areas import prefix_of
@@ -66,7 +67,7 @@ def village_status(village_code):
         try:
             registry().villages.change_status(doc, status, principal.username, reason)
         except Refused as exc:
-            flash(exc.message)
+            flash(say(exc.said))
         else:
             flash(_("Done: %(step)s.", step=_(status)))
     return redirect(url_for(".village", village_code=village_code))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from shared.auth.roles import APPROVE, READ, WRITE
 from shared.auth.web import authorize, require
 from shared.programs.refused import Refused
+from shared.web.messages import say
 from shared.web.redirects import same_site
 
 from services.registry.api.warnings import assignable_in, desk
@@ -51,7 +52,7 @@ def take_step(warning_id):
                     assignee=request.form.get("assignee", "")[:64], measures=measures[:50],
                     assignable=assignable_in(warning["county_code"]), central=principal.is_central)
     except Refused as exc:
-        flash(_("The warning was not changed: %(e)s", e=exc.message))
+        flash(_("The warning was not changed: %(e)s", e=say(exc.said)))
     else:
         flash(_("Done: %(step)s.", step=_(step)))
     return redirect(same_site(request.form.get("next"), url_for("registry_warnings_ui.warnings")))

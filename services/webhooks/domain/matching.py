@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from shared.messages import N_
+from shared.validation_messages import templated
+
 PATTERN_RE = re.compile(r"^(\*|[a-z0-9_]+)(\.(\*|[a-z0-9_]+)){0,3}$")
 AREA_RE = re.compile(r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$")
 
@@ -54,19 +57,25 @@ def area_within(area: str, allowed: list[str]) -> bool:
     return not allowed or any(area.startswith(a) for a in allowed)
 
 
+# An endpoint's scope beyond its partner's, said on the endpoint form in the reader's language
+# ("values": programs by their names; event types are machine names and stay as they are).
+NOT_PARTNERS = templated(N_("The partner may not see %(values)s."))
+OUTSIDE_AREAS = templated(N_("Outside the partner's areas: %(areas)s."))
+
+
 def scope_problems(endpoint: dict, partner: dict) -> dict[str, list[str]]:
     """Field errors when an endpoint asks for more than its partner may see."""
     problems = {}
     bad = [p for p in endpoint.get("programs") or [] if p not in partner["programs"]]
     if bad:
-        problems["programs"] = [f"The partner may not see {', '.join(bad)}."]
+        problems["programs"] = [NOT_PARTNERS % {"values": ", ".join(bad)}]
     bad = [a for a in endpoint.get("areas") or [] if not area_within(a, partner.get("areas") or [])]
     if bad:
-        problems["areas"] = [f"Outside the partner's areas: {', '.join(bad)}."]
+        problems["areas"] = [OUTSIDE_AREAS % {"areas": ", ".join(bad)}]
     bad = [p for p in endpoint.get("event_types") or []
            if pattern_problem(p) is None and p.split(".")[0] not in ("*", *partner["programs"])]
     if bad:
-        problems["event_types"] = [f"The partner may not see {', '.join(bad)}."]
+        problems["event_types"] = [NOT_PARTNERS % {"values": ", ".join(bad)}]
     return problems
 
 

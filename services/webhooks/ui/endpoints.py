@@ -11,6 +11,7 @@ from shared.auth.roles import READ, WRITE
 from shared.auth.web import require
 from shared.programs.forms import form_page, page_number, submit, validate
 from shared.programs.refused import Refused
+from shared.web.forms import refusal_said
 from services.webhooks.api import schemas as s
 from services.webhooks.api.common import gate, webhooks
 from services.webhooks.ui.blueprint import PER_PAGE, bp, or_404, refused, split
@@ -80,7 +81,7 @@ def set_status(endpoint_id):
     try:
         webhooks().edit_endpoint(or_404(webhooks().partners.endpoint(endpoint_id)), {"status": wanted})
     except Refused as exc:
-        flash(exc.message + " " + " ".join(" ".join(v) for v in exc.errors.get("json", {}).values()))
+        flash(" ".join([refusal_said(exc), *refused(exc).values()]))
     else:
         flash(_("Endpoint switched on.") if wanted == "active" else _("Endpoint switched off."))
     return redirect(url_for("webhooks_ui.endpoint", endpoint_id=endpoint_id))

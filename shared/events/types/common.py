@@ -4,10 +4,11 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from shared.events.catalogue import CATALOGUE, EventType
 from shared.household_ids import PATTERN
+from shared.messages import N_
 
 
 def HouseholdId(required: bool = True, **kw) -> fields.String:  # noqa: N802  (reads like a field class)
-    return fields.String(required=required, validate=validate.Regexp(PATTERN, error="Not a household id."), **kw)
+    return fields.String(required=required, validate=validate.Regexp(PATTERN, error=N_("Not a household id.")), **kw)
 
 
 def Fen(**kw) -> fields.Integer:  # noqa: N802
